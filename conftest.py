@@ -1,0 +1,142 @@
+"""Shared test fixtures: the reference data loaded once, and named personas for every role.
+
+Personas: ``expert`` (SMT expert, Qom), ``deputy`` (governorate deputy, Qom), ``admin_user``
+(system admin), ``manager`` (manager of ``unit``'s company), ``other_manager`` (manager of
+``other_unit``'s company), ``liaison`` (a bank's agency liaison), ``investor``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.core.management import call_command
+
+from rownaq.accounts.models import Organisation, OrganisationKind, Role, User
+from rownaq.geography.models import County, IndustrialEstate, Province
+from rownaq.registry.models import Sector, Unit
+from rownaq.registry.validators import national_id_check_digit
+
+PASSWORD = "test-pass-1234"
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup: Any, django_db_blocker: Any) -> None:
+    with django_db_blocker.unblock():
+        call_command("load_reference_data", verbosity=0)
+
+
+def make_national_id(serial: int) -> str:
+    first_ten = f"{10100000000 // 10 + serial:010d}"
+    return first_ten + str(national_id_check_digit(first_ten))
+
+
+@pytest.fixture
+def qom(db: Any) -> Province:
+    return Province.objects.get(code="25")
+
+
+@pytest.fixture
+def qom_county(qom: Province) -> County:
+    return County.objects.get(province=qom, name="قم")
+
+
+@pytest.fixture
+def shokouhieh(qom_county: County) -> IndustrialEstate:
+    return IndustrialEstate.objects.create(county=qom_county, name="شهرک صنعتی شکوهیه", plots=1200)
+
+
+@pytest.fixture
+def make_org(qom: Province) -> Callable[..., Organisation]:
+    def make(name: str, kind: str = OrganisationKind.UNIT_COMPANY, province: Province | None = qom) -> Organisation:
+        return Organisation.objects.create(name=name, kind=kind, province=province)
+
+    return make
+
+
+@pytest.fixture
+def make_user(db: Any) -> Callable[..., User]:
+    def make(username: str, role: str, organisation: Organisation | None = None, **extra: Any) -> User:
+        return User.objects.create_user(
+            username=username, password=PASSWORD, role=role, organisation=organisation, **extra
+        )
+
+    return make
+
+
+@pytest.fixture
+def make_unit(qom_county: County) -> Callable[..., Unit]:
+    counter = iter(range(1, 10_000))
+
+    def make(name: str = "کاشی‌سازی نمونه", **fields: Any) -> Unit:
+        defaults: dict[str, Any] = {
+            "national_id": make_national_id(next(counter)),
+            "sector": Sector.objects.get(code="2393"),
+            "county": qom_county,
+            "employees": 25,
+        }
+        defaults.update(fields)
+        return Unit.objects.create(name=name, **defaults)
+
+    return make
+
+
+@pytest.fixture
+def smt_org(make_org: Callable[..., Organisation]) -> Organisation:
+    return make_org("سازمان صنعت، معدن و تجارت استان قم", OrganisationKind.SMT)
+
+
+@pytest.fixture
+def expert(make_user: Callable[..., User], smt_org: Organisation) -> User:
+    return make_user("expert", Role.SMT_EXPERT, smt_org, first_name="مریم", last_name="احمدی")
+
+
+@pytest.fixture
+def deputy(make_user: Callable[..., User], make_org: Callable[..., Organisation]) -> User:
+    return make_user("deputy", Role.GOVERNORATE_DEPUTY, make_org("استانداری قم", OrganisationKind.GOVERNORATE))
+
+
+@pytest.fixture
+def admin_user(make_user: Callable[..., User]) -> User:
+    return make_user("admin", Role.SYSTEM_ADMIN, is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
+def unit_company(make_org: Callable[..., Organisation]) -> Organisation:
+    return make_org("شرکت کاشی البرز قم")
+
+
+@pytest.fixture
+def other_company(make_org: Callable[..., Organisation]) -> Organisation:
+    return make_org("شرکت فرش نگین قم")
+
+
+@pytest.fixture
+def unit(make_unit: Callable[..., Unit], unit_company: Organisation) -> Unit:
+    return make_unit("کاشی‌سازی البرز", owner=unit_company)
+
+
+@pytest.fixture
+def other_unit(make_unit: Callable[..., Unit], other_company: Organisation) -> Unit:
+    return make_unit("فرش نگین", owner=other_company, sector=Sector.objects.get(code="1393"), employees=80)
+
+
+@pytest.fixture
+def manager(make_user: Callable[..., User], unit_company: Organisation) -> User:
+    return make_user("manager", Role.UNIT_MANAGER, unit_company)
+
+
+@pytest.fixture
+def other_manager(make_user: Callable[..., User], other_company: Organisation) -> User:
+    return make_user("other_manager", Role.UNIT_MANAGER, other_company)
+
+
+@pytest.fixture
+def liaison(make_user: Callable[..., User], make_org: Callable[..., Organisation]) -> User:
+    return make_user("liaison", Role.AGENCY_LIAISON, make_org("بانک ملی ایران، مدیریت شعب قم", OrganisationKind.BANK))
+
+
+@pytest.fixture
+def investor(make_user: Callable[..., User], make_org: Callable[..., Organisation]) -> User:
+    return make_user("investor", Role.INVESTOR, make_org("گروه سرمایه‌گذاری نمونه", OrganisationKind.INVESTOR))

@@ -1,0 +1,1 @@
+"""Rownaq (رونق): a platform for the provincial authorities who support industrial production."""

@@ -1,0 +1,15 @@
+"""The HTTP API under /api/v1/: one router, each app registers its resources in its ``api.py``."""
+
+from django.urls import include, path
+from rest_framework.routers import DefaultRouter
+
+from rownaq.accounts.api import TokenView
+from rownaq.registry import api as registry_api
+
+router = DefaultRouter()
+registry_api.register(router)
+
+api_urlpatterns = [
+    path("auth/token", TokenView.as_view(), name="api-token"),
+    path("", include(router.urls)),
+]

@@ -1,0 +1,64 @@
+"""Form fields shared by every app: Jalali dates and normalised Persian text."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from rownaq.core.jalali import JalaliDateError, format_jalali, parse_jalali_date
+from rownaq.core.normalise import normalise_text, to_latin_digits
+
+
+class JalaliDateInput(forms.TextInput):
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        defaults = {"placeholder": "۱۴۰۳/۰۱/۰۱", "dir": "ltr", "inputmode": "numeric", "class": "form-control jalali-date"}
+        super().__init__({**defaults, **(attrs or {})})
+
+    def format_value(self, value: Any) -> str | None:
+        if isinstance(value, dt.date):
+            return format_jalali(value)
+        return super().format_value(value)
+
+
+class JalaliDateField(forms.Field):
+    """Accepts ``1403/05/12``, ``۱۴۰۳/۰۵/۱۲`` or ``١٤٠٣-٥-١٢`` and cleans to a Gregorian ``date``."""
+
+    widget = JalaliDateInput
+
+    def to_python(self, value: Any) -> dt.date | None:
+        if value in (None, ""):
+            return None
+        if isinstance(value, dt.date):
+            return value
+        try:
+            return parse_jalali_date(str(value))
+        except JalaliDateError as exc:
+            raise forms.ValidationError(str(exc), code="invalid") from exc
+
+
+class PersianCharField(forms.CharField):
+    """A text field whose value is normalised (ی/ک, digits, ZWNJ, spaces) before it is used."""
+
+    def to_python(self, value: Any) -> str:
+        return normalise_text(super().to_python(value))
+
+
+class LatinDigitsIntegerField(forms.IntegerField):
+    """An integer typed with Persian, Arabic or Latin digits and optional thousands separators."""
+
+    default_error_messages = {"invalid": _("Enter a whole number.")}
+
+    def to_python(self, value: Any) -> int | None:
+        if isinstance(value, str):
+            value = to_latin_digits(value).replace(",", "").replace("٬", "").strip()
+        return super().to_python(value)
+
+
+class LatinDigitsDecimalField(forms.DecimalField):
+    def to_python(self, value: Any) -> Any:
+        if isinstance(value, str):
+            value = to_latin_digits(value).replace(",", "").replace("٬", "").replace("٫", ".").strip()
+        return super().to_python(value)

@@ -1,0 +1,139 @@
+"""Persian text normalisation: the one place every stored name and every search query goes through.
+
+``normalise_text`` is for storage: it keeps Persian orthography (the zero-width non-joiner stays
+where it belongs) and removes what only differs by keyboard or encoding: Arabic ي/ك, Arabic and
+Persian digits, presentation forms, diacritics, tatweel, stray direction marks and odd spaces.
+
+``search_key`` folds further for matching: hamza forms, ة/ۀ, and the ZWNJ itself become plain
+letters and spaces, so «كاشي سازي» and «کاشی‌سازی» have the same key.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from persiantools import characters as pt_characters
+
+ZWNJ = "\u200c"
+PERSIAN_DIGITS = "۰۱۲۳۴۵۶۷۸۹"
+ARABIC_DIGITS = "٠١٢٣٤٥٦٧٨٩"
+LATIN_DIGITS = "0123456789"
+
+_TO_LATIN_DIGITS = str.maketrans(PERSIAN_DIGITS + ARABIC_DIGITS, LATIN_DIGITS * 2)
+_TO_PERSIAN_DIGITS = str.maketrans(LATIN_DIGITS + ARABIC_DIGITS, PERSIAN_DIGITS * 2)
+
+# Letters that Arabic keyboards and old systems produce in place of the Persian ones.
+_LETTERS = str.maketrans(
+    {
+        "ي": "ی",
+        "ى": "ی",
+        "ئ": "ئ",
+        "ك": "ک",
+        "ڪ": "ک",
+        "ە": "ه",
+        "ھ": "ه",
+        "\u00a0": " ",  # no-break space
+        "\u202f": " ",  # narrow no-break space
+        "\u2009": " ",  # thin space
+        "\u3000": " ",
+        "\t": " ",
+        "\r": " ",
+        "\n": " ",
+        "\u200d": "",  # zero-width joiner
+        "\u200b": ZWNJ,  # zero-width space, typed in place of the ZWNJ by some keyboards
+        "\u200e": "",  # left-to-right mark
+        "\u200f": "",  # right-to-left mark
+        "\u202a": "",
+        "\u202b": "",
+        "\u202c": "",
+        "\u202d": "",
+        "\u202e": "",
+        "\ufeff": "",  # byte-order mark
+        "\u00ad": "",  # soft hyphen
+        "\u0640": "",  # tatweel (kashida)
+    }
+)
+# Short vowels and other marks that Persian writers add or omit freely.
+_DIACRITICS = re.compile("[\u064b-\u065f\u0670\u06d6-\u06ed]")
+_SPACES = re.compile(r" {2,}")
+_ZWNJ_RUNS = re.compile(ZWNJ + "{2,}")
+_ZWNJ_BY_SPACE = re.compile(f" ?{ZWNJ} ?")
+# Letters that never join to the left: a ZWNJ after them is meaningless.
+_NON_JOINERS = "اآأإدذرزژوؤۀة"
+_USELESS_ZWNJ = re.compile(f"(?<=[{_NON_JOINERS}]){ZWNJ}|(?<![\u0600-\u06ff]){ZWNJ}|{ZWNJ}(?![\u0600-\u06ff])")
+
+
+def to_latin_digits(text: str) -> str:
+    return text.translate(_TO_LATIN_DIGITS)
+
+
+def to_persian_digits(text: str) -> str:
+    return text.translate(_TO_PERSIAN_DIGITS)
+
+
+def normalise_text(text: str | None) -> str:
+    """Normalise Persian text for storage; ``None`` becomes ``""``."""
+    if not text:
+        return ""
+    text = unicodedata.normalize("NFKC", str(text))
+    text = pt_characters.ar_to_fa(text)
+    text = text.translate(_LETTERS)
+    text = _DIACRITICS.sub("", text)
+    text = to_latin_digits(text)
+    text = _ZWNJ_RUNS.sub(ZWNJ, text)
+    text = _ZWNJ_BY_SPACE.sub(lambda m: " " if " " in m.group(0) else ZWNJ, text)
+    text = _USELESS_ZWNJ.sub("", text)
+    text = _SPACES.sub(" ", text)
+    return text.strip()
+
+
+_FOLD = str.maketrans(
+    {
+        "أ": "ا",
+        "إ": "ا",
+        "ٱ": "ا",
+        "ؤ": "و",
+        "ئ": "ی",
+        "ة": "ه",
+        "ۀ": "ه",
+        "ء": "",
+        "\u0654": "",  # hamza above (هٔ)
+        ZWNJ: " ",
+        "-": " ",
+        "_": " ",
+        "،": " ",
+        ",": " ",
+        ".": " ",
+        "/": " ",
+        "(": " ",
+        ")": " ",
+        "«": " ",
+        "»": " ",
+        '"': " ",
+        "'": " ",
+    }
+)
+
+
+def search_key(text: str | None) -> str:
+    """Fold text for matching: the same key for every spelling a user may type."""
+    text = normalise_text(text)
+    if not text:
+        return ""
+    text = unicodedata.normalize("NFD", text)
+    text = text.replace("\u0653", "")  # madda above: «فرآورده» and «فراورده» are typed alike
+    text = unicodedata.normalize("NFC", text).translate(_FOLD).lower()
+    return _SPACES.sub(" ", text).strip()
+
+
+def search_terms(query: str | None) -> list[str]:
+    """Split a user's query into folded terms, each to be found somewhere in the search key."""
+    return [term for term in search_key(query).split(" ") if term]
+
+
+def normalise_digits_only(text: str | None) -> str:
+    """Codes and identifiers: Latin digits, no spaces, separators or direction marks."""
+    if not text:
+        return ""
+    return re.sub(r"[\s\u200c-\u200f\-_/.]", "", to_latin_digits(str(text)))

@@ -1,0 +1,60 @@
+"""Who may see and change which production units: the one place every page and API endpoint asks.
+
+- system admins, governorate deputies and SMT experts see every unit of their province (national
+  staff, whose organisation has no province, see all provinces);
+- system admins and SMT experts may add and change them;
+- a unit manager sees and changes only the units owned by their own company;
+- everyone else (agency liaisons, universities, firms, investors) sees no unit through the registry.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.http import Http404
+
+from rownaq.accounts.models import Role, User
+from rownaq.registry.models import Unit
+
+
+def units_visible_to(user: User) -> QuerySet[Unit]:
+    units = Unit.objects.all()
+    if not user.is_authenticated or not user.is_active:
+        return units.none()
+    if user.is_superuser:
+        return units
+    if user.is_province_staff:
+        province_id = user.province_id
+        return units if province_id is None else units.filter(county__province_id=province_id)
+    if user.role == Role.UNIT_MANAGER and user.organisation_id is not None:
+        return units.filter(owner_id=user.organisation_id)
+    return units.none()
+
+
+def can_view_registry(user: User) -> bool:
+    return user.is_authenticated and (user.is_province_staff or user.role == Role.UNIT_MANAGER)
+
+
+def can_add_unit(user: User) -> bool:
+    return user.is_authenticated and user.can_edit_registry
+
+
+def can_edit_unit(user: User, unit: Unit) -> bool:
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if user.can_edit_registry:
+        return units_visible_to(user).filter(pk=unit.pk).exists()
+    return user.role == Role.UNIT_MANAGER and unit.owner_id is not None and unit.owner_id == user.organisation_id
+
+
+def get_unit_for_user(user: User, pk: int, *, write: bool = False) -> Unit:
+    """The unit ``pk`` if ``user`` may see it (and change it, with ``write``); 404 if unseen, 403 if read-only."""
+    try:
+        unit = units_visible_to(user).select_related(
+            "sector", "sector__parent", "county", "county__province", "estate", "owner"
+        ).get(pk=pk)
+    except Unit.DoesNotExist:
+        raise Http404 from None
+    if write and not can_edit_unit(user, unit):
+        raise PermissionDenied
+    return unit

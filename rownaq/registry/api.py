@@ -1,0 +1,138 @@
+"""API of the unit registry (DRF): the same access rules as the pages, through ``access``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+from rest_framework import mixins, permissions, serializers, viewsets
+from rest_framework.request import Request
+from rest_framework.routers import BaseRouter
+
+from rownaq.core.jalali import format_jalali
+from rownaq.geography.models import County, IndustrialEstate
+from rownaq.registry import access, services
+from rownaq.registry.filters import UnitFilter
+from rownaq.registry.models import Licence, Product, Sector, Unit
+
+
+class SectorSerializer(serializers.ModelSerializer[Sector]):
+    class Meta:
+        model = Sector
+        fields = ["code", "level", "title", "title_en"]
+
+
+class LicenceSerializer(serializers.ModelSerializer[Licence]):
+    expires_on_jalali = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Licence
+        fields = ["kind", "number", "issued_on", "expires_on", "expires_on_jalali"]
+
+    def get_expires_on_jalali(self, obj: Licence) -> str:
+        return format_jalali(obj.expires_on, persian_digits=False)
+
+
+class ProductSerializer(serializers.ModelSerializer[Product]):
+    class Meta:
+        model = Product
+        fields = ["name", "hs_code", "measure", "nominal_capacity"]
+
+
+class UnitSerializer(serializers.ModelSerializer[Unit]):
+    sector = serializers.SlugRelatedField(slug_field="code", queryset=Sector.objects.filter(level="class"))
+    sector_title = serializers.CharField(source="sector.display_title", read_only=True)
+    county_name = serializers.CharField(source="county.name", read_only=True)
+    estate_name = serializers.CharField(source="estate.name", read_only=True, default=None)
+    status_since_jalali = serializers.SerializerMethodField()
+    licences = LicenceSerializer(many=True, read_only=True)
+    products = ProductSerializer(many=True, read_only=True)
+    county = serializers.PrimaryKeyRelatedField(queryset=County.objects.all())
+    estate = serializers.PrimaryKeyRelatedField(queryset=IndustrialEstate.objects.all(), allow_null=True, required=False)
+
+    class Meta:
+        model = Unit
+        fields = [
+            "id", "name", "national_id", "sector", "sector_title", "county", "county_name", "estate",
+            "estate_name", "address", "postal_code", "latitude", "longitude", "employees", "status",
+            "status_since", "status_since_jalali", "is_exporter", "is_knowledge_based", "version",
+            "licences", "products", "updated_at",
+        ]
+        read_only_fields = ["version", "updated_at"]
+
+    def get_status_since_jalali(self, obj: Unit) -> str:
+        return format_jalali(obj.status_since, persian_digits=False)
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        estate = attrs.get("estate", getattr(self.instance, "estate", None))
+        county = attrs.get("county", getattr(self.instance, "county", None))
+        if estate is not None and county is not None and estate.county_id != county.pk:
+            raise serializers.ValidationError({"estate": "این شهرک در شهرستان انتخاب‌شده نیست."})
+        return attrs
+
+
+class UnitPermission(permissions.BasePermission):
+    def has_permission(self, request: Request, view: Any) -> bool:
+        user = request.user
+        if not access.can_view_registry(user):  # type: ignore[arg-type]
+            return False
+        if request.method == "POST":
+            return access.can_add_unit(user)  # type: ignore[arg-type]
+        return True
+
+    def has_object_permission(self, request: Request, view: Any, obj: Unit) -> bool:
+        if request.method in permissions.SAFE_METHODS:
+            return True
+        return access.can_edit_unit(request.user, obj)  # type: ignore[arg-type]
+
+
+class UnitViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet[Unit],
+):
+    """Production units the caller may see. Filters as on the unit list page; ``q`` searches in Persian."""
+
+    serializer_class = UnitSerializer
+    permission_classes = [permissions.IsAuthenticated, UnitPermission]
+    filterset_class = UnitFilter
+    ordering_fields = ["name", "employees", "status_since", "updated_at"]
+    ordering = ["id"]
+
+    def get_queryset(self) -> QuerySet[Unit]:
+        return access.units_visible_to(self.request.user).select_related(  # type: ignore[arg-type]
+            "sector", "county", "estate"
+        ).prefetch_related("licences", "products")
+
+    def perform_create(self, serializer: serializers.BaseSerializer[Unit]) -> None:
+        serializer.instance = services.unit_create(by=self.request.user, **serializer.validated_data)  # type: ignore[arg-type]
+
+    def perform_update(self, serializer: serializers.BaseSerializer[Unit]) -> None:
+        expected = self.request.data.get("version") if hasattr(self.request, "data") else None
+        try:
+            serializer.instance = services.unit_update(
+                unit=serializer.instance,  # type: ignore[arg-type]
+                by=self.request.user,  # type: ignore[arg-type]
+                expected_version=int(expected) if expected not in (None, "") else None,
+                **serializer.validated_data,
+            )
+        except services.StaleEditError as exc:
+            from rest_framework.exceptions import ValidationError
+
+            raise ValidationError({"version": str(exc)}) from exc
+
+
+class SectorViewSet(viewsets.ReadOnlyModelViewSet[Sector]):
+    """ISIC Rev.4 sections, divisions, groups and classes with their Persian titles."""
+
+    queryset = Sector.objects.all()
+    serializer_class = SectorSerializer
+    filterset_fields = ["level", "code"]
+    lookup_field = "code"
+
+
+def register(router: BaseRouter) -> None:
+    router.register("units", UnitViewSet, basename="unit")
+    router.register("sectors", SectorViewSet, basename="sector")

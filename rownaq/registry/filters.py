@@ -1,0 +1,82 @@
+"""Filtering the unit list: one set of filters for the page, the exports and the API."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import django_filters
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from rownaq.core.normalise import search_terms
+from rownaq.geography.models import County, IndustrialEstate
+from rownaq.registry.models import LicenceKind, Sector, Unit, UnitStatus
+
+EXPIRING_DAYS = 90
+
+
+
+
+def search_units(queryset: QuerySet[Unit], query: str) -> QuerySet[Unit]:
+    """Every folded term of the query must appear in the unit's name or national ID."""
+    for term in search_terms(query):
+        queryset = queryset.filter(search_text__contains=term)
+    return queryset
+
+
+class UnitFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("Search"), method="filter_search")
+    status = django_filters.MultipleChoiceFilter(label=_("Status"), choices=UnitStatus.choices)
+    sector = django_filters.CharFilter(label=_("Sector (ISIC code)"), method="filter_sector")
+    county = django_filters.ModelChoiceFilter(label=_("County"), queryset=County.objects.all())
+    estate = django_filters.ModelChoiceFilter(label=_("Industrial estate"), queryset=IndustrialEstate.objects.all())
+    licence = django_filters.ChoiceFilter(
+        label=_("Operating licence"),
+        method="filter_licence",
+        choices=[
+            ("expired", _("Expired")),
+            ("expiring", _("Expires within 90 days")),
+            ("valid", _("Valid")),
+            ("missing", _("No licence recorded")),
+        ],
+    )
+    exporter = django_filters.BooleanFilter(field_name="is_exporter", label=_("Exporter"))
+    knowledge_based = django_filters.BooleanFilter(field_name="is_knowledge_based", label=_("Knowledge-based"))
+
+    class Meta:
+        model = Unit
+        fields = ["q", "status", "sector", "county", "estate", "licence", "exporter", "knowledge_based"]
+
+    def filter_search(self, queryset: QuerySet[Unit], name: str, value: str) -> QuerySet[Unit]:
+        return search_units(queryset, value)
+
+    def filter_sector(self, queryset: QuerySet[Unit], name: str, value: str) -> QuerySet[Unit]:
+        """A section letter, division, group or class: the unit's class code starts with it."""
+        code = value.strip().upper()
+        if not code:
+            return queryset
+        if code.isalpha():
+            divisions = Sector.objects.filter(parent__code=code).values_list("code", flat=True)
+            query = Q()
+            for division in divisions:
+                query |= Q(sector__code__startswith=division)
+            return queryset.filter(query) if divisions else queryset.none()
+        return queryset.filter(sector__code__startswith=code)
+
+    def filter_licence(self, queryset: QuerySet[Unit], name: str, value: str) -> QuerySet[Unit]:
+        today = timezone.localdate()
+        operating = Q(licences__kind=LicenceKind.OPERATING)
+        if value == "expired":
+            return queryset.filter(operating, licences__expires_on__lt=today)
+        if value == "expiring":
+            return queryset.filter(
+                operating,
+                licences__expires_on__gte=today,
+                licences__expires_on__lte=today + dt.timedelta(days=EXPIRING_DAYS),
+            )
+        if value == "valid":
+            return queryset.filter(operating, licences__expires_on__gte=today)
+        if value == "missing":
+            return queryset.exclude(licences__kind=LicenceKind.OPERATING)
+        return queryset

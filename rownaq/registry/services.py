@@ -1,0 +1,84 @@
+"""Changing the registry: every page, API call, import and command goes through these functions."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from rownaq.accounts.models import User
+from rownaq.registry.models import StatusChange, Unit
+
+
+class StaleEditError(Exception):
+    """Someone else saved the unit after this person opened it; their change must not be overwritten."""
+
+
+UNIT_EDITABLE_FIELDS = (
+    "name",
+    "national_id",
+    "owner",
+    "sector",
+    "county",
+    "estate",
+    "address",
+    "postal_code",
+    "latitude",
+    "longitude",
+    "employees",
+    "is_exporter",
+    "is_knowledge_based",
+)
+
+
+def _record_status(*, unit: Unit, old_status: str, effective_on: dt.date, note: str, by: User | None) -> None:
+    StatusChange.objects.create(
+        unit=unit,
+        old_status=old_status,
+        new_status=unit.status,
+        effective_on=effective_on,
+        note=note,
+        recorded_by=by,
+    )
+
+
+@transaction.atomic
+def unit_create(*, by: User | None, status_note: str = "", **fields: Any) -> Unit:
+    unit = Unit(**fields)
+    unit.full_clean()
+    unit.save()
+    _record_status(unit=unit, old_status="", effective_on=unit.status_since, note=status_note, by=by)
+    return unit
+
+
+@transaction.atomic
+def unit_update(
+    *, unit: Unit, by: User | None, expected_version: int | None = None, status_note: str = "", **fields: Any
+) -> Unit:
+    """Change a unit. With ``expected_version``, refuse if someone saved it since that version was read."""
+    locked = Unit.objects.select_for_update().get(pk=unit.pk)
+    if expected_version is not None and locked.version != expected_version:
+        raise StaleEditError(
+            _("Someone else changed this unit while you were editing it. Review their change and try again.")
+        )
+    old_status = locked.status
+    for name, value in fields.items():
+        setattr(unit, name, value)
+    status_changed = unit.status != old_status
+    if status_changed and "status_since" not in fields:
+        unit.status_since = timezone.localdate()
+    unit.full_clean()
+    unit.version = locked.version + 1
+    unit.save()
+    if status_changed:
+        _record_status(unit=unit, old_status=old_status, effective_on=unit.status_since, note=status_note, by=by)
+    return unit
+
+
+def unit_bump_version(*, unit: Unit) -> None:
+    """Mark a unit changed when only its licences, products or contacts changed."""
+    Unit.objects.filter(pk=unit.pk).update(version=F("version") + 1, updated_at=timezone.now())
