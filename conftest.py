@@ -28,7 +28,7 @@ def django_db_setup(django_db_setup: Any, django_db_blocker: Any) -> None:
 
 
 def make_national_id(serial: int) -> str:
-    first_ten = f"{10100000000 // 10 + serial:010d}"
+    first_ten = f"14{serial:06d}50"
     return first_ten + str(national_id_check_digit(first_ten))
 
 

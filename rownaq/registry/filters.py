@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import django_filters
 from django.db.models import Q, QuerySet
@@ -47,6 +48,14 @@ class UnitFilter(django_filters.FilterSet):
     class Meta:
         model = Unit
         fields = ["q", "status", "sector", "county", "estate", "licence", "exporter", "knowledge_based"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        user = getattr(self.request, "user", None)
+        province_id = getattr(user, "province_id", None) if user is not None and user.is_authenticated else None
+        if province_id is not None:
+            self.filters["county"].queryset = County.objects.filter(province_id=province_id)
+            self.filters["estate"].queryset = IndustrialEstate.objects.filter(county__province_id=province_id)
 
     def filter_search(self, queryset: QuerySet[Unit], name: str, value: str) -> QuerySet[Unit]:
         return search_units(queryset, value)

@@ -144,6 +144,10 @@ class Licence(models.Model):
         constraints = [models.UniqueConstraint(fields=["unit", "kind"], name="registry_licence_one_per_kind")]
         indexes = [models.Index(fields=["kind", "expires_on"], name="registry_licence_expiry")]
 
+    def get_additional_data(self) -> dict[str, int]:
+        """Stored with every audit-log entry, so the unit's page can show changes to its details."""
+        return {"unit_id": self.unit_id}
+
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.number}"
 
@@ -166,6 +170,10 @@ class Product(models.Model):
         verbose_name = _("product")
         verbose_name_plural = _("products")
 
+    def get_additional_data(self) -> dict[str, int]:
+        """Stored with every audit-log entry, so the unit's page can show changes to its details."""
+        return {"unit_id": self.unit_id}
+
     def __str__(self) -> str:
         return self.name
 
@@ -186,6 +194,10 @@ class Contact(models.Model):
     class Meta:
         verbose_name = _("contact")
         verbose_name_plural = _("contacts")
+
+    def get_additional_data(self) -> dict[str, int]:
+        """Stored with every audit-log entry, so the unit's page can show changes to its details."""
+        return {"unit_id": self.unit_id}
 
     def __str__(self) -> str:
         return self.name

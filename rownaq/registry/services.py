@@ -10,7 +10,8 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from rownaq.accounts.models import User
+from rownaq.accounts.models import Organisation, OrganisationKind, User
+from rownaq.core.normalise import normalise_text
 from rownaq.registry.models import StatusChange, Unit
 
 
@@ -82,3 +83,31 @@ def unit_update(
 def unit_bump_version(*, unit: Unit) -> None:
     """Mark a unit changed when only its licences, products or contacts changed."""
     Unit.objects.filter(pk=unit.pk).update(version=F("version") + 1, updated_at=timezone.now())
+
+
+def unit_set_licence(*, unit: Unit, kind: str, number: str, issued_on: dt.date | None, expires_on: dt.date | None) -> None:
+    """Record the unit's licence of ``kind``; an empty number removes it."""
+    from rownaq.registry.models import Licence
+
+    licence = Licence.objects.filter(unit=unit, kind=kind).first()
+    if not number:
+        if licence is not None:
+            licence.delete()
+        return
+    if licence is None:
+        Licence.objects.create(unit=unit, kind=kind, number=number, issued_on=issued_on, expires_on=expires_on)
+        return
+    if (licence.number, licence.issued_on, licence.expires_on) != (number, issued_on, expires_on):
+        licence.number, licence.issued_on, licence.expires_on = number, issued_on, expires_on
+        licence.save(update_fields=["number", "issued_on", "expires_on"])
+
+
+def owner_company_for(*, name: str, province_id: int | None) -> Organisation | None:
+    """The production-unit company called ``name`` in the province, created on first use."""
+    name = normalise_text(name)
+    if not name:
+        return None
+    company, _created = Organisation.objects.get_or_create(
+        name=name, kind=OrganisationKind.UNIT_COMPANY, province_id=province_id
+    )
+    return company

@@ -1,8 +1,218 @@
-from django.http import HttpResponse
+"""Pages of the unit registry: the province overview, the unit list, the unit page and its forms."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from rownaq.core.collation import persian_order
+from rownaq.core.jalali import format_jalali
+from rownaq.geography.models import Province
+from rownaq.geography.services import counties_geojson, county_name_from_osm
+from rownaq.registry import access, services, spreadsheet
+from rownaq.registry.filters import UnitFilter
+from rownaq.registry.forms import ContactFormSet, ProductFormSet, UnitForm
+from rownaq.registry.history import unit_history
+from rownaq.registry.models import LicenceKind, Sector, SectorLevel, Unit, UnitStatus
+from rownaq.registry.stats import province_overview
+
+SORTS = {
+    "name": [persian_order("name")],
+    "-name": [persian_order("name", descending=True)],
+    "employees": ["employees", "id"],
+    "-employees": ["-employees", "id"],
+    "status_since": ["status_since", "id"],
+    "-status_since": ["-status_since", "id"],
+    "-updated": ["-updated_at", "id"],
+}
+PAGE_SIZE = 50
 
 
-def overview(request):  # type: ignore[no-untyped-def]
-    return HttpResponse("")
+def _province_for(request: HttpRequest) -> Province | None:
+    """The province a page is about: the person's own, or for national staff the one asked for."""
+    user = request.user
+    if user.province_id is not None:  # type: ignore[union-attr]
+        return Province.objects.get(pk=user.province_id)  # type: ignore[union-attr]
+    code = request.GET.get("province") or settings.ROWNAQ_DEFAULT_PROVINCE
+    return Province.objects.filter(code=code).first()
 
 
-unit_list = unit_export = unit_create = unit_detail = unit_edit = overview
+@login_required
+def overview(request: HttpRequest) -> HttpResponse:
+    if not request.user.is_province_staff:  # type: ignore[union-attr]
+        return redirect("registry-unit-list")
+    province = _province_for(request)
+    units = access.units_visible_to(request.user)  # type: ignore[arg-type]
+    if province is not None:
+        units = units.filter(county__province=province)
+    figures = province_overview(units)
+    chart_data = {
+        "status": [{"name": row["label"], "value": row["count"], "key": row["status"]} for row in figures.by_status],
+        "divisions": [{"name": row["title"], "value": row["count"], "code": row["code"]} for row in figures.by_division[:12]],
+        "estates": [{"name": row["name"], "value": row["count"], "id": row["id"]} for row in figures.by_estate[:12]],
+        "counties": [{"name": row["name"], "value": row["count"], "id": row["id"]} for row in figures.by_county],
+    }
+    return render(
+        request,
+        "registry/overview.html",
+        {
+            "province": province,
+            "provinces": Province.objects.order_by(persian_order("name")) if request.user.province_id is None else [],  # type: ignore[union-attr]
+            "figures": figures,
+            "chart_data": chart_data,
+            "statuses": UnitStatus,
+        },
+    )
+
+
+@login_required
+def province_map(request: HttpRequest, code: str) -> JsonResponse:
+    """GeoJSON of a province's counties (OpenStreetMap), named as in the registry, for the overview map."""
+    province = Province.objects.filter(code=code).first()
+    if province is None:
+        raise Http404
+    features = [
+        {**feature, "properties": {"name": county_name_from_osm(feature["properties"]["name_fa"] or "")}}
+        for feature in counties_geojson()["features"]
+        if feature["properties"]["province_iso"] == province.iso_code
+    ]
+    return JsonResponse({"type": "FeatureCollection", "features": features})
+
+
+def _filtered_units(request: HttpRequest) -> tuple[UnitFilter, QuerySet[Unit]]:
+    if not access.can_view_registry(request.user):  # type: ignore[arg-type]
+        raise PermissionDenied
+    unit_filter = UnitFilter(request.GET, queryset=access.units_visible_to(request.user), request=request)  # type: ignore[arg-type]
+    units = unit_filter.qs.select_related("sector", "county", "estate").distinct()
+    return unit_filter, units.order_by(*SORTS.get(request.GET.get("sort", ""), SORTS["name"]))
+
+
+@login_required
+def unit_list(request: HttpRequest) -> HttpResponse:
+    unit_filter, units = _filtered_units(request)
+    page = Paginator(units, PAGE_SIZE).get_page(request.GET.get("page"))
+    divisions = Sector.objects.filter(level=SectorLevel.DIVISION, parent__code__in=["B", "C"]).order_by("code")
+    return render(
+        request,
+        "registry/unit_list.html",
+        {
+            "filter": unit_filter,
+            "page": page,
+            "divisions": divisions,
+            "statuses": UnitStatus.choices,
+            "selected_statuses": request.GET.getlist("status"),
+            "sort": request.GET.get("sort", "name"),
+            "can_add": access.can_add_unit(request.user),  # type: ignore[arg-type]
+        },
+    )
+
+
+@login_required
+def unit_export(request: HttpRequest, fmt: str) -> HttpResponse:
+    _filter, units = _filtered_units(request)
+    stamp = format_jalali(timezone.localdate(), persian_digits=False)
+    filename = f"units-{stamp.replace('/', '-')}"
+    if fmt == "csv":
+        response = HttpResponse(spreadsheet.units_export_csv(units), content_type="text/csv; charset=utf-8")
+    elif fmt == "xlsx":
+        response = HttpResponse(
+            spreadsheet.units_export_xlsx(units),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    else:
+        raise Http404
+    response["Content-Disposition"] = f'attachment; filename="{filename}.{fmt}"'
+    return response
+
+
+@login_required
+def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    unit = access.get_unit_for_user(request.user, pk)  # type: ignore[arg-type]
+    licences = {licence.kind: licence for licence in unit.licences.all()}
+    return render(
+        request,
+        "registry/unit_detail.html",
+        {
+            "unit": unit,
+            "operating_licence": licences.get(LicenceKind.OPERATING),
+            "establishment_permit": licences.get(LicenceKind.ESTABLISHMENT),
+            "products": unit.products.all(),
+            "contacts": unit.contacts.all(),
+            "status_changes": unit.status_changes.select_related("recorded_by"),
+            "history": unit_history(unit),
+            "can_edit": access.can_edit_unit(request.user, unit),  # type: ignore[arg-type]
+        },
+    )
+
+
+def _save_unit(request: HttpRequest, form: UnitForm, unit: Unit | None, formsets: list[Any]) -> Unit:
+    user = request.user
+    fields = form.unit_fields()
+    if user.can_edit_registry:  # type: ignore[union-attr]
+        province_id = fields["county"].province_id
+        fields["owner"] = services.owner_company_for(name=form.cleaned_data.get("owner_name", ""), province_id=province_id)
+    note = form.cleaned_data.get("status_note", "")
+    with transaction.atomic():
+        if unit is None:
+            unit = services.unit_create(by=user, status_note=note, **fields)  # type: ignore[arg-type]
+        else:
+            unit = services.unit_update(
+                unit=unit, by=user, expected_version=form.cleaned_data.get("version"), status_note=note, **fields  # type: ignore[arg-type]
+            )
+        for kind in (LicenceKind.OPERATING, LicenceKind.ESTABLISHMENT):
+            services.unit_set_licence(unit=unit, kind=kind, **form.licence_fields(kind))
+        for formset in formsets:
+            formset.instance = unit
+            formset.save()
+    return unit
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def unit_create(request: HttpRequest) -> HttpResponse:
+    if not access.can_add_unit(request.user):  # type: ignore[arg-type]
+        raise PermissionDenied
+    return _unit_form_page(request, None)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def unit_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    unit = access.get_unit_for_user(request.user, pk, write=True)  # type: ignore[arg-type]
+    return _unit_form_page(request, unit)
+
+
+def _unit_form_page(request: HttpRequest, unit: Unit | None) -> HttpResponse:
+    data = request.POST if request.method == "POST" else None
+    form = UnitForm(data, instance=unit, user=request.user)  # type: ignore[arg-type]
+    formsets = [
+        ProductFormSet(data, instance=unit or Unit(), prefix="products"),
+        ContactFormSet(data, instance=unit or Unit(), prefix="contacts"),
+    ]
+    if request.method == "POST" and form.is_valid() and all(f.is_valid() for f in formsets):
+        try:
+            saved = _save_unit(request, form, unit, formsets)
+        except services.StaleEditError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("The unit was saved."))
+            return redirect("registry-unit-detail", pk=saved.pk)
+    elif request.method == "POST":
+        messages.error(request, _("The unit was not saved. Correct the fields marked below."))
+    return render(
+        request,
+        "registry/unit_form.html",
+        {"form": form, "unit": unit, "products": formsets[0], "contacts": formsets[1]},
+    )

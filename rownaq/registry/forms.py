@@ -1,0 +1,163 @@
+"""Forms of the unit pages: what a person types, checked and normalised, with Persian messages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.forms import inlineformset_factory
+from django.utils.translation import gettext_lazy as _
+
+from rownaq.accounts.models import User
+from rownaq.core.forms import (
+    JalaliDateField,
+    LatinDigitsDecimalField,
+    LatinDigitsIntegerField,
+    PersianCharField,
+)
+from rownaq.core.normalise import normalise_digits_only
+from rownaq.geography.models import County, IndustrialEstate
+from rownaq.registry.models import Contact, Product, Sector, SectorLevel, Unit, UnitStatus
+from rownaq.registry.validators import validate_national_id
+
+
+class SectorChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
+    def label_from_instance(self, obj: Sector) -> str:
+        return f"{obj.code} — {obj.display_title}"
+
+
+def sector_choices() -> list[tuple[str, list[tuple[int, str]]]]:
+    """ISIC classes grouped by division, for a select with one group per division."""
+    classes = Sector.objects.filter(level=SectorLevel.CLASS).select_related("parent__parent").order_by("code")
+    groups: dict[str, list[tuple[int, str]]] = {}
+    for sector in classes:
+        division = sector.parent.parent if sector.parent else None  # class → group → division
+        label = f"{division.code} — {division.display_title}" if division else ""
+        groups.setdefault(label, []).append((sector.pk, f"{sector.code} — {sector.display_title}"))
+    return list(groups.items())
+
+
+class UnitForm(forms.ModelForm):  # type: ignore[type-arg]
+    name = PersianCharField(label=_("Name"), max_length=200)
+    national_id = forms.CharField(
+        label=_("National ID"), max_length=20, widget=forms.TextInput(attrs={"dir": "ltr", "inputmode": "numeric"})
+    )
+    owner_name = PersianCharField(
+        label=_("Owning company"), max_length=200, required=False,
+        help_text=_("The company that runs the unit; its managers can see and update the unit."),
+    )
+    sector = SectorChoiceField(label=_("Sector (ISIC class)"), queryset=Sector.objects.filter(level=SectorLevel.CLASS))
+    status_since = JalaliDateField(label=_("Status effective from"))
+    status_note = PersianCharField(label=_("Reason for the status change"), max_length=300, required=False)
+    address = PersianCharField(label=_("Address"), max_length=400, required=False)
+    postal_code = forms.CharField(label=_("Postal code"), max_length=20, required=False, widget=forms.TextInput(attrs={"dir": "ltr"}))
+    latitude = LatinDigitsDecimalField(label=_("Latitude"), required=False, min_value=24, max_value=40, decimal_places=5)
+    longitude = LatinDigitsDecimalField(label=_("Longitude"), required=False, min_value=44, max_value=64, decimal_places=5)
+    employees = LatinDigitsIntegerField(label=_("Employees"), min_value=0)
+    operating_number = PersianCharField(label=_("Operating licence number"), max_length=40, required=False)
+    operating_issued_on = JalaliDateField(label=_("Operating licence issued on"), required=False)
+    operating_expires_on = JalaliDateField(label=_("Operating licence expires on"), required=False)
+    establishment_number = PersianCharField(label=_("Establishment permit number"), max_length=40, required=False)
+    establishment_issued_on = JalaliDateField(label=_("Establishment permit issued on"), required=False)
+    establishment_expires_on = JalaliDateField(label=_("Establishment permit expires on"), required=False)
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Unit
+        fields = [
+            "name", "national_id", "sector", "county", "estate", "address", "postal_code", "latitude",
+            "longitude", "employees", "status", "status_since", "is_exporter", "is_knowledge_based",
+        ]
+
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+        province_id = user.province_id
+        counties = County.objects.select_related("province")
+        estates = IndustrialEstate.objects.select_related("county")
+        if province_id is not None:
+            counties = counties.filter(province_id=province_id)
+            estates = estates.filter(county__province_id=province_id)
+        self.fields["county"].queryset = counties.order_by("name")  # type: ignore[attr-defined]
+        self.fields["estate"].queryset = estates.order_by("name")  # type: ignore[attr-defined]
+        self.fields["sector"].choices = [("", "---------"), *sector_choices()]  # type: ignore[attr-defined]
+        self.fields["status"].choices = UnitStatus.choices  # type: ignore[attr-defined]
+        if not user.can_edit_registry:
+            # A unit manager keeps the unit's identity as the SMT organisation registered it.
+            for name in ("national_id", "owner_name"):
+                self.fields[name].disabled = True
+        for name, field in self.fields.items():
+            widget = field.widget
+            if isinstance(widget, forms.CheckboxInput):
+                widget.attrs.setdefault("class", "form-check-input")
+            elif isinstance(widget, forms.Select):
+                widget.attrs.setdefault("class", "form-select")
+            elif not isinstance(widget, forms.HiddenInput):
+                widget.attrs.setdefault("class", "form-control")
+            if name in ("latitude", "longitude", "employees"):
+                widget.attrs["dir"] = "ltr"
+        if self.instance.pk:
+            self.initial.setdefault("version", self.instance.version)
+            self.initial.setdefault("owner_name", self.instance.owner.name if self.instance.owner else "")
+            for licence in self.instance.licences.all():
+                prefix = licence.kind
+                self.initial.setdefault(f"{prefix}_number", licence.number)
+                self.initial.setdefault(f"{prefix}_issued_on", licence.issued_on)
+                self.initial.setdefault(f"{prefix}_expires_on", licence.expires_on)
+
+    def clean_national_id(self) -> str:
+        value = normalise_digits_only(self.cleaned_data["national_id"])
+        validate_national_id(value)
+        duplicate = Unit.objects.filter(national_id=value).exclude(pk=self.instance.pk).first()
+        if duplicate is not None:
+            raise forms.ValidationError(_("Another unit already has this national ID."))
+        return value
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        county, estate = data.get("county"), data.get("estate")
+        if county and estate and estate.county_id != county.pk:
+            self.add_error("estate", _("This industrial estate is not in the chosen county."))
+        for prefix in ("operating", "establishment"):
+            number = data.get(f"{prefix}_number")
+            issued, expires = data.get(f"{prefix}_issued_on"), data.get(f"{prefix}_expires_on")
+            if (issued or expires) and not number:
+                self.add_error(f"{prefix}_number", _("Enter the licence number as well as its dates."))
+            if issued and expires and expires < issued:
+                self.add_error(f"{prefix}_expires_on", _("The expiry date is before the issue date."))
+        return data
+
+    def unit_fields(self) -> dict[str, Any]:
+        return {name: self.cleaned_data[name] for name in self.Meta.fields if name in self.cleaned_data}
+
+    def licence_fields(self, kind: str) -> dict[str, Any]:
+        return {
+            "number": self.cleaned_data.get(f"{kind}_number") or "",
+            "issued_on": self.cleaned_data.get(f"{kind}_issued_on"),
+            "expires_on": self.cleaned_data.get(f"{kind}_expires_on"),
+        }
+
+
+class ProductForm(forms.ModelForm):  # type: ignore[type-arg]
+    name = PersianCharField(label=_("Product"), max_length=200)
+    measure = PersianCharField(label=_("Unit of measure"), max_length=30)
+    nominal_capacity = LatinDigitsDecimalField(label=_("Nominal annual capacity"), min_value=0, decimal_places=2)
+
+    class Meta:
+        model = Product
+        fields = ["name", "hs_code", "measure", "nominal_capacity"]
+        widgets = {"hs_code": forms.TextInput(attrs={"dir": "ltr"})}
+
+
+class ContactForm(forms.ModelForm):  # type: ignore[type-arg]
+    name = PersianCharField(label=_("Name"), max_length=120)
+    position = PersianCharField(label=_("Position"), max_length=120, required=False)
+
+    class Meta:
+        model = Contact
+        fields = ["name", "position", "phone", "email"]
+        widgets = {"phone": forms.TextInput(attrs={"dir": "ltr"}), "email": forms.EmailInput(attrs={"dir": "ltr"})}
+
+
+ProductFormSet = inlineformset_factory(Unit, Product, form=ProductForm, extra=1, can_delete=True)
+ContactFormSet = inlineformset_factory(Unit, Contact, form=ContactForm, extra=1, can_delete=True)
