@@ -27,6 +27,31 @@ def django_db_setup(django_db_setup: Any, django_db_blocker: Any) -> None:
         call_command("load_reference_data", verbosity=0)
 
 
+@pytest.fixture(autouse=True)
+def _plain_static_files(settings: Any) -> None:
+    """Tests serve static files from the apps, without a collectstatic manifest."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+def _is_transactional(request: pytest.FixtureRequest) -> bool:
+    if "live_server" in request.fixturenames or "transactional_db" in request.fixturenames:
+        return True
+    marker = request.node.get_closest_marker("django_db")
+    return bool(marker and (marker.kwargs.get("transaction") or (marker.args and marker.args[0])))
+
+
+@pytest.fixture(autouse=True)
+def _reference_data_after_flush(request: pytest.FixtureRequest) -> None:
+    """Transactional tests empty every table when they end; the next one loads the reference data again."""
+    if _is_transactional(request):
+        request.getfixturevalue("transactional_db")
+        if not Sector.objects.exists():
+            call_command("load_reference_data", verbosity=0)
+
+
 def make_national_id(serial: int) -> str:
     first_ten = f"14{serial:06d}50"
     return first_ten + str(national_id_check_digit(first_ten))

@@ -3,9 +3,9 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils import timezone
 
 from rownaq.core.jalali import format_jalali_long
-from django.utils import timezone
 
 
 def rownaq(request: HttpRequest) -> dict[str, Any]:

@@ -14,7 +14,12 @@ from rownaq.core.normalise import normalise_text, to_latin_digits
 
 class JalaliDateInput(forms.TextInput):
     def __init__(self, attrs: dict[str, Any] | None = None) -> None:
-        defaults = {"placeholder": "۱۴۰۳/۰۱/۰۱", "dir": "ltr", "inputmode": "numeric", "class": "form-control jalali-date"}
+        defaults = {
+            "placeholder": "۱۴۰۳/۰۱/۰۱",
+            "dir": "ltr",
+            "inputmode": "numeric",
+            "class": "form-control jalali-date",
+        }
         super().__init__({**defaults, **(attrs or {})})
 
     def format_value(self, value: Any) -> str | None:

@@ -24,7 +24,9 @@ class Province(models.Model):
 
 
 class County(models.Model):
-    province = models.ForeignKey(Province, verbose_name=_("province"), on_delete=models.PROTECT, related_name="counties")
+    province = models.ForeignKey(
+        Province, verbose_name=_("province"), on_delete=models.PROTECT, related_name="counties"
+    )
     name = models.CharField(_("name"), max_length=100)
     name_en = models.CharField(_("English name"), max_length=100, blank=True)
     sci_code = models.CharField(_("SCI code"), max_length=6, blank=True)

@@ -50,9 +50,11 @@ def can_edit_unit(user: User, unit: Unit) -> bool:
 def get_unit_for_user(user: User, pk: int, *, write: bool = False) -> Unit:
     """The unit ``pk`` if ``user`` may see it (and change it, with ``write``); 404 if unseen, 403 if read-only."""
     try:
-        unit = units_visible_to(user).select_related(
-            "sector", "sector__parent", "county", "county__province", "estate", "owner"
-        ).get(pk=pk)
+        unit = (
+            units_visible_to(user)
+            .select_related("sector", "sector__parent", "county", "county__province", "estate", "owner")
+            .get(pk=pk)
+        )
     except Unit.DoesNotExist:
         raise Http404 from None
     if write and not can_edit_unit(user, unit):

@@ -48,15 +48,36 @@ class UnitSerializer(serializers.ModelSerializer[Unit]):
     licences = LicenceSerializer(many=True, read_only=True)
     products = ProductSerializer(many=True, read_only=True)
     county = serializers.PrimaryKeyRelatedField(queryset=County.objects.all())
-    estate = serializers.PrimaryKeyRelatedField(queryset=IndustrialEstate.objects.all(), allow_null=True, required=False)
+    estate = serializers.PrimaryKeyRelatedField(
+        queryset=IndustrialEstate.objects.all(), allow_null=True, required=False
+    )
 
     class Meta:
         model = Unit
         fields = [
-            "id", "name", "national_id", "sector", "sector_title", "county", "county_name", "estate",
-            "estate_name", "address", "postal_code", "latitude", "longitude", "employees", "status",
-            "status_since", "status_since_jalali", "is_exporter", "is_knowledge_based", "version",
-            "licences", "products", "updated_at",
+            "id",
+            "name",
+            "national_id",
+            "sector",
+            "sector_title",
+            "county",
+            "county_name",
+            "estate",
+            "estate_name",
+            "address",
+            "postal_code",
+            "latitude",
+            "longitude",
+            "employees",
+            "status",
+            "status_since",
+            "status_since_jalali",
+            "is_exporter",
+            "is_knowledge_based",
+            "version",
+            "licences",
+            "products",
+            "updated_at",
         ]
         read_only_fields = ["version", "updated_at"]
 
@@ -102,9 +123,13 @@ class UnitViewSet(
     ordering = ["id"]
 
     def get_queryset(self) -> QuerySet[Unit]:
-        return access.units_visible_to(self.request.user).select_related(  # type: ignore[arg-type]
-            "sector", "county", "estate"
-        ).prefetch_related("licences", "products")
+        return (
+            access.units_visible_to(self.request.user)
+            .select_related(  # type: ignore[arg-type]
+                "sector", "county", "estate"
+            )
+            .prefetch_related("licences", "products")
+        )
 
     def perform_create(self, serializer: serializers.BaseSerializer[Unit]) -> None:
         serializer.instance = services.unit_create(by=self.request.user, **serializer.validated_data)  # type: ignore[arg-type]

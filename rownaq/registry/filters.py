@@ -17,8 +17,6 @@ from rownaq.registry.models import LicenceKind, Sector, Unit, UnitStatus
 EXPIRING_DAYS = 90
 
 
-
-
 def search_units(queryset: QuerySet[Unit], query: str) -> QuerySet[Unit]:
     """Every folded term of the query must appear in the unit's name or national ID."""
     for term in search_terms(query):

@@ -43,16 +43,24 @@ class UnitForm(forms.ModelForm):  # type: ignore[type-arg]
         label=_("National ID"), max_length=20, widget=forms.TextInput(attrs={"dir": "ltr", "inputmode": "numeric"})
     )
     owner_name = PersianCharField(
-        label=_("Owning company"), max_length=200, required=False,
+        label=_("Owning company"),
+        max_length=200,
+        required=False,
         help_text=_("The company that runs the unit; its managers can see and update the unit."),
     )
     sector = SectorChoiceField(label=_("Sector (ISIC class)"), queryset=Sector.objects.filter(level=SectorLevel.CLASS))
     status_since = JalaliDateField(label=_("Status effective from"))
     status_note = PersianCharField(label=_("Reason for the status change"), max_length=300, required=False)
     address = PersianCharField(label=_("Address"), max_length=400, required=False)
-    postal_code = forms.CharField(label=_("Postal code"), max_length=20, required=False, widget=forms.TextInput(attrs={"dir": "ltr"}))
-    latitude = LatinDigitsDecimalField(label=_("Latitude"), required=False, min_value=24, max_value=40, decimal_places=5)
-    longitude = LatinDigitsDecimalField(label=_("Longitude"), required=False, min_value=44, max_value=64, decimal_places=5)
+    postal_code = forms.CharField(
+        label=_("Postal code"), max_length=20, required=False, widget=forms.TextInput(attrs={"dir": "ltr"})
+    )
+    latitude = LatinDigitsDecimalField(
+        label=_("Latitude"), required=False, min_value=24, max_value=40, decimal_places=5
+    )
+    longitude = LatinDigitsDecimalField(
+        label=_("Longitude"), required=False, min_value=44, max_value=64, decimal_places=5
+    )
     employees = LatinDigitsIntegerField(label=_("Employees"), min_value=0)
     operating_number = PersianCharField(label=_("Operating licence number"), max_length=40, required=False)
     operating_issued_on = JalaliDateField(label=_("Operating licence issued on"), required=False)
@@ -65,8 +73,20 @@ class UnitForm(forms.ModelForm):  # type: ignore[type-arg]
     class Meta:
         model = Unit
         fields = [
-            "name", "national_id", "sector", "county", "estate", "address", "postal_code", "latitude",
-            "longitude", "employees", "status", "status_since", "is_exporter", "is_knowledge_based",
+            "name",
+            "national_id",
+            "sector",
+            "county",
+            "estate",
+            "address",
+            "postal_code",
+            "latitude",
+            "longitude",
+            "employees",
+            "status",
+            "status_since",
+            "is_exporter",
+            "is_knowledge_based",
         ]
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:

@@ -118,7 +118,12 @@ def _related_names(entries: list[LogEntry]) -> dict[tuple[str, str], str]:
             if name in wanted:
                 wanted[name].update(str(v) for v in values if v not in (None, "None", ""))
     names: dict[tuple[str, str], str] = {}
-    for field_name, model in (("sector", Sector), ("county", County), ("estate", IndustrialEstate), ("owner", Organisation)):
+    for field_name, model in (
+        ("sector", Sector),
+        ("county", County),
+        ("estate", IndustrialEstate),
+        ("owner", Organisation),
+    ):
         ids = [int(v) for v in wanted[field_name] if v.isdigit()]
         for obj in model.objects.filter(pk__in=ids):  # type: ignore[attr-defined]
             names[(field_name, str(obj.pk))] = str(obj)

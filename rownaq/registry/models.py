@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from rownaq.core.normalise import normalise_digits_only, normalise_text, search_key
-from rownaq.registry.validators import validate_national_id
+from rownaq.registry.validators import validate_hs_code, validate_national_id
 
 
 class SectorLevel(models.TextChoices):
@@ -59,18 +59,33 @@ class UnitStatus(models.TextChoices):
 class Unit(models.Model):
     name = models.CharField(_("name"), max_length=200)
     national_id = models.CharField(
-        _("national ID"), max_length=11, unique=True, validators=[validate_national_id],
+        _("national ID"),
+        max_length=11,
+        unique=True,
+        validators=[validate_national_id],
         help_text=_("The 11-digit national ID of the legal entity."),
     )
     owner = models.ForeignKey(
-        "accounts.Organisation", verbose_name=_("owning company"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="units",
+        "accounts.Organisation",
+        verbose_name=_("owning company"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="units",
     )
-    sector = models.ForeignKey(Sector, verbose_name=_("sector (ISIC class)"), on_delete=models.PROTECT, related_name="units")
-    county = models.ForeignKey("geography.County", verbose_name=_("county"), on_delete=models.PROTECT, related_name="units")
+    sector = models.ForeignKey(
+        Sector, verbose_name=_("sector (ISIC class)"), on_delete=models.PROTECT, related_name="units"
+    )
+    county = models.ForeignKey(
+        "geography.County", verbose_name=_("county"), on_delete=models.PROTECT, related_name="units"
+    )
     estate = models.ForeignKey(
-        "geography.IndustrialEstate", verbose_name=_("industrial estate or zone"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="units",
+        "geography.IndustrialEstate",
+        verbose_name=_("industrial estate or zone"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="units",
     )
     address = models.CharField(_("address"), max_length=400, blank=True)
     postal_code = models.CharField(_("postal code"), max_length=10, blank=True)
@@ -125,6 +140,9 @@ class StatusChange(models.Model):
         verbose_name_plural = _("status changes")
         ordering = ["-effective_on", "-recorded_at"]
 
+    def __str__(self) -> str:
+        return f"{self.unit_id}: {self.old_status} → {self.new_status}"
+
 
 class LicenceKind(models.TextChoices):
     OPERATING = "operating", _("Operating licence")
@@ -144,16 +162,16 @@ class Licence(models.Model):
         constraints = [models.UniqueConstraint(fields=["unit", "kind"], name="registry_licence_one_per_kind")]
         indexes = [models.Index(fields=["kind", "expires_on"], name="registry_licence_expiry")]
 
-    def get_additional_data(self) -> dict[str, int]:
-        """Stored with every audit-log entry, so the unit's page can show changes to its details."""
-        return {"unit_id": self.unit_id}
-
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.number}"
 
     def save(self, *args: object, **kwargs: object) -> None:
         self.number = normalise_text(self.number)
         super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+    def get_additional_data(self) -> dict[str, int]:
+        """Stored with every audit-log entry, so the unit's page can show changes to its details."""
+        return {"unit_id": self.unit_id}
 
     def is_expired(self, today: dt.date | None = None) -> bool:
         return self.expires_on is not None and self.expires_on < (today or timezone.localdate())
@@ -162,17 +180,13 @@ class Licence(models.Model):
 class Product(models.Model):
     unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="products")
     name = models.CharField(_("product"), max_length=200)
-    hs_code = models.CharField(_("HS code"), max_length=10, blank=True)
+    hs_code = models.CharField(_("HS code"), max_length=10, blank=True, validators=[validate_hs_code])
     measure = models.CharField(_("unit of measure"), max_length=30)
     nominal_capacity = models.DecimalField(_("nominal annual capacity"), max_digits=16, decimal_places=2)
 
     class Meta:
         verbose_name = _("product")
         verbose_name_plural = _("products")
-
-    def get_additional_data(self) -> dict[str, int]:
-        """Stored with every audit-log entry, so the unit's page can show changes to its details."""
-        return {"unit_id": self.unit_id}
 
     def __str__(self) -> str:
         return self.name
@@ -182,6 +196,10 @@ class Product(models.Model):
         self.measure = normalise_text(self.measure)
         self.hs_code = normalise_digits_only(self.hs_code)
         super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+    def get_additional_data(self) -> dict[str, int]:
+        """Stored with every audit-log entry, so the unit's page can show changes to its details."""
+        return {"unit_id": self.unit_id}
 
 
 class Contact(models.Model):
@@ -195,10 +213,6 @@ class Contact(models.Model):
         verbose_name = _("contact")
         verbose_name_plural = _("contacts")
 
-    def get_additional_data(self) -> dict[str, int]:
-        """Stored with every audit-log entry, so the unit's page can show changes to its details."""
-        return {"unit_id": self.unit_id}
-
     def __str__(self) -> str:
         return self.name
 
@@ -207,6 +221,10 @@ class Contact(models.Model):
         self.position = normalise_text(self.position)
         self.phone = normalise_digits_only(self.phone)
         super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+    def get_additional_data(self) -> dict[str, int]:
+        """Stored with every audit-log entry, so the unit's page can show changes to its details."""
+        return {"unit_id": self.unit_id}
 
 
 class ImportState(models.TextChoices):

@@ -85,7 +85,9 @@ def unit_bump_version(*, unit: Unit) -> None:
     Unit.objects.filter(pk=unit.pk).update(version=F("version") + 1, updated_at=timezone.now())
 
 
-def unit_set_licence(*, unit: Unit, kind: str, number: str, issued_on: dt.date | None, expires_on: dt.date | None) -> None:
+def unit_set_licence(
+    *, unit: Unit, kind: str, number: str, issued_on: dt.date | None, expires_on: dt.date | None
+) -> None:
     """Record the unit's licence of ``kind``; an empty number removes it."""
     from rownaq.registry.models import Licence
 

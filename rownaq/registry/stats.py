@@ -46,7 +46,9 @@ def province_overview(units: QuerySet[Unit], *, today: dt.date | None = None) ->
     overview.exporters = totals["exporters"]
     overview.knowledge_based = totals["knowledge"]
 
-    status_rows = {row["status"]: row for row in units.values("status").annotate(count=Count("id"), employees=Sum("employees"))}
+    status_rows = {
+        row["status"]: row for row in units.values("status").annotate(count=Count("id"), employees=Sum("employees"))
+    }
     overview.by_status = [
         {
             "status": status.value,
@@ -65,8 +67,12 @@ def province_overview(units: QuerySet[Unit], *, today: dt.date | None = None) ->
     )
     titles = dict(Sector.objects.filter(level="division").values_list("code", "title"))
     overview.by_division = [
-        {"code": row["division"], "title": titles.get(row["division"], row["division"]), "count": row["count"],
-         "employees": row["employees"] or 0}
+        {
+            "code": row["division"],
+            "title": titles.get(row["division"], row["division"]),
+            "count": row["count"],
+            "employees": row["employees"] or 0,
+        }
         for row in division_rows
     ]
 

@@ -60,7 +60,9 @@ def overview(request: HttpRequest) -> HttpResponse:
     figures = province_overview(units)
     chart_data = {
         "status": [{"name": row["label"], "value": row["count"], "key": row["status"]} for row in figures.by_status],
-        "divisions": [{"name": row["title"], "value": row["count"], "code": row["code"]} for row in figures.by_division[:12]],
+        "divisions": [
+            {"name": row["title"], "value": row["count"], "code": row["code"]} for row in figures.by_division[:12]
+        ],
         "estates": [{"name": row["name"], "value": row["count"], "id": row["id"]} for row in figures.by_estate[:12]],
         "counties": [{"name": row["name"], "value": row["count"], "id": row["id"]} for row in figures.by_county],
     }
@@ -162,14 +164,20 @@ def _save_unit(request: HttpRequest, form: UnitForm, unit: Unit | None, formsets
     fields = form.unit_fields()
     if user.can_edit_registry:  # type: ignore[union-attr]
         province_id = fields["county"].province_id
-        fields["owner"] = services.owner_company_for(name=form.cleaned_data.get("owner_name", ""), province_id=province_id)
+        fields["owner"] = services.owner_company_for(
+            name=form.cleaned_data.get("owner_name", ""), province_id=province_id
+        )
     note = form.cleaned_data.get("status_note", "")
     with transaction.atomic():
         if unit is None:
             unit = services.unit_create(by=user, status_note=note, **fields)  # type: ignore[arg-type]
         else:
             unit = services.unit_update(
-                unit=unit, by=user, expected_version=form.cleaned_data.get("version"), status_note=note, **fields  # type: ignore[arg-type]
+                unit=unit,
+                by=user,
+                expected_version=form.cleaned_data.get("version"),
+                status_note=note,
+                **fields,  # type: ignore[arg-type]
             )
         for kind in (LicenceKind.OPERATING, LicenceKind.ESTABLISHMENT):
             services.unit_set_licence(unit=unit, kind=kind, **form.licence_fields(kind))
