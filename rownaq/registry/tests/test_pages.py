@@ -46,7 +46,9 @@ def form_data(unit: Unit, **changes: Any) -> dict[str, Any]:
     return data
 
 
-def test_overview_counts_units_by_status_and_sector(client: Client, expert: User, make_unit: Callable[..., Unit]) -> None:
+def test_overview_counts_units_by_status_and_sector(
+    client: Client, expert: User, make_unit: Callable[..., Unit]
+) -> None:
     make_unit("کاشی یک", employees=10)
     make_unit("کاشی دو", employees=20, status=UnitStatus.IDLE)
     make_unit("فرش سه", employees=5, sector=Sector.objects.get(code="1393"))
@@ -101,7 +103,9 @@ def test_filter_by_sector_division_county_and_expired_licence(
     Licence.objects.create(unit=carpet, kind=LicenceKind.OPERATING, number="2", expires_on=dt.date(2099, 1, 1))
     login(client, expert)
     assert [u.pk for u in client.get(reverse("registry-unit-list"), {"sector": "13"}).context["page"]] == [carpet.pk]
-    assert [u.pk for u in client.get(reverse("registry-unit-list"), {"licence": "expired"}).context["page"]] == [tile.pk]
+    assert [u.pk for u in client.get(reverse("registry-unit-list"), {"licence": "expired"}).context["page"]] == [
+        tile.pk
+    ]
     county = tile.county_id
     assert client.get(reverse("registry-unit-list"), {"county": county}).context["page"].paginator.count == 2
 
@@ -142,8 +146,16 @@ def test_expert_edits_a_unit_with_jalali_date_and_history_shows_the_change(
     client: Client, expert: User, unit: Unit
 ) -> None:
     login(client, expert)
-    data = form_data(unit, employees="۱۲۰", status="idle", status_since="۱۴۰۳/۰۵/۱۲", status_note="کمبود سرمایه در گردش",
-                     operating_number="۱۲۳۴۵", operating_issued_on="1400/01/15", operating_expires_on="۱۴۰۵/۰۱/۱۵")
+    data = form_data(
+        unit,
+        employees="۱۲۰",
+        status="idle",
+        status_since="۱۴۰۳/۰۵/۱۲",
+        status_note="کمبود سرمایه در گردش",
+        operating_number="۱۲۳۴۵",
+        operating_issued_on="1400/01/15",
+        operating_expires_on="۱۴۰۵/۰۱/۱۵",
+    )
     response = client.post(reverse("registry-unit-edit", args=[unit.pk]), data)
     assert response.status_code == 302, response.context["form"].errors if response.context else ""
     unit.refresh_from_db()
@@ -228,7 +240,9 @@ def test_estate_must_be_in_the_chosen_county(client: Client, expert: User, unit:
 
     kahak = County.objects.get(province=qom, name="کهک")
     estate = IndustrialEstate.objects.create(county=kahak, name="ناحیه صنعتی کهک")
-    response = login(client, expert).post(reverse("registry-unit-edit", args=[unit.pk]), form_data(unit, estate=estate.pk))
+    response = login(client, expert).post(
+        reverse("registry-unit-edit", args=[unit.pk]), form_data(unit, estate=estate.pk)
+    )
     assert response.status_code == 200
     assert response.context["form"].errors["estate"]
 
