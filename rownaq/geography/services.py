@@ -61,9 +61,10 @@ def geography_load() -> tuple[int, int]:
         )
     for feature in counties_geojson()["features"]:
         props = feature["properties"]
-        province = by_iso.get(props["province_iso"])
-        if province is None:
+        found = by_iso.get(props["province_iso"])
+        if found is None:
             continue
+        province = found
         name = county_name_from_osm(props["name_fa"] or props["name"])
         name_en = (props.get("name_en") or "").removesuffix(" County")
         existing = {search_key(c.name): c for c in County.objects.filter(province=province)}

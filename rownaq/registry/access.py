@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404
@@ -17,9 +18,9 @@ from rownaq.accounts.models import Role, User
 from rownaq.registry.models import Unit
 
 
-def units_visible_to(user: User) -> QuerySet[Unit]:
+def units_visible_to(user: User | AnonymousUser) -> QuerySet[Unit]:
     units = Unit.objects.all()
-    if not user.is_authenticated or not user.is_active:
+    if not isinstance(user, User) or not user.is_active:
         return units.none()
     if user.is_superuser:
         return units
@@ -31,23 +32,23 @@ def units_visible_to(user: User) -> QuerySet[Unit]:
     return units.none()
 
 
-def can_view_registry(user: User) -> bool:
-    return user.is_authenticated and (user.is_province_staff or user.role == Role.UNIT_MANAGER)
+def can_view_registry(user: User | AnonymousUser) -> bool:
+    return isinstance(user, User) and (user.is_province_staff or user.role == Role.UNIT_MANAGER)
 
 
-def can_add_unit(user: User) -> bool:
-    return user.is_authenticated and user.can_edit_registry
+def can_add_unit(user: User | AnonymousUser) -> bool:
+    return isinstance(user, User) and user.can_edit_registry
 
 
-def can_edit_unit(user: User, unit: Unit) -> bool:
-    if not user.is_authenticated or not user.is_active:
+def can_edit_unit(user: User | AnonymousUser, unit: Unit) -> bool:
+    if not isinstance(user, User) or not user.is_active:
         return False
     if user.can_edit_registry:
         return units_visible_to(user).filter(pk=unit.pk).exists()
     return user.role == Role.UNIT_MANAGER and unit.owner_id is not None and unit.owner_id == user.organisation_id
 
 
-def get_unit_for_user(user: User, pk: int, *, write: bool = False) -> Unit:
+def get_unit_for_user(user: User | AnonymousUser, pk: int, *, write: bool = False) -> Unit:
     """The unit ``pk`` if ``user`` may see it (and change it, with ``write``); 404 if unseen, 403 if read-only."""
     try:
         unit = (

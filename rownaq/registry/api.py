@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.db.models import QuerySet
 from rest_framework import mixins, permissions, serializers, viewsets
 from rest_framework.request import Request
 from rest_framework.routers import BaseRouter
 
+from rownaq.accounts.models import User
 from rownaq.core.jalali import format_jalali
 from rownaq.geography.models import County, IndustrialEstate
 from rownaq.registry import access, services
@@ -95,16 +96,16 @@ class UnitSerializer(serializers.ModelSerializer[Unit]):
 class UnitPermission(permissions.BasePermission):
     def has_permission(self, request: Request, view: Any) -> bool:
         user = request.user
-        if not access.can_view_registry(user):  # type: ignore[arg-type]
+        if not access.can_view_registry(user):
             return False
         if request.method == "POST":
-            return access.can_add_unit(user)  # type: ignore[arg-type]
+            return access.can_add_unit(user)
         return True
 
     def has_object_permission(self, request: Request, view: Any, obj: Unit) -> bool:
         if request.method in permissions.SAFE_METHODS:
             return True
-        return access.can_edit_unit(request.user, obj)  # type: ignore[arg-type]
+        return access.can_edit_unit(request.user, obj)
 
 
 class UnitViewSet(
@@ -125,28 +126,27 @@ class UnitViewSet(
     def get_queryset(self) -> QuerySet[Unit]:
         return (
             access.units_visible_to(self.request.user)
-            .select_related(  # type: ignore[arg-type]
-                "sector", "county", "estate"
-            )
+            .select_related("sector", "county", "estate")
             .prefetch_related("licences", "products")
         )
 
     def perform_create(self, serializer: serializers.BaseSerializer[Unit]) -> None:
-        serializer.instance = services.unit_create(by=self.request.user, **serializer.validated_data)  # type: ignore[arg-type]
+        user = cast(User, self.request.user)  # UnitPermission let only logged-in people through
+        serializer.instance = services.unit_create(by=user, **serializer.validated_data)
 
     def perform_update(self, serializer: serializers.BaseSerializer[Unit]) -> None:
-        expected = self.request.data.get("version") if hasattr(self.request, "data") else None
+        user = cast(User, self.request.user)
+        assert serializer.instance is not None
+        expected = self.request.data.get("version")
         try:
             serializer.instance = services.unit_update(
-                unit=serializer.instance,  # type: ignore[arg-type]
-                by=self.request.user,  # type: ignore[arg-type]
-                expected_version=int(expected) if expected not in (None, "") else None,
+                unit=serializer.instance,
+                by=user,
+                expected_version=int(str(expected)) if expected not in (None, "") else None,
                 **serializer.validated_data,
             )
         except services.StaleEditError as exc:
-            from rest_framework.exceptions import ValidationError
-
-            raise ValidationError({"version": str(exc)}) from exc
+            raise serializers.ValidationError({"version": str(exc)}) from exc
 
 
 class SectorViewSet(viewsets.ReadOnlyModelViewSet[Sector]):

@@ -9,7 +9,7 @@ from typing import Any
 from auditlog.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import FieldDoesNotExist
-from django.db.models import Model, Q
+from django.db.models import Field, Model, Q
 from django.utils.translation import gettext as _
 
 from rownaq.core.jalali import format_jalali
@@ -42,7 +42,9 @@ def _display(model: type[Model], field_name: str, raw: Any, fk_names: dict[tuple
         field = model._meta.get_field(field_name)
     except FieldDoesNotExist:
         return str(raw)
-    if getattr(field, "choices", None):
+    if not isinstance(field, Field):
+        return str(raw)
+    if field.choices:
         return str(dict(field.choices).get(raw, raw))  # type: ignore[arg-type]
     if field.get_internal_type() == "DateField":
         try:

@@ -11,13 +11,15 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.forms import BaseInlineFormSet
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from rownaq.core.collation import persian_order
+from rownaq.core.http import AuthenticatedRequest
 from rownaq.core.jalali import format_jalali
 from rownaq.geography.models import Province
 from rownaq.geography.services import counties_geojson, county_name_from_osm
@@ -40,21 +42,21 @@ SORTS = {
 PAGE_SIZE = 50
 
 
-def _province_for(request: HttpRequest) -> Province | None:
+def _province_for(request: AuthenticatedRequest) -> Province | None:
     """The province a page is about: the person's own, or for national staff the one asked for."""
     user = request.user
-    if user.province_id is not None:  # type: ignore[union-attr]
-        return Province.objects.get(pk=user.province_id)  # type: ignore[union-attr]
+    if user.province_id is not None:
+        return Province.objects.get(pk=user.province_id)
     code = request.GET.get("province") or settings.ROWNAQ_DEFAULT_PROVINCE
     return Province.objects.filter(code=code).first()
 
 
 @login_required
-def overview(request: HttpRequest) -> HttpResponse:
-    if not request.user.is_province_staff:  # type: ignore[union-attr]
+def overview(request: AuthenticatedRequest) -> HttpResponse:
+    if not request.user.is_province_staff:
         return redirect("registry-unit-list")
     province = _province_for(request)
-    units = access.units_visible_to(request.user)  # type: ignore[arg-type]
+    units = access.units_visible_to(request.user)
     if province is not None:
         units = units.filter(county__province=province)
     figures = province_overview(units)
@@ -71,7 +73,7 @@ def overview(request: HttpRequest) -> HttpResponse:
         "registry/overview.html",
         {
             "province": province,
-            "provinces": Province.objects.order_by(persian_order("name")) if request.user.province_id is None else [],  # type: ignore[union-attr]
+            "provinces": Province.objects.order_by(persian_order("name")) if request.user.province_id is None else [],
             "figures": figures,
             "chart_data": chart_data,
             "statuses": UnitStatus,
@@ -80,7 +82,7 @@ def overview(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def province_map(request: HttpRequest, code: str) -> JsonResponse:
+def province_map(request: AuthenticatedRequest, code: str) -> JsonResponse:
     """GeoJSON of a province's counties (OpenStreetMap), named as in the registry, for the overview map."""
     province = Province.objects.filter(code=code).first()
     if province is None:
@@ -93,16 +95,16 @@ def province_map(request: HttpRequest, code: str) -> JsonResponse:
     return JsonResponse({"type": "FeatureCollection", "features": features})
 
 
-def _filtered_units(request: HttpRequest) -> tuple[UnitFilter, QuerySet[Unit]]:
-    if not access.can_view_registry(request.user):  # type: ignore[arg-type]
+def _filtered_units(request: AuthenticatedRequest) -> tuple[UnitFilter, QuerySet[Unit]]:
+    if not access.can_view_registry(request.user):
         raise PermissionDenied
-    unit_filter = UnitFilter(request.GET, queryset=access.units_visible_to(request.user), request=request)  # type: ignore[arg-type]
+    unit_filter = UnitFilter(request.GET, queryset=access.units_visible_to(request.user), request=request)
     units = unit_filter.qs.select_related("sector", "county", "estate").distinct()
     return unit_filter, units.order_by(*SORTS.get(request.GET.get("sort", ""), SORTS["name"]))
 
 
 @login_required
-def unit_list(request: HttpRequest) -> HttpResponse:
+def unit_list(request: AuthenticatedRequest) -> HttpResponse:
     unit_filter, units = _filtered_units(request)
     page = Paginator(units, PAGE_SIZE).get_page(request.GET.get("page"))
     divisions = Sector.objects.filter(level=SectorLevel.DIVISION, parent__code__in=["B", "C"]).order_by("code")
@@ -116,13 +118,13 @@ def unit_list(request: HttpRequest) -> HttpResponse:
             "statuses": UnitStatus.choices,
             "selected_statuses": request.GET.getlist("status"),
             "sort": request.GET.get("sort", "name"),
-            "can_add": access.can_add_unit(request.user),  # type: ignore[arg-type]
+            "can_add": access.can_add_unit(request.user),
         },
     )
 
 
 @login_required
-def unit_export(request: HttpRequest, fmt: str) -> HttpResponse:
+def unit_export(request: AuthenticatedRequest, fmt: str) -> HttpResponse:
     _filter, units = _filtered_units(request)
     stamp = format_jalali(timezone.localdate(), persian_digits=False)
     filename = f"units-{stamp.replace('/', '-')}"
@@ -140,8 +142,8 @@ def unit_export(request: HttpRequest, fmt: str) -> HttpResponse:
 
 
 @login_required
-def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    unit = access.get_unit_for_user(request.user, pk)  # type: ignore[arg-type]
+def unit_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    unit = access.get_unit_for_user(request.user, pk)
     licences = {licence.kind: licence for licence in unit.licences.all()}
     return render(
         request,
@@ -154,15 +156,17 @@ def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "contacts": unit.contacts.all(),
             "status_changes": unit.status_changes.select_related("recorded_by"),
             "history": unit_history(unit),
-            "can_edit": access.can_edit_unit(request.user, unit),  # type: ignore[arg-type]
+            "can_edit": access.can_edit_unit(request.user, unit),
         },
     )
 
 
-def _save_unit(request: HttpRequest, form: UnitForm, unit: Unit | None, formsets: list[Any]) -> Unit:
+def _save_unit(
+    request: AuthenticatedRequest, form: UnitForm, unit: Unit | None, formsets: list[BaseInlineFormSet[Any, Unit, Any]]
+) -> Unit:
     user = request.user
     fields = form.unit_fields()
-    if user.can_edit_registry:  # type: ignore[union-attr]
+    if user.can_edit_registry:
         province_id = fields["county"].province_id
         fields["owner"] = services.owner_company_for(
             name=form.cleaned_data.get("owner_name", ""), province_id=province_id
@@ -170,14 +174,14 @@ def _save_unit(request: HttpRequest, form: UnitForm, unit: Unit | None, formsets
     note = form.cleaned_data.get("status_note", "")
     with transaction.atomic():
         if unit is None:
-            unit = services.unit_create(by=user, status_note=note, **fields)  # type: ignore[arg-type]
+            unit = services.unit_create(by=user, status_note=note, **fields)
         else:
             unit = services.unit_update(
                 unit=unit,
                 by=user,
                 expected_version=form.cleaned_data.get("version"),
                 status_note=note,
-                **fields,  # type: ignore[arg-type]
+                **fields,
             )
         for kind in (LicenceKind.OPERATING, LicenceKind.ESTABLISHMENT):
             services.unit_set_licence(unit=unit, kind=kind, **form.licence_fields(kind))
@@ -189,23 +193,23 @@ def _save_unit(request: HttpRequest, form: UnitForm, unit: Unit | None, formsets
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def unit_create(request: HttpRequest) -> HttpResponse:
-    if not access.can_add_unit(request.user):  # type: ignore[arg-type]
+def unit_create(request: AuthenticatedRequest) -> HttpResponse:
+    if not access.can_add_unit(request.user):
         raise PermissionDenied
     return _unit_form_page(request, None)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def unit_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    unit = access.get_unit_for_user(request.user, pk, write=True)  # type: ignore[arg-type]
+def unit_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    unit = access.get_unit_for_user(request.user, pk, write=True)
     return _unit_form_page(request, unit)
 
 
-def _unit_form_page(request: HttpRequest, unit: Unit | None) -> HttpResponse:
+def _unit_form_page(request: AuthenticatedRequest, unit: Unit | None) -> HttpResponse:
     data = request.POST if request.method == "POST" else None
-    form = UnitForm(data, instance=unit, user=request.user)  # type: ignore[arg-type]
-    formsets = [
+    form = UnitForm(data, instance=unit, user=request.user)
+    formsets: list[BaseInlineFormSet[Any, Unit, Any]] = [
         ProductFormSet(data, instance=unit or Unit(), prefix="products"),
         ContactFormSet(data, instance=unit or Unit(), prefix="contacts"),
     ]
