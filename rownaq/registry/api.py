@@ -5,12 +5,14 @@ from __future__ import annotations
 from typing import Any, cast
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 from rest_framework import mixins, permissions, serializers, viewsets
 from rest_framework.request import Request
 from rest_framework.routers import BaseRouter
 
 from rownaq.accounts.models import User
 from rownaq.core.jalali import format_jalali
+from rownaq.core.normalise import normalise_text
 from rownaq.geography.models import County, IndustrialEstate
 from rownaq.registry import access, services
 from rownaq.registry.filters import UnitFilter
@@ -85,11 +87,29 @@ class UnitSerializer(serializers.ModelSerializer[Unit]):
     def get_status_since_jalali(self, obj: Unit) -> str:
         return format_jalali(obj.status_since, persian_digits=False)
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        request = self.context.get("request")
+        user = getattr(request, "user", None)
+        province_id = user.province_id if isinstance(user, User) else None
+        if province_id is not None:
+            # Province staff register units in their own province only.
+            self.fields["county"].queryset = County.objects.filter(province_id=province_id)  # type: ignore[attr-defined]
+            self.fields["estate"].queryset = IndustrialEstate.objects.filter(  # type: ignore[attr-defined]
+                county__province_id=province_id
+            )
+
+    def validate_name(self, value: str) -> str:
+        value = normalise_text(value)
+        if not value:
+            raise serializers.ValidationError(_("Enter the name of the unit."))
+        return value
+
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         estate = attrs.get("estate", getattr(self.instance, "estate", None))
         county = attrs.get("county", getattr(self.instance, "county", None))
         if estate is not None and county is not None and estate.county_id != county.pk:
-            raise serializers.ValidationError({"estate": "این شهرک در شهرستان انتخاب‌شده نیست."})
+            raise serializers.ValidationError({"estate": _("This industrial estate is not in the chosen county.")})
         return attrs
 
 
@@ -137,12 +157,14 @@ class UnitViewSet(
     def perform_update(self, serializer: serializers.BaseSerializer[Unit]) -> None:
         user = cast(User, self.request.user)
         assert serializer.instance is not None
-        expected = self.request.data.get("version")
+        expected = str(self.request.data.get("version", "")).strip()
+        if expected and not expected.isdigit():
+            raise serializers.ValidationError({"version": _("The version must be a whole number.")})
         try:
             serializer.instance = services.unit_update(
                 unit=serializer.instance,
                 by=user,
-                expected_version=int(str(expected)) if expected not in (None, "") else None,
+                expected_version=int(expected) if expected else None,
                 **serializer.validated_data,
             )
         except services.StaleEditError as exc:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection
 
 from django.conf import settings
 from django.db import models
@@ -113,15 +114,23 @@ class Unit(models.Model):
         return self.name
 
     def save(self, *args: object, **kwargs: object) -> None:
+        self.normalise()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "name" in update_fields:  # type: ignore[operator]
+            kwargs["update_fields"] = {*update_fields, "search_text"}  # type: ignore[misc]
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+    def clean_fields(self, exclude: Collection[str] | None = None) -> None:
+        self.normalise()  # a name of only invisible characters is empty, and refused as such
+        super().clean_fields(exclude=exclude)
+
+    def normalise(self) -> None:
+        """Persian text and identifiers as they are stored and searched (see ``rownaq.core.normalise``)."""
         self.name = normalise_text(self.name)
         self.address = normalise_text(self.address)
         self.national_id = normalise_digits_only(self.national_id)
         self.postal_code = normalise_digits_only(self.postal_code)
         self.search_text = search_key(f"{self.name} {self.national_id}")
-        update_fields = kwargs.get("update_fields")
-        if update_fields is not None and "name" in update_fields:  # type: ignore[operator]
-            kwargs["update_fields"] = {*update_fields, "search_text"}  # type: ignore[misc]
-        super().save(*args, **kwargs)  # type: ignore[arg-type]
 
 
 class StatusChange(models.Model):

@@ -8,11 +8,13 @@ from typing import Any
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 
 from rownaq.accounts.models import Organisation, OrganisationKind, User
 from rownaq.core.normalise import normalise_text
 from rownaq.registry.models import StatusChange, Unit
+
+STALE_EDIT_MESSAGE = _("Someone else changed this unit while you were editing it. Review their change and try again.")
 
 
 class StaleEditError(Exception):
@@ -63,9 +65,7 @@ def unit_update(
     """Change a unit. With ``expected_version``, refuse if someone saved it since that version was read."""
     locked = Unit.objects.select_for_update().get(pk=unit.pk)
     if expected_version is not None and locked.version != expected_version:
-        raise StaleEditError(
-            _("Someone else changed this unit while you were editing it. Review their change and try again.")
-        )
+        raise StaleEditError(str(STALE_EDIT_MESSAGE))
     old_status = locked.status
     for name, value in fields.items():
         setattr(unit, name, value)

@@ -14,6 +14,7 @@ from django.urls import reverse
 from conftest import make_national_id
 from rownaq.accounts.models import User
 from rownaq.registry.models import Licence, LicenceKind, Sector, StatusChange, Unit, UnitStatus
+from rownaq.registry.services import STALE_EDIT_MESSAGE
 
 pytestmark = pytest.mark.django_db
 
@@ -190,7 +191,7 @@ def test_two_people_editing_the_same_unit_do_not_overwrite_each_other(
     other = Client()
     response = login(other, second).post(reverse("registry-unit-edit", args=[unit.pk]), second_data)
     assert response.status_code == 200
-    assert "Someone else changed this unit" in response.content.decode() or "کس دیگری" in response.content.decode()
+    assert str(STALE_EDIT_MESSAGE) in response.content.decode()
     assert response.context["form"]["name"].value() == "کاشی‌سازی البرز جدید"  # what was typed is kept
     unit.refresh_from_db()
     assert unit.employees == 30
