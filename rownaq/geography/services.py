@@ -34,6 +34,16 @@ def provinces_geojson() -> dict[str, Any]:
         return json.load(handle)  # type: ignore[no-any-return]
 
 
+# The same county spelt differently by the SCI list and by OpenStreetMap.
+_COUNTY_ALIASES = {"چاهبهار": "چابهار"}
+
+
+def county_key(name: str) -> str:
+    """One key for every spelling of a county's name: «بندر انزلی» and «بندرانزلی», «بوئین» and «بو یین»."""
+    key = search_key(name).replace(" ", "")
+    return _COUNTY_ALIASES.get(key, key)
+
+
 def county_name_from_osm(name_fa: str) -> str:
     name = normalise_text(name_fa)
     return name[len(COUNTY_PREFIX) :] if name.startswith(COUNTY_PREFIX) else name
@@ -52,10 +62,8 @@ def geography_load() -> tuple[int, int]:
     by_iso = {p.iso_code: p for p in provinces.values()}
 
     # Counties: the SCI list of 1399 with its codes, completed by the newer counties OpenStreetMap knows.
-    sci_codes: dict[tuple[int, str], str] = {}
     for row in _read_csv("shahrestan.csv"):
         province = provinces[row["ostan"]]
-        sci_codes[(province.pk, search_key(row["name"]))] = row["amar_code"]
         County.objects.update_or_create(
             province=province, name=normalise_text(row["name"]), defaults={"sci_code": row["amar_code"]}
         )
@@ -66,9 +74,11 @@ def geography_load() -> tuple[int, int]:
             continue
         province = found
         name = county_name_from_osm(props["name_fa"] or props["name"])
+        if name.startswith("ویژه"):  # a special zone drawn as a county, not a county
+            continue
         name_en = (props.get("name_en") or "").removesuffix(" County")
-        existing = {search_key(c.name): c for c in County.objects.filter(province=province)}
-        county = existing.get(search_key(name))
+        existing = {county_key(c.name): c for c in County.objects.filter(province=province)}
+        county = existing.get(county_key(name))
         if county is None:
             county = County(province=province, name=name)
         county.name_en = name_en

@@ -1,0 +1,119 @@
+"""``manage.py seed_demo``: a plausible province (Qom by default) or all 31, the same for the same seed."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db.models import ProtectedError, RestrictedError
+
+from rownaq.geography.models import Province
+from rownaq.registry.demo.generator import (
+    DEFAULT_SEED,
+    DEMO_PASSWORD,
+    DEMO_USERNAMES,
+    NATIONAL_UNITS,
+    DemoSummary,
+    demo_default_units,
+    demo_national_build,
+    demo_province_build,
+    demo_province_reset,
+    demo_reference_ensure,
+)
+
+
+class Command(BaseCommand):
+    help = (
+        "Generate seeded, deterministic demo data: industrial estates, organisations, production units "
+        "with licences, products and contacts, and a demo user of every role."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--province",
+            default=settings.ROWNAQ_DEFAULT_PROVINCE,
+            help="SCI code or ISO 3166-2 code of the province, e.g. 25 or IR-25 (default: %(default)s).",
+        )
+        parser.add_argument(
+            "--units", type=int, help="Number of units (default: about 2,500 for Qom, scaled for other provinces)."
+        )
+        parser.add_argument("--seed", type=int, default=DEFAULT_SEED, help="Random seed (default: %(default)s).")
+        parser.add_argument(
+            "--national",
+            action="store_true",
+            help=f"All 31 provinces, about {NATIONAL_UNITS:,} units in total (--units is then the total).",
+        )
+        parser.add_argument("--reset", action="store_true", help="Delete the previously generated demo data first.")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        started = time.monotonic()
+        if demo_reference_ensure():
+            self.stdout.write("Reference data loaded (provinces, counties, ISIC sectors).")
+        code = str(options["province"]).strip().upper()
+        if code.startswith("IR-"):
+            province = Province.objects.filter(iso_code=code).first()
+        else:
+            province = Province.objects.filter(code=str(int(code)) if code.isdigit() else code).first()
+        if province is None:
+            raise CommandError(f"Unknown province code {code!r}.")
+        units, seed = options["units"], options["seed"]
+        if units is not None and units < 2:
+            raise CommandError("--units must be at least 2.")
+
+        try:
+            if options["national"]:
+                summaries = demo_national_build(
+                    total=units, seed=seed, primary_code=province.code, reset=options["reset"], progress=self._line
+                )
+            else:
+                if options["reset"]:
+                    deleted = demo_province_reset(province=province)
+                    self.stdout.write(f"Deleted the previous demo data of {province.name}: {deleted:,} units.")
+                summary = demo_province_build(
+                    province=province, units=units or demo_default_units(province_code=province.code), seed=seed
+                )
+                self._line(summary)
+                summaries = [summary]
+        except (ProtectedError, RestrictedError) as error:
+            raise CommandError(
+                f"The demo data cannot be deleted: other records still refer to it ({error.args[0]})."
+            ) from error
+
+        built = [summary for summary in summaries if summary.created]
+        if not built:
+            self.stdout.write(
+                self.style.WARNING("Demo data is already present; nothing was generated. Use --reset to rebuild it.")
+            )
+            return
+        total = sum(summary.units for summary in built)
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Generated {total:,} units in {len(built)} province(s) in {time.monotonic() - started:.1f} s "
+                f"(seed {seed})."
+            )
+        )
+        users = [name for summary in built for name in summary.users]
+        skipped = [name for summary in built for name in summary.skipped_users]
+        if users:
+            self.stdout.write(f"Demo logins ({', '.join(users)}), password «{DEMO_PASSWORD}».")
+        if skipped:
+            self.stdout.write(
+                self.style.WARNING(f"Existing users left unchanged: {', '.join(skipped)} (of {len(DEMO_USERNAMES)}).")
+            )
+
+    def _line(self, summary: DemoSummary) -> None:
+        if not summary.created:
+            self.stdout.write(f"{summary.province}: demo data already present, skipped.")
+            return
+        statuses = summary.statuses
+        self.stdout.write(
+            f"{summary.province}: {summary.units:,} units "
+            f"(active {statuses.get('active', 0):,}, semi-active {statuses.get('semi_active', 0):,}, "
+            f"idle {statuses.get('idle', 0):,}, closed {statuses.get('closed', 0):,}; "
+            f"{summary.exporters:,} exporters, {summary.knowledge_based:,} knowledge-based), "
+            f"{summary.organisations:,} organisations, {summary.estates} estates and zones, "
+            f"{summary.licences:,} licences, {summary.products:,} products, {summary.contacts:,} contacts "
+            f"[{summary.seconds:.1f} s]"
+        )
