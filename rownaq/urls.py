@@ -8,6 +8,7 @@ urlpatterns = [
     path("", include("rownaq.registry.urls")),
     path("accounts/", include("rownaq.accounts.urls")),
     path("admin/", admin.site.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", include(api_urlpatterns)),
     path("api/schema", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
