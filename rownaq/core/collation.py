@@ -39,6 +39,31 @@ def persian_sort_key(text: str | None) -> tuple[tuple[int, int], ...]:
     return tuple(key)
 
 
+SORT_KEY_LENGTH = 200
+
+
+def persian_sort_string(text: str | None) -> str:
+    """A string of hex digits that sorts like ``text`` in Persian alphabetical order, in any collation.
+
+    Stored beside a name (``Unit.name_sort``) it gives an indexed Persian ordering on both databases,
+    whatever collation the database itself was created with.
+    """
+    codes = []
+    for major, minor in persian_sort_key((text or "").casefold()):
+        if major == 0:  # space and ZWNJ
+            code = 0x00
+        elif major == 1:  # digits (already Latin after normalisation)
+            code = 0x01 + min(max(minor - ord("0"), 0), 9)
+        elif major == 2:  # Latin letters and punctuation
+            code = 0x10 + min(max(minor - 0x20, 0), 0x5F)
+        elif major == 3:  # the Persian alphabet
+            code = 0x80 + minor
+        else:  # anything else, after the alphabet
+            code = 0xF0
+        codes.append(f"{code:02x}")
+    return "".join(codes)[:SORT_KEY_LENGTH]
+
+
 def _sqlite_compare(left: str, right: str) -> int:
     a, b = persian_sort_key(left), persian_sort_key(right)
     return (a > b) - (a < b)

@@ -12,7 +12,7 @@ class RegistryConfig(AppConfig):
 
         from rownaq.registry import models
 
-        auditlog.register(models.Unit, exclude_fields=["search_text", "updated_at", "version"])
+        auditlog.register(models.Unit, exclude_fields=["search_text", "name_sort", "updated_at", "version"])
         auditlog.register(models.Licence)
         auditlog.register(models.Product)
         auditlog.register(models.Contact)

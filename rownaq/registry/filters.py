@@ -6,13 +6,13 @@ import datetime as dt
 from typing import Any
 
 import django_filters
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from rownaq.core.normalise import search_terms
 from rownaq.geography.models import County, IndustrialEstate
-from rownaq.registry.models import LicenceKind, Sector, Unit, UnitStatus
+from rownaq.registry.models import Licence, LicenceKind, Sector, Unit, UnitStatus
 
 EXPIRING_DAYS = 90
 
@@ -72,18 +72,16 @@ class UnitFilter(django_filters.FilterSet):
         return queryset.filter(sector__code__startswith=code)
 
     def filter_licence(self, queryset: QuerySet[Unit], name: str, value: str) -> QuerySet[Unit]:
+        """Units by the state of their operating licence (subqueries, so no unit is listed twice)."""
         today = timezone.localdate()
-        operating = Q(licences__kind=LicenceKind.OPERATING)
+        operating = Licence.objects.filter(unit=OuterRef("pk"), kind=LicenceKind.OPERATING)
         if value == "expired":
-            return queryset.filter(operating, licences__expires_on__lt=today)
+            return queryset.filter(Exists(operating.filter(expires_on__lt=today)))
         if value == "expiring":
-            return queryset.filter(
-                operating,
-                licences__expires_on__gte=today,
-                licences__expires_on__lte=today + dt.timedelta(days=EXPIRING_DAYS),
-            )
+            soon = today + dt.timedelta(days=EXPIRING_DAYS)
+            return queryset.filter(Exists(operating.filter(expires_on__gte=today, expires_on__lte=soon)))
         if value == "valid":
-            return queryset.filter(operating, licences__expires_on__gte=today)
+            return queryset.filter(Exists(operating.filter(expires_on__gte=today)))
         if value == "missing":
-            return queryset.exclude(licences__kind=LicenceKind.OPERATING)
+            return queryset.filter(~Exists(operating))
         return queryset

@@ -10,6 +10,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from rownaq.core.collation import persian_sort_string
 from rownaq.core.normalise import normalise_digits_only, normalise_text, search_key
 from rownaq.registry.validators import validate_hs_code, validate_national_id
 
@@ -98,6 +99,7 @@ class Unit(models.Model):
     is_exporter = models.BooleanField(_("exporter"), default=False)
     is_knowledge_based = models.BooleanField(_("knowledge-based"), default=False)
     search_text = models.TextField(editable=False, default="")
+    name_sort = models.CharField(editable=False, max_length=200, default="", db_index=True)
     version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -117,7 +119,7 @@ class Unit(models.Model):
         self.normalise()
         update_fields = kwargs.get("update_fields")
         if update_fields is not None and "name" in update_fields:  # type: ignore[operator]
-            kwargs["update_fields"] = {*update_fields, "search_text"}  # type: ignore[misc]
+            kwargs["update_fields"] = {*update_fields, "search_text", "name_sort"}  # type: ignore[misc]
         super().save(*args, **kwargs)  # type: ignore[arg-type]
 
     def clean_fields(self, exclude: Collection[str] | None = None) -> None:
@@ -131,6 +133,7 @@ class Unit(models.Model):
         self.national_id = normalise_digits_only(self.national_id)
         self.postal_code = normalise_digits_only(self.postal_code)
         self.search_text = search_key(f"{self.name} {self.national_id}")
+        self.name_sort = persian_sort_string(self.name)
 
 
 class StatusChange(models.Model):

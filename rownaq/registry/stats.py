@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from rownaq.registry.filters import EXPIRING_DAYS
-from rownaq.registry.models import LicenceKind, Sector, Unit, UnitStatus
+from rownaq.registry.models import Licence, LicenceKind, Sector, Unit, UnitStatus
 
 
 @dataclass
@@ -84,9 +84,10 @@ def province_overview(units: QuerySet[Unit], *, today: dt.date | None = None) ->
     county_rows = units.values("county_id", "county__name").annotate(count=Count("id")).order_by("-count")
     overview.by_county = [{"id": r["county_id"], "name": r["county__name"], "count": r["count"]} for r in county_rows]
 
-    operating = units.filter(licences__kind=LicenceKind.OPERATING)
-    overview.licences_expired = operating.filter(licences__expires_on__lt=today).count()
+    # One operating licence per unit at most (a constraint), so counting licences counts units.
+    operating = Licence.objects.filter(unit__in=units, kind=LicenceKind.OPERATING)
+    overview.licences_expired = operating.filter(expires_on__lt=today).count()
     overview.licences_expiring = operating.filter(
-        licences__expires_on__gte=today, licences__expires_on__lte=today + dt.timedelta(days=EXPIRING_DAYS)
+        expires_on__gte=today, expires_on__lte=today + dt.timedelta(days=EXPIRING_DAYS)
     ).count()
     return overview

@@ -31,8 +31,8 @@ from rownaq.registry.models import LicenceKind, Sector, SectorLevel, Unit, UnitS
 from rownaq.registry.stats import province_overview
 
 SORTS = {
-    "name": [persian_order("name")],
-    "-name": [persian_order("name", descending=True)],
+    "name": ["name_sort", "id"],
+    "-name": ["-name_sort", "-id"],
     "employees": ["employees", "id"],
     "-employees": ["-employees", "id"],
     "status_since": ["status_since", "id"],
@@ -99,7 +99,7 @@ def _filtered_units(request: AuthenticatedRequest) -> tuple[UnitFilter, QuerySet
     if not access.can_view_registry(request.user):
         raise PermissionDenied
     unit_filter = UnitFilter(request.GET, queryset=access.units_visible_to(request.user), request=request)
-    units = unit_filter.qs.select_related("sector", "county", "estate").distinct()
+    units = unit_filter.qs.select_related("sector", "county", "estate")
     return unit_filter, units.order_by(*SORTS.get(request.GET.get("sort", ""), SORTS["name"]))
 
 

@@ -6,7 +6,7 @@ names, national IDs, statuses, licences, products and contacts, on any database.
 from ``today`` (by default ``timezone.localdate()``; pass a fixed date for identical dates too).
 
 Rows are written with ``bulk_create``, which bypasses ``Model.save()``: this module normalises the
-names and fills ``Unit.search_text`` itself, exactly as the models' ``save()`` does. No audit log is
+names itself and calls ``Unit.normalise()``, exactly as the models' ``save()`` does. No audit log is
 written for generated rows.
 
 Demo units are recognised by their national IDs: ``10`` + the province code (two digits) + a
@@ -790,7 +790,6 @@ class _ProvinceBuilder:
             postal_code=self._postal_code(),
             latitude=Decimal(f"{lat:.5f}"),
             longitude=Decimal(f"{lon:.5f}"),
-            search_text=search_key(f"{name} {national_id}"),
         )
         founded = self.today - _days(365.25 * rng.triangular(0.3, 35, 8))
         plan = _UnitPlan(unit=unit, company_index=company, nominal_employees=nominal, founded=founded)
@@ -880,8 +879,7 @@ class _ProvinceBuilder:
                 employees=employees,
                 is_exporter=True,
                 is_knowledge_based=False,
-                search_text=search_key(f"{name} {national_id}"),
-            )
+                )
             founded = today - _days(365 * (13 if status == UnitStatus.ACTIVE else 9))
             plan = _UnitPlan(
                 unit=unit, company_index=company, nominal_employees=employees, founded=founded, sector_code=code
@@ -994,6 +992,8 @@ class _ProvinceBuilder:
         for plan in self.plans:
             plan.unit.owner_id = self.company_rows[plan.company_index].pk
         units = [plan.unit for plan in self.plans]
+        for unit in units:
+            unit.normalise()  # what Unit.save() would do: search text and Persian sort key
         Unit.objects.bulk_create(units, batch_size=BATCH_SIZE)
         if any(unit.pk is None for unit in units):
             ids = dict(demo_units(province=self.province).values_list("national_id", "pk"))

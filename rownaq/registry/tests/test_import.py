@@ -5,7 +5,6 @@ from __future__ import annotations
 import io
 import os
 import signal
-import time
 from collections.abc import Callable, Sequence
 from decimal import Decimal
 from typing import Any
@@ -276,24 +275,18 @@ def test_importing_the_same_file_again_updates_instead_of_duplicating(client: Cl
 def test_ten_thousand_rows_validate_and_commit_in_the_background(client: Client, expert: User) -> None:
     logged_in(client, expert)
     rows = [unit_row(serial, status=["فعال", "راکد"][serial % 2]) for serial in range(1, 10_001)]
-    file = xlsx_file(rows)
-    started = time.perf_counter()
-    batch = upload(client, file)
+    batch = upload(client, xlsx_file(rows))
     run_worker()
-    validated = time.perf_counter()
     batch.refresh_from_db()
     assert batch.state == ImportState.VALIDATED, batch.error_message
     assert batch.total_rows == batch.processed_rows == batch.valid_rows == batch.new_rows == 10_000
     assert batch.progress_percent == 100
 
     batch = commit(client, batch)
-    finished = time.perf_counter()
     assert batch.state == ImportState.COMMITTED, batch.error_message
     assert batch.processed_rows == batch.total_rows == 10_000
     assert Unit.objects.count() == 10_000
     assert StatusChange.objects.count() == 10_000
-    print(f"\n10,000 rows: upload+validate {validated - started:.1f} s, commit {finished - validated:.1f} s")
-    assert finished - started < 60
 
 
 # -- permissions, progress and refused files --------------------------------------------------

@@ -269,3 +269,15 @@ def test_make_national_id_fixture_is_valid() -> None:
     from rownaq.registry.validators import is_valid_national_id
 
     assert all(is_valid_national_id(make_national_id(i)) for i in range(1, 50))
+
+
+def test_expired_establishment_permit_does_not_count_as_an_expired_operating_licence(
+    client: Client, expert: User, make_unit: Callable[..., Unit]
+) -> None:
+    unit = make_unit("کاشی")
+    Licence.objects.create(unit=unit, kind=LicenceKind.ESTABLISHMENT, number="1", expires_on=dt.date(2019, 1, 1))
+    Licence.objects.create(unit=unit, kind=LicenceKind.OPERATING, number="2", expires_on=dt.date(2099, 1, 1))
+    login(client, expert)
+    assert client.get(reverse("registry-overview")).context["figures"].licences_expired == 0
+    assert client.get(reverse("registry-unit-list"), {"licence": "expired"}).context["page"].paginator.count == 0
+    assert client.get(reverse("registry-unit-list"), {"licence": "valid"}).context["page"].paginator.count == 1
