@@ -28,12 +28,13 @@ def django_db_setup(django_db_setup: Any, django_db_blocker: Any) -> None:
 
 
 @pytest.fixture(autouse=True)
-def _plain_static_files(settings: Any) -> None:
-    """Tests serve static files from the apps, without a collectstatic manifest."""
+def _test_settings(settings: Any) -> None:
+    """Static files straight from the apps (no collectstatic manifest) and a fast password hash."""
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 def _is_transactional(request: pytest.FixtureRequest) -> bool:
