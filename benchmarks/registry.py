@@ -69,6 +69,8 @@ def main() -> None:
     units = Unit.objects.count()
 
     expert = User.objects.get(username="expert")
+    qom_unit = Unit.objects.filter(county__province__code="25").order_by("pk").first()
+    assert qom_unit is not None, "the demo data set has no unit in Qom"
     national, _created = User.objects.get_or_create(
         username="bench-national", defaults={"role": Role.SMT_EXPERT, "is_superuser": False}
     )
@@ -104,7 +106,7 @@ def main() -> None:
         (
             "unit page, Qom expert",
             expert_client,
-            f"/units/{Unit.objects.filter(county__province__code='25').first().pk}/",
+            f"/units/{qom_unit.pk}/",
         ),
         ("export CSV, Qom expert (2,500 units)", expert_client, "/units/export.csv"),
         ("export Excel, Qom expert (2,500 units)", expert_client, "/units/export.xlsx"),

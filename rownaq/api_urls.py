@@ -1,6 +1,6 @@
 """The HTTP API under /api/v1/: one router, each app registers its resources in its ``api.py``."""
 
-from django.urls import include, path
+from django.urls import URLPattern, URLResolver, include, path
 from rest_framework.routers import DefaultRouter
 
 from rownaq.accounts.api import TokenView
@@ -9,7 +9,7 @@ from rownaq.registry import api as registry_api
 router = DefaultRouter()
 registry_api.register(router)
 
-api_urlpatterns = [
+api_urlpatterns: list[URLPattern | URLResolver] = [
     path("auth/token", TokenView.as_view(), name="api-token"),
     path("", include(router.urls)),
 ]

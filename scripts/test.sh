@@ -113,6 +113,16 @@ else
 fi
 stage "ruff check" $(($(now) - t0))
 
+t0=$(now)
+say "mypy (Django and DRF plugins)"
+if .venv/bin/mypy rownaq conftest.py benchmarks; then
+  results+=("mypy        OK")
+else
+  results+=("mypy        FAILED (see above)")
+  failed=1
+fi
+stage "mypy" $(($(now) - t0))
+
 say "pytest on SQLite (with the browser tests, Chromium at $ROWNAQ_CHROMIUM)"
 run_pytest SQLite "$@"
 

@@ -879,7 +879,7 @@ class _ProvinceBuilder:
                 employees=employees,
                 is_exporter=True,
                 is_knowledge_based=False,
-                )
+            )
             founded = today - _days(365 * (13 if status == UnitStatus.ACTIVE else 9))
             plan = _UnitPlan(
                 unit=unit, company_index=company, nominal_employees=employees, founded=founded, sector_code=code

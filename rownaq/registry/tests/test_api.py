@@ -24,12 +24,6 @@ UNITS = "/api/v1/units/"
 PERSIAN_LETTERS = re.compile("[\u0600-\u06ff]")
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings: Any) -> None:
-    """Every client here logs in for real; the production hasher would spend 0.2 s on each."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def detail(unit: Unit) -> str:
     return f"{UNITS}{unit.pk}/"
 
