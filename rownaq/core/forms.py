@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from typing import Any
 
 from django import forms
@@ -10,6 +11,19 @@ from django.utils.translation import gettext_lazy as _
 
 from rownaq.core.jalali import JalaliDateError, format_jalali, parse_jalali_date
 from rownaq.core.normalise import normalise_text, to_latin_digits
+
+
+class PlainDecimalInput(forms.TextInput):
+    """Shows ``900000.00`` as ``900000`` and ``12.50`` as ``12.5``; typed left to right."""
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__({"dir": "ltr", "inputmode": "decimal", **(attrs or {})})
+
+    def format_value(self, value: Any) -> str | None:
+        if isinstance(value, Decimal):
+            text = format(value.normalize(), "f")
+            return text
+        return super().format_value(value)
 
 
 class JalaliDateInput(forms.TextInput):
@@ -63,7 +77,21 @@ class LatinDigitsIntegerField(forms.IntegerField):
 
 
 class LatinDigitsDecimalField(forms.DecimalField):
+    widget = PlainDecimalInput
+
     def to_python(self, value: Any) -> Any:
         if isinstance(value, str):
             value = to_latin_digits(value).replace(",", "").replace("٬", "").replace("٫", ".").strip()
         return super().to_python(value)
+
+
+def style_widgets(form: forms.BaseForm) -> None:
+    """Give every widget of ``form`` its Bootstrap class (checkbox, select or text input)."""
+    for field in form.fields.values():
+        widget = field.widget
+        if isinstance(widget, forms.CheckboxInput):
+            widget.attrs.setdefault("class", "form-check-input")
+        elif isinstance(widget, forms.Select):
+            widget.attrs.setdefault("class", "form-select")
+        elif not isinstance(widget, forms.HiddenInput):
+            widget.attrs.setdefault("class", "form-control")

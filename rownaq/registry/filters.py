@@ -8,9 +8,11 @@ from typing import Any
 import django_filters
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from rownaq.core.normalise import search_terms
+from rownaq.core.numbers import format_number
 from rownaq.geography.models import County, IndustrialEstate
 from rownaq.registry.models import Licence, LicenceKind, Sector, Unit, UnitStatus
 
@@ -35,7 +37,7 @@ class UnitFilter(django_filters.FilterSet):
         method="filter_licence",
         choices=[
             ("expired", _("Expired")),
-            ("expiring", _("Expires within 90 days")),
+            ("expiring", format_lazy(_("Expires within {days} days"), days=format_number(EXPIRING_DAYS))),
             ("valid", _("Valid")),
             ("missing", _("No licence recorded")),
         ],

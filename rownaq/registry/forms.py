@@ -14,6 +14,7 @@ from rownaq.core.forms import (
     LatinDigitsDecimalField,
     LatinDigitsIntegerField,
     PersianCharField,
+    style_widgets,
 )
 from rownaq.core.normalise import normalise_digits_only
 from rownaq.geography.models import County, IndustrialEstate
@@ -106,16 +107,8 @@ class UnitForm(forms.ModelForm):  # type: ignore[type-arg]
             # A unit manager keeps the unit's identity as the SMT organisation registered it.
             for name in ("national_id", "owner_name"):
                 self.fields[name].disabled = True
-        for name, field in self.fields.items():
-            widget = field.widget
-            if isinstance(widget, forms.CheckboxInput):
-                widget.attrs.setdefault("class", "form-check-input")
-            elif isinstance(widget, forms.Select):
-                widget.attrs.setdefault("class", "form-select")
-            elif not isinstance(widget, forms.HiddenInput):
-                widget.attrs.setdefault("class", "form-control")
-            if name in ("latitude", "longitude", "employees"):
-                widget.attrs["dir"] = "ltr"
+        style_widgets(self)
+        self.fields["employees"].widget.attrs["dir"] = "ltr"
         if self.instance.pk:
             self.initial.setdefault("version", self.instance.version)
             self.initial.setdefault("owner_name", self.instance.owner.name if self.instance.owner else "")
@@ -168,6 +161,10 @@ class ProductForm(forms.ModelForm):  # type: ignore[type-arg]
         fields = ["name", "hs_code", "measure", "nominal_capacity"]
         widgets = {"hs_code": forms.TextInput(attrs={"dir": "ltr"})}
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        style_widgets(self)
+
 
 class ContactForm(forms.ModelForm):  # type: ignore[type-arg]
     name = PersianCharField(label=_("Name"), max_length=120)
@@ -177,6 +174,10 @@ class ContactForm(forms.ModelForm):  # type: ignore[type-arg]
         model = Contact
         fields = ["name", "position", "phone", "email"]
         widgets = {"phone": forms.TextInput(attrs={"dir": "ltr"}), "email": forms.EmailInput(attrs={"dir": "ltr"})}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        style_widgets(self)
 
 
 ProductFormSet = inlineformset_factory(Unit, Product, form=ProductForm, extra=1, can_delete=True)

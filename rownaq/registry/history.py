@@ -86,7 +86,11 @@ def unit_history(unit: Unit, *, limit: int = 100) -> list[HistoryEntry]:
         ]
         if entry.action == LogEntry.Action.UPDATE and not changes:
             continue
-        subject = "" if model is Unit else f"{model._meta.verbose_name}: {entry.object_repr}"
+        subject = (
+            ""
+            if model is Unit
+            else _("%(kind)s: %(name)s") % {"kind": model._meta.verbose_name, "name": entry.object_repr}
+        )
         result.append(
             HistoryEntry(
                 when=entry.timestamp,

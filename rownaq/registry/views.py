@@ -24,7 +24,7 @@ from rownaq.core.jalali import format_jalali
 from rownaq.geography.models import Province
 from rownaq.geography.services import counties_geojson, county_name_from_osm
 from rownaq.registry import access, services, spreadsheet
-from rownaq.registry.filters import UnitFilter
+from rownaq.registry.filters import EXPIRING_DAYS, UnitFilter
 from rownaq.registry.forms import ContactFormSet, ProductFormSet, UnitForm
 from rownaq.registry.history import unit_history
 from rownaq.registry.models import LicenceKind, Sector, SectorLevel, Unit, UnitStatus
@@ -77,6 +77,7 @@ def overview(request: AuthenticatedRequest) -> HttpResponse:
             "figures": figures,
             "chart_data": chart_data,
             "statuses": UnitStatus,
+            "expiring_days": EXPIRING_DAYS,
         },
     )
 
