@@ -18,12 +18,8 @@ fi
 
 bash scripts/setup.sh
 
-if .venv/bin/python manage.py help seed_demo >/dev/null 2>&1; then
-  echo "==> loading the demo province (skipped if already loaded)"
-  .venv/bin/python manage.py seed_demo
-else
-  echo "==> manage.py seed_demo is not available in this checkout: serving without demo data" >&2
-fi
+echo "==> loading the demo province (skipped if already loaded)"
+.venv/bin/python manage.py seed_demo
 
 worker_pid=""
 web_pid=""

@@ -54,7 +54,9 @@ def _province_for(request: AuthenticatedRequest) -> Province | None:
 @login_required
 def overview(request: AuthenticatedRequest) -> HttpResponse:
     if not request.user.is_province_staff:
-        return redirect("registry-unit-list")
+        if access.can_view_registry(request.user):
+            return redirect("registry-unit-list")
+        return render(request, "core/home.html")
     province = _province_for(request)
     units = access.units_visible_to(request.user)
     if province is not None:

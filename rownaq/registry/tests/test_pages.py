@@ -281,3 +281,23 @@ def test_expired_establishment_permit_does_not_count_as_an_expired_operating_lic
     assert client.get(reverse("registry-overview")).context["figures"].licences_expired == 0
     assert client.get(reverse("registry-unit-list"), {"licence": "expired"}).context["page"].paginator.count == 0
     assert client.get(reverse("registry-unit-list"), {"licence": "valid"}).context["page"].paginator.count == 1
+
+
+@pytest.mark.parametrize("persona", ["liaison", "investor"])
+def test_roles_without_the_registry_land_on_their_start_page(
+    client: Client, persona: str, request: pytest.FixtureRequest
+) -> None:
+    user = request.getfixturevalue(persona)
+    response = login(client, user).get(reverse("registry-overview"))
+    assert response.status_code == 200
+    assert "core/home.html" in [t.name for t in response.templates]
+    assert str(user.get_role_display()) in response.content.decode()
+    assert reverse("registry-unit-list") not in response.content.decode()  # no link to a page they cannot open
+
+
+def test_forbidden_page_is_explained_in_the_page_layout(client: Client, liaison: User) -> None:
+    from django.utils.translation import gettext
+
+    response = login(client, liaison).get(reverse("registry-unit-list"))
+    assert response.status_code == 403
+    assert gettext("You are not allowed to see this page") in response.content.decode()
