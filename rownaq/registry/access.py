@@ -15,7 +15,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from rownaq.accounts.models import Role, User
-from rownaq.registry.models import Unit
+from rownaq.registry.models import ImportBatch, Unit
 
 
 def units_visible_to(user: User | AnonymousUser) -> QuerySet[Unit]:
@@ -61,3 +61,21 @@ def get_unit_for_user(user: User | AnonymousUser, pk: int, *, write: bool = Fals
     if write and not can_edit_unit(user, unit):
         raise PermissionDenied
     return unit
+
+
+def import_batches_visible_to(user: User) -> QuerySet[ImportBatch]:
+    """Excel imports: registry editors see the imports they uploaded; superusers see all."""
+    batches = ImportBatch.objects.select_related("uploaded_by")
+    if not user.is_authenticated or not user.can_edit_registry:
+        return batches.none()
+    return batches if user.is_superuser else batches.filter(uploaded_by=user)
+
+
+def get_import_batch_for_user(user: User, pk: int) -> ImportBatch:
+    """The batch ``pk`` if ``user`` may see it: 403 for people who may not import, 404 for others' batches."""
+    if not user.can_edit_registry:
+        raise PermissionDenied
+    try:
+        return import_batches_visible_to(user).get(pk=pk)
+    except ImportBatch.DoesNotExist:
+        raise Http404 from None

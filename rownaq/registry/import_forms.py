@@ -1,4 +1,4 @@
-"""The form for uploading an Excel file of units; the checks of the file itself are in ``imports``."""
+"""The form for uploading an Excel file of units; the checks of the file itself are in ``imports.checks``."""
 
 from __future__ import annotations
 

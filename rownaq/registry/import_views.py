@@ -12,14 +12,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from rownaq.accounts.models import User
+from rownaq.registry.access import get_import_batch_for_user, import_batches_visible_to
 from rownaq.registry.import_forms import ImportUploadForm
 from rownaq.registry.imports import (
     ImportFileError,
     ImportStateError,
-    get_import_batch_for_user,
     import_batch_confirm,
     import_batch_create,
-    import_batches_visible_to,
+    import_batch_new_estates,
+    import_batch_problems,
 )
 from rownaq.registry.models import ImportState
 from rownaq.registry.spreadsheet import import_template_xlsx
@@ -74,14 +75,16 @@ def import_template(request: HttpRequest) -> HttpResponse:
 @require_GET
 def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
     batch = get_import_batch_for_user(_importer(request), pk)
-    problems = batch.problems[:PROBLEMS_SHOWN]
+    all_problems = import_batch_problems(batch)
+    problems = all_problems[:PROBLEMS_SHOWN]
     context = {
         "batch": batch,
         "running": batch.state in RUNNING_STATES,
         "bad_rows": batch.total_rows - batch.valid_rows,
+        "new_estates": import_batch_new_estates(batch),
         "problems": problems,
-        "problems_total": len(batch.problems),
-        "problems_capped": len(batch.problems) > len(problems),
+        "problems_total": len(all_problems),
+        "problems_capped": len(all_problems) > len(problems),
     }
     return render(request, "registry/imports/detail.html", context)
 

@@ -23,9 +23,10 @@ from conftest import make_national_id
 from rownaq.accounts.models import User
 from rownaq.core.jalali import parse_jalali_date
 from rownaq.core.normalise import to_persian_digits
-from rownaq.geography.models import County, IndustrialEstate
+from rownaq.geography.models import County, EstateKind, IndustrialEstate
 from rownaq.registry import imports
-from rownaq.registry.imports import import_batch_commit, import_batch_create, import_batch_validate
+from rownaq.registry.imports import import_batch_commit, import_batch_create, import_batch_validate, workflow
+from rownaq.registry.imports.lookups import estate_kind_for_name
 from rownaq.registry.models import ImportBatch, ImportState, Licence, LicenceKind, Sector, StatusChange, Unit
 from rownaq.registry.spreadsheet import COLUMNS
 
@@ -117,7 +118,12 @@ def detail_page(client: Client, batch: ImportBatch) -> str:
 
 def problem_rows(page: str) -> list[str]:
     """The text of each row of the problems table, tags removed."""
-    table = page.split('id="import-problems"', 1)[1].split("</table>", 1)[0]
+    return table_rows(page, "import-problems")
+
+
+def table_rows(page: str, element_id: str) -> list[str]:
+    """The text of each body row of the table that is (or is first inside) ``element_id``, tags removed."""
+    table = page.split(f'id="{element_id}"', 1)[1].split("</table>", 1)[0]
     rows = table.split("<tr>")[2:]
     return [" ".join(part.strip() for part in _strip_tags(row).split()) for row in rows]
 
@@ -208,10 +214,12 @@ def test_a_failure_during_the_commit_writes_nothing(
 ) -> None:
     existing = make_unit("واحد قدیمی", national_id=make_national_id(1), employees=10)
     logged_in(client, expert)
-    batch = upload(client, xlsx_file([unit_row(1, employees=99, status="راکد"), unit_row(2), unit_row(3)]))
+    rows = [unit_row(1, employees=99, status="راکد"), unit_row(2, estate="شهرک صنعتی تازه"), unit_row(3)]
+    batch = upload(client, xlsx_file(rows))
     run_worker()
+    estates_before = IndustrialEstate.objects.count()
 
-    real_create = imports._create_unit
+    real_create = workflow._create_unit
     calls = iter(range(100))
 
     def fail_on_second_new_unit(*args: Any, **kwargs: Any) -> Unit:
@@ -219,11 +227,13 @@ def test_a_failure_during_the_commit_writes_nothing(
             raise RuntimeError("disk full")
         return real_create(*args, **kwargs)
 
-    with mock.patch.object(imports, "_create_unit", side_effect=fail_on_second_new_unit):
+    with mock.patch.object(workflow, "_create_unit", side_effect=fail_on_second_new_unit):
         batch = commit(client, batch)
     assert batch.state == ImportState.FAILED
     assert "disk full" in batch.error_message
     assert Unit.objects.count() == 1
+    assert IndustrialEstate.objects.count() == estates_before
+    assert not IndustrialEstate.objects.filter(name="شهرک صنعتی تازه").exists()
     existing.refresh_from_db()
     assert (existing.employees, existing.status, existing.version) == (10, "active", 1)
     assert not StatusChange.objects.exists()
@@ -405,7 +415,7 @@ def check(rows: list[list[Any]], by: User, **kwargs: Any) -> ImportBatch:
 
 
 def messages_by_row(batch: ImportBatch) -> list[tuple[int, str, str]]:
-    return [(problem["row"], problem["column"], problem["message"]) for problem in batch.problems]
+    return [(problem["row"], problem["column"], problem["message"]) for problem in imports.import_batch_problems(batch)]
 
 
 def test_arabic_letters_persian_digits_and_header_variants_are_normalised(expert: User) -> None:
@@ -461,24 +471,103 @@ def test_duplicates_in_the_file_empty_rows_and_a_title_above_the_header(expert: 
     ]
 
 
-def test_estate_must_be_in_the_units_county(expert: User, shokouhieh: IndustrialEstate, qom: Any) -> None:
+def test_an_estate_of_another_county_of_the_province_is_a_bad_row_naming_that_county(
+    expert: User, shokouhieh: IndustrialEstate, qom: Any
+) -> None:
     kahak = County.objects.get(province=qom, name="کهک")
+    tehran = County.objects.get(name="تهران", province__code="23")
+    IndustrialEstate.objects.create(county=tehran, name="شهرک صنعتی عباس‌آباد")
     rows = [
         unit_row(1, estate="شهرک صنعتی شكوهيه"),
         unit_row(2, county="کهک", estate="شهرک صنعتی شکوهیه"),
-        unit_row(3, estate="شهرک ناشناخته"),
+        unit_row(3, estate="شهرک صنعتی عباس آباد"),  # known only in another province: new here
     ]
     batch = check(rows, expert)
+    message = _("This industrial estate is in the county %(estate_county)s, not in the county %(county)s.")
     assert messages_by_row(batch) == [
-        (3, "شهرک صنعتی", _("This industrial estate is not in the county %(county)s.") % {"county": kahak.name}),
-        (
-            4,
-            "شهرک صنعتی",
-            _("There is no industrial estate with this name in the county %(county)s.") % {"county": "قم"},
-        ),
+        (3, "شهرک صنعتی", message % {"estate_county": "قم", "county": kahak.name}),
+    ]
+    assert [(e.name, e.county, e.rows) for e in imports.import_batch_new_estates(batch)] == [
+        ("شهرک صنعتی عباس آباد", "قم", 1)
     ]
     import_batch_commit(batch=batch, by=expert)
-    assert Unit.objects.get().estate == shokouhieh
+    assert Unit.objects.get(national_id=make_national_id(1)).estate == shokouhieh
+    assert not Unit.objects.filter(national_id=make_national_id(2)).exists()
+    new = Unit.objects.get(national_id=make_national_id(3)).estate
+    assert new is not None
+    assert (new.name, new.county.name, new.kind) == ("شهرک صنعتی عباس آباد", "قم", EstateKind.ESTATE)
+
+
+def test_new_estates_are_listed_once_in_the_preview_and_created_by_the_commit(
+    client: Client, expert: User, shokouhieh: IndustrialEstate, qom_county: County, qom: Any
+) -> None:
+    kahak = County.objects.get(province=qom, name="کهک")
+    rows = [
+        unit_row(1, estate="شهرك صنعتي  شكوهيه"),
+        unit_row(2, estate="ناحیه صنعتی  سلفچگان"),
+        unit_row(3, estate="ناحيه\u200cصنعتي سلفچگان "),
+        unit_row(4, county="کهک", estate="ناحیه صنعتی سلفچگان"),
+        unit_row(5, estate="شهرک غلط", sector="9999"),  # a bad row: its estate is not created
+    ]
+    batch = check(rows, expert)
+    assert batch.valid_rows == 4
+    assert [(row, column) for row, column, _message in messages_by_row(batch)] == [(6, "کد آیسیک")]
+    zone = str(EstateKind.ZONE.label)
+    assert [(e.name, e.county, e.kind_label, e.rows) for e in imports.import_batch_new_estates(batch)] == [
+        ("ناحیه صنعتی سلفچگان", "قم", zone, 2),
+        ("ناحیه صنعتی سلفچگان", "کهک", zone, 1),
+    ]
+
+    page = detail_page(logged_in(client, expert), batch)
+    assert table_rows(page, "import-new-estates") == [
+        f"ناحیه صنعتی سلفچگان قم {zone} {to_persian_digits('2')}",
+        f"ناحیه صنعتی سلفچگان کهک {zone} {to_persian_digits('1')}",
+    ]
+    assert page.index('id="import-new-estates"') < page.index('id="import-confirm-text"')
+    assert page.index('id="import-new-estates"') < page.index('id="import-problems"')
+    assert len(problem_rows(page)) == 1
+    confirm = _("%(valid)s valid rows will be imported and %(bad)s rows with problems will be skipped.") % {
+        "valid": to_persian_digits("4"),
+        "bad": to_persian_digits("1"),
+    }
+    assert escape(confirm) in page
+
+    before = set(IndustrialEstate.objects.values_list("pk", flat=True))
+    import_batch_commit(batch=batch, by=expert)
+    created = IndustrialEstate.objects.exclude(pk__in=before).order_by("county__name")
+    assert [(e.name, e.county, e.kind) for e in created] == [
+        ("ناحیه صنعتی سلفچگان", qom_county, EstateKind.ZONE),
+        ("ناحیه صنعتی سلفچگان", kahak, EstateKind.ZONE),
+    ]
+    units = {unit.national_id: unit for unit in Unit.objects.select_related("estate")}
+    assert units[make_national_id(1)].estate == shokouhieh
+    assert units[make_national_id(2)].estate == units[make_national_id(3)].estate == created[0]
+    assert units[make_national_id(4)].estate == created[1]
+    assert not IndustrialEstate.objects.filter(name="شهرک غلط").exists()
+    batch.refresh_from_db()
+    assert batch.valid_rows == 4
+    assert len(imports.import_batch_new_estates(batch)) == 2  # the committed page lists what was created
+    page = detail_page(client, batch)
+    assert escape(_("The import created these industrial estates, which were not in the list.")) in page
+
+    # Imported again, the estates are known: nothing is new.
+    batch = check(rows, expert)
+    assert imports.import_batch_new_estates(batch) == []
+    assert 'id="import-new-estates"' not in detail_page(client, batch)
+
+
+@pytest.mark.parametrize(
+    ("name", "kind"),
+    [
+        ("شهرک صنعتی محمودآباد", EstateKind.ESTATE),
+        ("ناحیه‌صنعتی محمودآباد", EstateKind.ZONE),
+        ("ناحيه صنعتي محمودآباد", EstateKind.ZONE),
+        ("منطقه ويژه اقتصادی سلفچگان", EstateKind.SPECIAL_ZONE),
+        ("پارک علم و فناوری", EstateKind.ESTATE),
+    ],
+)
+def test_the_kind_of_a_new_estate_follows_its_name(name: str, kind: EstateKind) -> None:
+    assert estate_kind_for_name(name) == kind
 
 
 def test_other_cell_checks(expert: User) -> None:

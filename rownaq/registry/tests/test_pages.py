@@ -301,3 +301,28 @@ def test_forbidden_page_is_explained_in_the_page_layout(client: Client, liaison:
     response = login(client, liaison).get(reverse("registry-unit-list"))
     assert response.status_code == 403
     assert gettext("You are not allowed to see this page") in response.content.decode()
+
+
+def test_governorate_deputy_reads_the_registry_but_does_not_change_it(client: Client, deputy: User, unit: Unit) -> None:
+    login(client, deputy)
+    assert client.get(reverse("registry-overview")).status_code == 200
+    page = client.get(reverse("registry-unit-detail", args=[unit.pk]))
+    assert page.status_code == 200
+    assert page.context["can_edit"] is False
+    assert client.get(reverse("registry-unit-edit", args=[unit.pk])).status_code == 403
+    assert client.post(reverse("registry-unit-edit", args=[unit.pk]), form_data(unit, employees=1)).status_code == 403
+    assert client.get(reverse("registry-unit-create")).status_code == 403
+    unit.refresh_from_db()
+    assert unit.employees == 25
+
+
+def test_expert_of_another_province_does_not_see_qom_units(
+    client: Client, make_user: Callable[..., User], make_org: Callable[..., Any], unit: Unit
+) -> None:
+    from rownaq.geography.models import Province
+
+    tehran_smt = make_org("سازمان صنعت، معدن و تجارت استان تهران", "smt", Province.objects.get(code="23"))
+    tehran_expert = make_user("tehran", "smt_expert", tehran_smt)
+    login(client, tehran_expert)
+    assert client.get(reverse("registry-unit-list")).context["page"].paginator.count == 0
+    assert client.get(reverse("registry-unit-detail", args=[unit.pk])).status_code == 404

@@ -1,49 +1,32 @@
-"""Importing production units from an Excel workbook: upload, check in the background, confirm, commit.
+"""Reading an uploaded workbook and checking it: the file itself, the header row, and every row.
 
-The flow is ``import_batch_create`` (the upload; the checking is queued) → ``import_batch_validate``
-(run by the worker: every row is checked and the problems are recorded) → ``import_batch_confirm``
-(the person agrees to import the valid rows; the commit is queued) → ``import_batch_commit`` (run by
-the worker: the file is checked again and every valid row is created or updated in one
-transaction, matched on the national ID; bad rows are skipped). The column layout is
-``rownaq.registry.spreadsheet.COLUMNS``, shared with the export, so an exported file re-imports.
+A row becomes a ``RowData`` ready to write, or problems recorded for the person (row, column,
+value, message). The checks run twice: when the batch is validated, for the preview, and again
+when it is committed, so the commit writes what the file and the reference data say then.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import io
-import logging
 import re
+from collections import Counter
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
-from auditlog.context import set_actor
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
-from django.db.models import Prefetch, QuerySet
-from django.http import Http404
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 
 from rownaq.accounts.models import User
-from rownaq.core.normalise import normalise_digits_only, search_key
+from rownaq.core.normalise import normalise_digits_only
 from rownaq.core.numbers import format_number
-from rownaq.geography.models import County, IndustrialEstate
-from rownaq.registry.models import (
-    ImportBatch,
-    ImportState,
-    Licence,
-    LicenceKind,
-    Sector,
-    SectorLevel,
-    StatusChange,
-    Unit,
-)
+from rownaq.geography.models import County, EstateKind
+from rownaq.registry.imports.lookups import EstateKey, Lookups, NewEstate, province_scope
+from rownaq.registry.models import ImportBatch, Unit
 from rownaq.registry.spreadsheet import (
     COLUMNS,
     COLUMNS_BY_KEY,
@@ -64,14 +47,13 @@ from rownaq.registry.spreadsheet import (
 )
 from rownaq.registry.validators import validate_national_id
 
-logger = logging.getLogger(__name__)
-
 PROGRESS_EVERY = 250  # rows between two progress updates
 MAX_STORED_PROBLEMS = 5000
 HEADER_SEARCH_ROWS = 20
 _XLSX_MAGIC = b"PK\x03\x04"
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # the old binary .xls format
-_CHUNK = 500
+CHUNK = 500  # rows per database query
+NEW_ESTATE = "new_estate"  # the kind of a notice, in ImportBatch.problems, of an estate the commit creates
 
 
 class ImportFileError(ValidationError):
@@ -82,33 +64,7 @@ class ImportStateError(Exception):
     """The batch is not in a state that allows this step."""
 
 
-# -- who sees which imports -------------------------------------------------------------------
-
-
-def import_batches_visible_to(user: User) -> QuerySet[ImportBatch]:
-    """Registry editors see the imports they uploaded; superusers see all."""
-    batches = ImportBatch.objects.select_related("uploaded_by")
-    if not user.is_authenticated or not user.can_edit_registry:
-        return batches.none()
-    return batches if user.is_superuser else batches.filter(uploaded_by=user)
-
-
-def get_import_batch_for_user(user: User, pk: int) -> ImportBatch:
-    """The batch ``pk`` if ``user`` may see it: 403 for people who may not import, 404 for others' batches."""
-    if not user.can_edit_registry:
-        raise PermissionDenied
-    try:
-        return import_batches_visible_to(user).get(pk=pk)
-    except ImportBatch.DoesNotExist:
-        raise Http404 from None
-
-
-def _province_scope(user: User) -> int | None:
-    """The province whose units ``user`` may import, or ``None`` for all of them."""
-    return None if user.is_superuser else user.province_id
-
-
-# -- upload -----------------------------------------------------------------------------------
+# -- the file ---------------------------------------------------------------------------------
 
 
 def import_file_check(file: UploadedFile) -> None:
@@ -146,30 +102,21 @@ def import_file_check(file: UploadedFile) -> None:
         file.seek(0)
 
 
-@transaction.atomic
-def import_batch_create(*, file: UploadedFile, by: User) -> ImportBatch:
-    """Store an uploaded workbook and queue its checking. Raises ``ImportFileError`` for a refused file."""
-    if not by.can_edit_registry:
-        raise PermissionDenied
-    import_file_check(file)
-    batch = ImportBatch.objects.create(file=file, original_name=(file.name or "")[-255:], uploaded_by=by)
-    from rownaq.registry.tasks import validate_import_batch
-
-    transaction.on_commit(lambda: validate_import_batch.enqueue(batch.pk))
-    return batch
-
-
 # -- reading and checking the rows ------------------------------------------------------------
 
 
 @dataclass
 class RowData:
-    """One valid row, ready to write: the unit's fields (by attribute name) and its operating licence."""
+    """One valid row, ready to write: the unit's fields (by attribute name) and its operating licence.
+
+    With ``new_estate``, the unit stands in an estate that the commit creates first.
+    """
 
     row: int
     national_id: str
     unit_fields: dict[str, Any]
     licence: dict[str, Any] | None
+    new_estate: NewEstate | None = None
 
 
 @dataclass
@@ -179,54 +126,22 @@ class CheckResult:
     total: int = 0
     new: int = 0
     updated: int = 0
+    new_estates: dict[EstateKey, NewEstate] = field(default_factory=dict)
+    new_estate_rows: Counter[EstateKey] = field(default_factory=Counter)
+
+    def stored_problems(self) -> list[dict[str, Any]]:
+        """What ``ImportBatch.problems`` keeps: the notices of new estates, then the (capped) problems."""
+        notices = [
+            _new_estate_notice(estate, self.new_estate_rows[key])
+            for key, estate in sorted(self.new_estates.items(), key=lambda item: (item[1].county.name, item[0][1]))
+        ]
+        return notices + self.problems[:MAX_STORED_PROBLEMS]
 
 
-class _Lookups:
-    """The reference data a row is checked against, loaded once per file."""
-
-    def __init__(self, user: User) -> None:
-        self.province_id = _province_scope(user)
-        self.sectors: dict[str, int] = dict(Sector.objects.filter(level=SectorLevel.CLASS).values_list("code", "pk"))
-        self.counties: dict[str, list[County]] = {}
-        for county in County.objects.select_related("province"):
-            self.counties.setdefault(search_key(county.name), []).append(county)
-        self.estates: dict[tuple[int, str], int] = {}
-        self.estate_names: set[str] = set()
-        for pk, county_id, name in IndustrialEstate.objects.values_list("pk", "county_id", "name"):
-            self.estates[(county_id, search_key(name))] = pk
-            self.estate_names.add(search_key(name))
-
-    def county(self, name: str) -> County:
-        candidates = self.counties.get(search_key(name), [])
-        if self.province_id is not None:
-            mine = [county for county in candidates if county.province_id == self.province_id]
-            if not mine and candidates:
-                raise CellError(_("This county is not in your province."))
-            candidates = mine
-        if not candidates:
-            raise CellError(_("There is no county with this name."))
-        if len(candidates) > 1:
-            raise CellError(
-                _("Counties with this name exist in more than one province; ask an expert of the province.")
-            )
-        return candidates[0]
-
-    def estate(self, name: str, county: County) -> int:
-        key = search_key(name)
-        pk = self.estates.get((county.pk, key))
-        if pk is None:
-            if key in self.estate_names:
-                raise CellError(_("This industrial estate is not in the county %(county)s.") % {"county": county.name})
-            raise CellError(
-                _("There is no industrial estate with this name in the county %(county)s.") % {"county": county.name}
-            )
-        return pk
-
-
-class _RowChecker:
+class RowChecker:
     """Turns the cells of one row into a ``RowData`` or a list of problems."""
 
-    def __init__(self, *, columns: dict[str, int], lookups: _Lookups) -> None:
+    def __init__(self, *, columns: dict[str, int], lookups: Lookups) -> None:
         self.columns = columns
         self.lookups = lookups
         self.seen: dict[str, int] = {}
@@ -390,6 +305,7 @@ _EMPTY_DEFAULTS: dict[str, Any] = {
 
 def _row_data(row_number: int, parsed: dict[str, Any]) -> RowData:
     fields: dict[str, Any] = {}
+    new_estate: NewEstate | None = None
     for key, attname in _UNIT_FIELDS.items():
         if key not in parsed:
             continue  # the column is not in the file: leave the field alone
@@ -402,18 +318,24 @@ def _row_data(row_number: int, parsed: dict[str, Any]) -> RowData:
     county: County = parsed["county"]
     fields["county_id"] = county.pk
     if "estate" in parsed:
-        fields["estate_id"] = parsed["estate"]
+        estate = parsed["estate"]
+        if isinstance(estate, NewEstate):
+            new_estate = estate  # its primary key is known once the commit has created it
+        else:
+            fields["estate_id"] = estate
     licence = None
     if parsed.get("licence_number"):
         licence = {"number": parsed["licence_number"]}
         for key, attname in (("licence_issued_on", "issued_on"), ("licence_expires_on", "expires_on")):
             if key in parsed:
                 licence[attname] = parsed[key]
-    return RowData(row=row_number, national_id=parsed["national_id"], unit_fields=fields, licence=licence)
+    return RowData(
+        row=row_number, national_id=parsed["national_id"], unit_fields=fields, licence=licence, new_estate=new_estate
+    )
 
 
 @contextmanager
-def _open_sheet(batch: ImportBatch) -> Iterator[tuple[int, Iterator[tuple[object, ...]]]]:
+def open_sheet(batch: ImportBatch) -> Iterator[tuple[int, Iterator[tuple[object, ...]]]]:
     """The number of rows the first sheet declares, and its rows as values."""
     with batch.file.open("rb") as handle:
         content = handle.read()
@@ -430,7 +352,7 @@ def _open_sheet(batch: ImportBatch) -> Iterator[tuple[int, Iterator[tuple[object
         workbook.close()
 
 
-def _find_header(rows: Iterator[tuple[object, ...]]) -> tuple[int, dict[str, int]]:
+def find_header(rows: Iterator[tuple[object, ...]]) -> tuple[int, dict[str, int]]:
     """The number of the header row and, for each column found, its position in the row."""
     for number, values in enumerate(rows, start=1):
         found: dict[str, int] = {}
@@ -457,17 +379,17 @@ def _find_header(rows: Iterator[tuple[object, ...]]) -> tuple[int, dict[str, int
     )
 
 
-def _set_progress(batch: ImportBatch, processed: int, total: int) -> None:
+def set_progress(batch: ImportBatch, processed: int, total: int) -> None:
     ImportBatch.objects.filter(pk=batch.pk).update(processed_rows=processed, total_rows=max(total, processed))
 
 
-def _check_batch(batch: ImportBatch, *, user: User, progress: bool) -> CheckResult:
+def check_batch(batch: ImportBatch, *, user: User, progress: bool) -> CheckResult:
     """Read the batch's file and check every row; with ``progress``, report the rows read as it goes."""
     result = CheckResult()
-    with _open_sheet(batch) as (declared_rows, rows):
-        header_row, columns = _find_header(rows)
+    with open_sheet(batch) as (declared_rows, rows):
+        header_row, columns = find_header(rows)
         estimate = max(declared_rows - header_row, 0)
-        checker = _RowChecker(columns=columns, lookups=_Lookups(user))
+        checker = RowChecker(columns=columns, lookups=Lookups(user))
         for number, values in enumerate(rows, start=header_row + 1):
             if all(value is None or (isinstance(value, str) and not value.strip()) for value in values):
                 continue
@@ -477,18 +399,19 @@ def _check_batch(batch: ImportBatch, *, user: User, progress: bool) -> CheckResu
                 result.rows.append(row)
             result.problems.extend(problems)
             if progress and result.total % PROGRESS_EVERY == 0:
-                _set_progress(batch, result.total, estimate)
+                set_progress(batch, result.total, estimate)
     _match_existing(result, user=user)
+    _collect_new_estates(result)
     result.problems.sort(key=lambda problem: problem["row"])
     return result
 
 
 def _match_existing(result: CheckResult, *, user: User) -> None:
     """Count new and updated rows; a unit of another province cannot be changed by a provincial expert."""
-    province_id = _province_scope(user)
+    province_id = province_scope(user)
     existing: dict[str, int | None] = {}
     national_ids = [row.national_id for row in result.rows]
-    for chunk in _chunks(national_ids):
+    for chunk in chunks(national_ids):
         existing.update(Unit.objects.filter(national_id__in=chunk).values_list("national_id", "county__province_id"))
     kept = []
     for row in result.rows:
@@ -510,181 +433,55 @@ def _match_existing(result: CheckResult, *, user: User) -> None:
     result.rows = kept
 
 
-def _chunks(items: Sequence[Any], size: int = _CHUNK) -> Iterator[Sequence[Any]]:
+def _collect_new_estates(result: CheckResult) -> None:
+    """The new estates that the valid rows name, each once, with the number of rows naming it."""
+    for row in result.rows:
+        if row.new_estate is not None:
+            result.new_estates.setdefault(row.new_estate.key, row.new_estate)
+            result.new_estate_rows[row.new_estate.key] += 1
+
+
+def chunks(items: Sequence[Any], size: int = CHUNK) -> Iterator[Sequence[Any]]:
     for start in range(0, len(items), size):
         yield items[start : start + size]
 
 
-def import_batch_fail(*, batch: ImportBatch, message: str) -> None:
-    batch.state = ImportState.FAILED
-    batch.error_message = message
-    batch.finished_at = timezone.now()
-    batch.save(update_fields=["state", "error_message", "finished_at"])
+# -- what the batch keeps for the preview -----------------------------------------------------
 
 
-def import_batch_validate(*, batch: ImportBatch) -> ImportBatch:
-    """Check every row of the batch's file and record the problems and counts (run by the worker)."""
-    if batch.state not in (ImportState.PENDING, ImportState.VALIDATING):
-        raise ImportStateError(_("This import has already been checked."))
-    ImportBatch.objects.filter(pk=batch.pk).update(state=ImportState.VALIDATING, processed_rows=0)
-    try:
-        result = _check_batch(batch, user=batch.uploaded_by, progress=True)
-    except ImportStateError as exc:
-        import_batch_fail(batch=batch, message=str(exc))
-        return batch
-    batch.state = ImportState.VALIDATED
-    batch.total_rows = batch.processed_rows = result.total
-    batch.valid_rows, batch.new_rows, batch.updated_rows = len(result.rows), result.new, result.updated
-    batch.problems = result.problems[:MAX_STORED_PROBLEMS]
-    batch.error_message = ""
-    batch.save(
-        update_fields=[
-            "state",
-            "total_rows",
-            "processed_rows",
-            "valid_rows",
-            "new_rows",
-            "updated_rows",
-            "problems",
-            "error_message",
-        ]
-    )
-    return batch
+def _new_estate_notice(estate: NewEstate, rows: int) -> dict[str, Any]:
+    return {
+        "kind": NEW_ESTATE,
+        "name": estate.name,
+        "county": estate.county.name,
+        "estate_kind": estate.kind.value,
+        "rows": rows,
+    }
 
 
-# -- confirming and committing ----------------------------------------------------------------
+@dataclass(frozen=True)
+class EstateNotice:
+    """A new industrial estate, as the preview lists it: the commit creates it (or has created it)."""
+
+    name: str
+    county: str
+    kind: str
+    rows: int
+
+    @property
+    def kind_label(self) -> str:
+        return str(EstateKind(self.kind).label) if self.kind in EstateKind.values else self.kind
 
 
-@transaction.atomic
-def import_batch_confirm(*, batch: ImportBatch, by: User) -> ImportBatch:
-    """The person agrees to import the valid rows of a checked batch: queue the commit."""
-    locked = ImportBatch.objects.select_for_update().get(pk=batch.pk)
-    if locked.state != ImportState.VALIDATED:
-        raise ImportStateError(_("This import is not waiting for confirmation."))
-    if not locked.valid_rows:
-        raise ImportStateError(_("This file has no valid row to import."))
-    batch.state = ImportState.COMMITTING
-    batch.processed_rows = 0
-    batch.save(update_fields=["state", "processed_rows"])
-    from rownaq.registry.tasks import commit_import_batch
-
-    transaction.on_commit(lambda: commit_import_batch.enqueue(batch.pk, by.pk))
-    return batch
+def import_batch_problems(batch: ImportBatch) -> list[dict[str, Any]]:
+    """The problems of the batch's rows (``row``, ``column``, ``value``, ``message``), without the notices."""
+    return [problem for problem in batch.problems if problem.get("kind") != NEW_ESTATE]
 
 
-def import_batch_commit(*, batch: ImportBatch, by: User) -> ImportBatch:
-    """Create or update every valid row in one transaction; on any error nothing is written and the batch fails.
-
-    Safe to run twice: a committed batch is left alone, and rows are matched on the national ID.
-    """
-    if batch.state not in (ImportState.VALIDATED, ImportState.COMMITTING):
-        raise ImportStateError(_("This import is not waiting for confirmation."))
-    ImportBatch.objects.filter(pk=batch.pk).update(state=ImportState.COMMITTING, processed_rows=0)
-    try:
-        result = _check_batch(batch, user=by, progress=True)
-        _set_progress(batch, result.total, result.total)
-        with transaction.atomic(), set_actor(by):
-            locked = ImportBatch.objects.select_for_update().get(pk=batch.pk)
-            if locked.state != ImportState.COMMITTING:
-                return locked  # another worker finished it meanwhile
-            created, updated = _write_rows(
-                result.rows, by=by, note=_("Imported from %(file)s") % {"file": batch.original_name}
-            )
-            batch.state = ImportState.COMMITTED
-            batch.total_rows = batch.processed_rows = result.total
-            batch.valid_rows, batch.new_rows, batch.updated_rows = len(result.rows), created, updated
-            batch.problems = result.problems[:MAX_STORED_PROBLEMS]
-            batch.error_message = ""
-            batch.finished_at = timezone.now()
-            batch.save()
-    except ImportStateError as exc:
-        import_batch_fail(batch=batch, message=str(exc))
-        raise
-    except Exception as exc:
-        logger.exception("Import %s failed while committing", batch.pk)
-        import_batch_fail(
-            batch=batch,
-            message=_("The import failed and nothing was saved. Technical detail: %(detail)s") % {"detail": exc},
-        )
-        raise
-    return batch
-
-
-def _write_rows(rows: list[RowData], *, by: User, note: str) -> tuple[int, int]:
-    today = timezone.localdate()
-    units: dict[str, Unit] = {}
-    for chunk in _chunks([row.national_id for row in rows]):
-        query = Unit.objects.select_for_update().filter(national_id__in=chunk)
-        for found in query.prefetch_related(
-            Prefetch("licences", queryset=Licence.objects.filter(kind=LicenceKind.OPERATING), to_attr="operating")
-        ):
-            units[found.national_id] = found
-    history: list[StatusChange] = []
-    created = updated = 0
-    for row in rows:
-        unit = units.get(row.national_id)
-        if unit is None:
-            unit = _create_unit(row, today=today)
-            history.append(_status_change(unit, old_status="", note=note, by=by))
-            _write_licence(unit, row.licence, existing=None)
-            created += 1
-            continue
-        old_status = unit.status
-        changed = _apply_fields(unit, row.unit_fields, today=today)
-        licence_changed = _write_licence(unit, row.licence, existing=next(iter(unit.operating), None))  # type: ignore[attr-defined]
-        if changed or licence_changed:
-            unit.version += 1
-            unit.save(update_fields=[*changed, "version", "updated_at"])
-        if unit.status != old_status:
-            history.append(_status_change(unit, old_status=old_status, note=note, by=by))
-        updated += 1
-    StatusChange.objects.bulk_create(history, batch_size=_CHUNK)
-    return created, updated
-
-
-def _create_unit(row: RowData, *, today: dt.date) -> Unit:
-    fields = {"status_since": today, **row.unit_fields}
-    unit = Unit(**fields)
-    unit.save()
-    return unit
-
-
-def _apply_fields(unit: Unit, fields: dict[str, Any], *, today: dt.date) -> list[str]:
-    """Set the row's values on ``unit``; the names of the fields that really changed."""
-    changed = []
-    for name, value in fields.items():
-        if name != "status_since" and getattr(unit, name) != value:
-            setattr(unit, name, value)
-            changed.append(name)
-    since = fields.get("status_since")
-    if "status" in changed:
-        since = since or today
-    if since is not None and since != unit.status_since:
-        unit.status_since = since
-        changed.append("status_since")
-    return changed
-
-
-def _write_licence(unit: Unit, data: dict[str, Any] | None, *, existing: Licence | None) -> bool:
-    if data is None:
-        return False
-    if existing is None:
-        Licence(unit=unit, kind=LicenceKind.OPERATING, **data).save()
-        return True
-    changed = [name for name, value in data.items() if getattr(existing, name) != value]
-    for name in changed:
-        setattr(existing, name, data[name])
-    if changed:
-        existing.save(update_fields=changed)
-    return bool(changed)
-
-
-def _status_change(unit: Unit, *, old_status: str, note: str, by: User) -> StatusChange:
-    return StatusChange(
-        unit=unit,
-        old_status=old_status,
-        new_status=unit.status,
-        effective_on=unit.status_since,
-        note=note[:300],
-        recorded_by=by,
-    )
+def import_batch_new_estates(batch: ImportBatch) -> list[EstateNotice]:
+    """The new industrial estates that the batch's commit creates (or, once committed, created)."""
+    return [
+        EstateNotice(name=notice["name"], county=notice["county"], kind=notice["estate_kind"], rows=notice["rows"])
+        for notice in batch.problems
+        if notice.get("kind") == NEW_ESTATE
+    ]
