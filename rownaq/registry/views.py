@@ -21,6 +21,7 @@ from django.views.decorators.http import require_http_methods
 from rownaq.core.collation import persian_order
 from rownaq.core.http import AuthenticatedRequest
 from rownaq.core.jalali import format_jalali
+from rownaq.core.normalise import to_persian_digits
 from rownaq.geography.models import Province
 from rownaq.geography.services import counties_geojson, county_name_from_osm
 from rownaq.registry import access, services, spreadsheet
@@ -65,9 +66,13 @@ def overview(request: AuthenticatedRequest) -> HttpResponse:
     chart_data = {
         "status": [{"name": row["label"], "value": row["count"], "key": row["status"]} for row in figures.by_status],
         "divisions": [
-            {"name": row["title"], "value": row["count"], "code": row["code"]} for row in figures.by_division[:12]
+            {"name": to_persian_digits(row["title"]), "value": row["count"], "code": row["code"]}
+            for row in figures.by_division[:12]
         ],
-        "estates": [{"name": row["name"], "value": row["count"], "id": row["id"]} for row in figures.by_estate[:12]],
+        "estates": [
+            {"name": to_persian_digits(row["name"]), "value": row["count"], "id": row["id"]}
+            for row in figures.by_estate[:12]
+        ],
         "counties": [{"name": row["name"], "value": row["count"], "id": row["id"]} for row in figures.by_county],
     }
     return render(
