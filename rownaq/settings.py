@@ -80,6 +80,9 @@ INSTALLED_APPS = [
     "rownaq.accounts",
     "rownaq.geography",
     "rownaq.registry",
+    "rownaq.workdays",
+    "rownaq.notifications",
+    "rownaq.obstacles",
 ]
 
 MIDDLEWARE = [
@@ -202,6 +205,12 @@ TASKS = {
 }
 
 AUDITLOG_INCLUDE_ALL_MODELS = False
+
+# Obstacles and the facilitation HQ.
+ROWNAQ_REFERRAL_WORKING_DAYS = envint("ROWNAQ_REFERRAL_WORKING_DAYS", 10)  # default time an agency has to answer
+ROWNAQ_OBJECTION_DAYS = envint("ROWNAQ_OBJECTION_DAYS", 15)  # an agency may object to a resolution within this
+ROWNAQ_SCOREBOARD_MIN_CASES = envint("ROWNAQ_SCOREBOARD_MIN_CASES", 5)  # fewer cases: no ranking shown
+ROWNAQ_ATTACHMENT_MAX_BYTES = envint("ROWNAQ_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024)
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "rownaq@localhost")

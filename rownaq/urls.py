@@ -7,6 +7,8 @@ from rownaq.api_urls import api_urlpatterns
 urlpatterns = [
     path("", include("rownaq.registry.urls")),
     path("accounts/", include("rownaq.accounts.urls")),
+    path("obstacles/", include("rownaq.obstacles.urls")),
+    path("notifications/", include("rownaq.notifications.urls")),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", include(api_urlpatterns)),

@@ -21,6 +21,26 @@ class OrganisationKind(models.TextChoices):
     INVESTOR = "investor", _("Investor")
 
 
+class AgencyCode(models.TextChoices):
+    """Which executive agency an organisation is, so cases are routed to the right one in each province."""
+
+    BANK = "bank", _("Bank")
+    TAX = "tax", _("Tax administration")
+    SOCIAL_SECURITY = "social_security", _("Social Security Organisation")
+    ELECTRICITY = "electricity", _("Electricity distribution company")
+    GAS = "gas", _("Gas company")
+    WATER = "water", _("Water and wastewater company")
+    ENVIRONMENT = "environment", _("Environment protection")
+    CUSTOMS = "customs", _("Customs")
+    STANDARDS = "standards", _("Standards organisation")
+    MUNICIPALITY = "municipality", _("Municipality")
+    JUDICIARY = "judiciary", _("Courts and judiciary")
+    ESTATES = "estates", _("Industrial estates company")
+    SMT = "smt", _("Industry, Mine and Trade Organisation")
+    LABOUR = "labour", _("Labour and social welfare")
+    OTHER = "other", _("Other")
+
+
 class Organisation(models.Model):
     name = models.CharField(_("name"), max_length=200)
     kind = models.CharField(_("kind"), max_length=20, choices=OrganisationKind.choices)
@@ -33,6 +53,9 @@ class Organisation(models.Model):
         help_text=_("Leave empty for a national organisation."),
     )
     national_id = models.CharField(_("national ID"), max_length=11, blank=True)
+    agency_code = models.CharField(
+        _("agency"), max_length=20, choices=AgencyCode.choices, blank=True, help_text=_("For executive agencies and banks.")
+    )
 
     class Meta:
         verbose_name = _("organisation")

@@ -1,0 +1,527 @@
+"""The life of an obstacle case: one table of allowed transitions, and the services that make them.
+
+Every change of state goes through ``_transition``: it checks that the action is allowed from the
+case's state, that the person plays a part allowed to take it, that nobody else changed the case
+since the person loaded it (``expected_version``), then moves the state and records who, when, from
+which state to which, and why. Nothing else writes ``Case.state``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from rownaq.accounts.models import Organisation, Role, User
+from rownaq.notifications.services import notify
+from rownaq.obstacles import access
+from rownaq.obstacles.models import (
+    Case,
+    CaseEvent,
+    CaseState,
+    ObstacleCategory,
+    OutcomeKind,
+    Referral,
+    ReferralState,
+)
+from rownaq.registry.models import Unit
+from rownaq.workdays.services import add_working_days
+
+S = CaseState
+Part = Callable[[User, Case], bool]
+
+
+def _expert(user: User, case: Case) -> bool:
+    return access.is_case_expert(user, case)
+
+
+def _secretariat(user: User, case: Case) -> bool:
+    return access.is_secretariat(user, case)
+
+
+def _unit(user: User, case: Case) -> bool:
+    return access.is_case_unit(user, case) or (user.is_superuser and user.is_active)
+
+
+def _liaison(user: User, case: Case) -> bool:
+    return any(access.is_referral_liaison(user, r) for r in case.referrals.filter(state=ReferralState.OPEN))
+
+
+@dataclass(frozen=True)
+class Transition:
+    label: Any
+    sources: frozenset[str]
+    target: str | None  # None: the state does not change (or is decided by the service)
+    parts: tuple[Part, ...]
+    needs_comment: bool = False
+
+
+REFERABLE = frozenset({S.ACCEPTED, S.REOPENED, S.REFERRED, S.ANSWERED})
+WORKING = frozenset({S.SUBMITTED, S.ACCEPTED, S.REFERRED, S.ANSWERED, S.ON_AGENDA, S.DECIDED, S.REOPENED})
+
+# The whole state machine. A (state, action) pair that is not here does not exist.
+TRANSITIONS: dict[str, Transition] = {
+    "accept": Transition(gettext_lazy("Accept"), frozenset({S.SUBMITTED}), S.ACCEPTED, (_expert,)),
+    "reject": Transition(
+        gettext_lazy("Reject"), frozenset({S.SUBMITTED, S.ACCEPTED}), S.REJECTED, (_expert,), needs_comment=True
+    ),
+    "merge": Transition(
+        gettext_lazy("Merge with a duplicate"), frozenset({S.SUBMITTED, S.ACCEPTED, S.REOPENED}), S.MERGED, (_expert,)
+    ),
+    "refer": Transition(gettext_lazy("Refer to agencies"), REFERABLE, S.REFERRED, (_expert,)),
+    "answer": Transition(gettext_lazy("Answer"), frozenset({S.REFERRED}), None, (_liaison,)),
+    "put_on_agenda": Transition(
+        gettext_lazy("Put on the HQ agenda"),
+        frozenset({S.ACCEPTED, S.REFERRED, S.ANSWERED, S.REOPENED}),
+        S.ON_AGENDA,
+        (_secretariat,),
+    ),
+    "decide": Transition(
+        gettext_lazy("Record the HQ resolution"), frozenset({S.ON_AGENDA}), S.DECIDED, (_secretariat,)
+    ),
+    "resolve": Transition(
+        gettext_lazy("Record the outcome"),
+        frozenset({S.ACCEPTED, S.REFERRED, S.ANSWERED, S.DECIDED, S.REOPENED}),
+        S.RESOLVED,
+        (_expert,),
+    ),
+    "confirm": Transition(gettext_lazy("Confirm the outcome"), frozenset({S.RESOLVED}), S.CLOSED, (_unit,)),
+    "reopen": Transition(
+        gettext_lazy("Reopen"), frozenset({S.RESOLVED, S.CLOSED}), S.REOPENED, (_unit,), needs_comment=True
+    ),
+    "recategorise": Transition(gettext_lazy("Change the category"), WORKING, None, (_expert,)),
+}
+
+
+class CaseError(Exception):
+    """An action that the case's state or the person's part does not allow; the message is for the user."""
+
+
+class StaleCaseError(CaseError):
+    """Someone else changed the case after this person loaded it."""
+
+
+def allowed_actions(case: Case, user: User) -> list[str]:
+    """The actions this person may take on this case now, in table order."""
+    return [
+        name
+        for name, rule in TRANSITIONS.items()
+        if case.state in rule.sources and any(part(user, case) for part in rule.parts)
+    ]
+
+
+def _transition(
+    *,
+    case: Case,
+    action: str,
+    by: User | None,
+    comment: str = "",
+    expected_version: int | None = None,
+    target: str | None = None,
+    data: dict[str, Any] | None = None,
+) -> Case:
+    """Check and make one transition; the caller holds ``transaction.atomic``. ``by=None`` is the system."""
+    rule = TRANSITIONS[action]
+    locked = Case.objects.select_for_update().get(pk=case.pk)
+    if expected_version is not None and locked.version != expected_version:
+        raise StaleCaseError(_("Someone else changed this case while you were looking at it. Reload it and try again."))
+    if locked.state not in rule.sources:
+        raise CaseError(
+            _("“%(action)s” is not possible while the case is “%(state)s”.")
+            % {"action": rule.label, "state": locked.get_state_display()}
+        )
+    if by is not None and not any(part(by, locked) for part in rule.parts):
+        raise PermissionDenied(_("Your role does not allow this action on this case."))
+    if rule.needs_comment and not comment.strip():
+        raise CaseError(_("Write the reason."))
+    from_state = locked.state
+    new_state = target or rule.target or from_state
+    Case.objects.filter(pk=case.pk).update(state=new_state, version=F("version") + 1, updated_at=timezone.now())
+    CaseEvent.objects.create(
+        case=case, action=action, from_state=from_state, to_state=new_state, by=by, comment=comment, data=data or {}
+    )
+    case.refresh_from_db()
+    return case
+
+
+# -- filing --------------------------------------------------------------------------------------
+
+
+def can_file_for(user: User, unit: Unit) -> bool:
+    """A unit's manager files for their own unit; an SMT expert for any unit of the province."""
+    if not user.is_active:
+        return False
+    if user.role == Role.UNIT_MANAGER:
+        return user.organisation_id is not None and unit.owner_id == user.organisation_id
+    if user.is_superuser or user.role in (Role.SMT_EXPERT, Role.SYSTEM_ADMIN):
+        return user.province_id is None or user.province_id == unit.county.province_id
+    return False
+
+
+@transaction.atomic
+def case_file(
+    *,
+    unit: Unit,
+    category: ObstacleCategory,
+    title: str,
+    description: str,
+    by: User,
+    amount: int | None = None,
+    urgency: str = "normal",
+    from_visit: bool = False,
+) -> Case:
+    if not can_file_for(by, unit):
+        raise PermissionDenied(_("You cannot file a case for this unit."))
+    case = Case(
+        unit=unit,
+        category=category,
+        title=title,
+        description=description,
+        amount=amount,
+        urgency=urgency,
+        from_visit=from_visit,
+        filed_by=by,
+    )
+    case.full_clean()
+    case.save()
+    CaseEvent.objects.create(case=case, action="file", from_state="", to_state=case.state, by=by)
+    experts = _province_people(case, roles=(Role.SMT_EXPERT,))
+    notify(
+        users=[u for u in experts if u != by],
+        text=_("New obstacle case %(ref)s from %(unit)s: %(title)s")
+        % {"ref": case.reference, "unit": unit.name, "title": case.title},
+        link=case_link(case),
+    )
+    return case
+
+
+# -- triage --------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def case_accept(*, case: Case, by: User, comment: str = "", expected_version: int | None = None) -> Case:
+    return _transition(case=case, action="accept", by=by, comment=comment, expected_version=expected_version)
+
+
+@transaction.atomic
+def case_reject(*, case: Case, by: User, reason: str, expected_version: int | None = None) -> Case:
+    case = _transition(case=case, action="reject", by=by, comment=reason, expected_version=expected_version)
+    Case.objects.filter(pk=case.pk).update(closed_at=timezone.now())
+    _notify_unit(case, _("Your case %(ref)s was not accepted: %(reason)s") % {"ref": case.reference, "reason": reason})
+    return case
+
+
+@transaction.atomic
+def case_merge(*, case: Case, into: Case, by: User, comment: str = "", expected_version: int | None = None) -> Case:
+    if into.pk == case.pk or not into.is_open or into.merged_into_id is not None:
+        raise CaseError(_("Choose another open case to merge this one into."))
+    if into.unit.county.province_id != case.unit.county.province_id:
+        raise CaseError(_("Cases of different provinces cannot be merged."))
+    case = _transition(
+        case=case,
+        action="merge",
+        by=by,
+        comment=comment,
+        expected_version=expected_version,
+        data={"into": into.pk},
+    )
+    Case.objects.filter(pk=case.pk).update(merged_into=into, closed_at=timezone.now())
+    case.refresh_from_db()
+    CaseEvent.objects.create(
+        case=into,
+        action="merged_in",
+        from_state=into.state,
+        to_state=into.state,
+        by=by,
+        comment=_("Case %(ref)s was merged into this one.") % {"ref": case.reference},
+        data={"from": case.pk},
+    )
+    return case
+
+
+# -- referral and answers --------------------------------------------------------------------------
+
+
+def default_agencies(case: Case, category: ObstacleCategory | None = None) -> list[Organisation]:
+    """The agencies of the case's province that answer its category."""
+    category = category or case.category
+    if not category.agency_codes:
+        return []
+    return list(
+        Organisation.objects.filter(
+            agency_code__in=category.agency_codes, province_id=case.unit.county.province_id
+        ).order_by("name")
+    )
+
+
+@transaction.atomic
+def case_refer(
+    *,
+    case: Case,
+    agencies: Iterable[Organisation],
+    by: User,
+    working_days: int | None = None,
+    comment: str = "",
+    expected_version: int | None = None,
+) -> Case:
+    agencies = list(dict.fromkeys(agencies))
+    if not agencies:
+        raise CaseError(_("Choose at least one agency."))
+    days = working_days or settings.ROWNAQ_REFERRAL_WORKING_DAYS
+    if not 1 <= days <= 120:
+        raise CaseError(_("An agency is given between 1 and 120 working days to answer."))
+    province_id = case.unit.county.province_id
+    if any(agency.province_id not in (None, province_id) for agency in agencies):
+        raise CaseError(_("Refer only to agencies of the case's province or national ones."))
+    case = _transition(
+        case=case,
+        action="refer",
+        by=by,
+        comment=comment,
+        expected_version=expected_version,
+        data={"agencies": [a.pk for a in agencies], "working_days": days},
+    )
+    _open_referrals(case=case, agencies=agencies, by=by, days=days)
+    return case
+
+
+def _open_referrals(*, case: Case, agencies: list[Organisation], by: User, days: int) -> list[Referral]:
+    already = set(case.referrals.filter(state=ReferralState.OPEN).values_list("agency_id", flat=True))
+    now = timezone.now()
+    due = add_working_days(timezone.localdate(now), days)
+    created = [
+        Referral.objects.create(
+            case=case, agency=agency, referred_by=by, referred_at=now, working_days=days, due_on=due
+        )
+        for agency in agencies
+        if agency.pk not in already
+    ]
+    for referral in created:
+        liaisons = User.objects.filter(organisation=referral.agency, role=Role.AGENCY_LIAISON, is_active=True)
+        notify(
+            users=list(liaisons),
+            text=_("Case %(ref)s was referred to your agency; answer by %(due)s.")
+            % {"ref": case.reference, "due": _jalali(due)},
+            link=case_link(case),
+        )
+    return created
+
+
+@transaction.atomic
+def referral_answer(*, referral: Referral, by: User, answer: str, expected_version: int | None = None) -> Referral:
+    if not access.is_referral_liaison(by, referral):
+        raise PermissionDenied(_("Only the liaison of the agency it was referred to can answer."))
+    if referral.state != ReferralState.OPEN:
+        raise CaseError(_("This referral has already been answered or withdrawn."))
+    if not answer.strip():
+        raise CaseError(_("Write the agency's answer."))
+    case = referral.case
+    still_open = case.referrals.filter(state=ReferralState.OPEN).exclude(pk=referral.pk).exists()
+    target = S.REFERRED if still_open else S.ANSWERED
+    _transition(
+        case=case,
+        action="answer",
+        by=by,
+        comment=answer,
+        expected_version=expected_version,
+        target=target,
+        data={"referral": referral.pk, "agency": referral.agency_id},
+    )
+    referral.state, referral.answer = ReferralState.ANSWERED, answer
+    referral.answered_by, referral.answered_at = by, timezone.now()
+    referral.save(update_fields=["state", "answer", "answered_by", "answered_at"])
+    experts = _province_people(case, roles=(Role.SMT_EXPERT,))
+    notify(
+        users=experts,
+        text=_("%(agency)s answered case %(ref)s.") % {"agency": referral.agency.name, "ref": case.reference},
+        link=case_link(case),
+    )
+    return referral
+
+
+@transaction.atomic
+def case_recategorise(
+    *, case: Case, category: ObstacleCategory, by: User, comment: str = "", expected_version: int | None = None
+) -> Case:
+    """Change the category; a referred case is re-routed to the agencies of the new category."""
+    if category.pk == case.category_id:
+        raise CaseError(_("The case already has this category."))
+    old = case.category
+    case = _transition(
+        case=case,
+        action="recategorise",
+        by=by,
+        comment=comment,
+        expected_version=expected_version,
+        data={"from": old.pk, "to": category.pk},
+    )
+    Case.objects.filter(pk=case.pk).update(category=category)
+    case.refresh_from_db()
+    if case.state == S.REFERRED:
+        new_agencies = default_agencies(case, category)
+        keep = {a.pk for a in new_agencies}
+        withdrawn = case.referrals.filter(state=ReferralState.OPEN).exclude(agency_id__in=keep)
+        withdrawn.update(state=ReferralState.WITHDRAWN)
+        days = settings.ROWNAQ_REFERRAL_WORKING_DAYS
+        _open_referrals(case=case, agencies=new_agencies, by=by, days=days)
+        if not case.referrals.filter(state=ReferralState.OPEN).exists():
+            Case.objects.filter(pk=case.pk).update(state=S.ANSWERED)
+            case.refresh_from_db()
+    return case
+
+
+# -- the HQ ----------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def case_put_on_agenda(*, case: Case, by: User | None, comment: str = "", expected_version: int | None = None) -> Case:
+    return _transition(case=case, action="put_on_agenda", by=by, comment=comment, expected_version=expected_version)
+
+
+@transaction.atomic
+def case_decide(*, case: Case, by: User | None, comment: str, expected_version: int | None = None) -> Case:
+    return _transition(case=case, action="decide", by=by, comment=comment, expected_version=expected_version)
+
+
+# -- outcome ---------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def case_resolve(
+    *,
+    case: Case,
+    by: User,
+    outcome_kind: str,
+    outcome_note: str,
+    money_released: int | None = None,
+    expected_version: int | None = None,
+) -> Case:
+    if outcome_kind not in OutcomeKind.values:
+        raise CaseError(_("Choose what the outcome was."))
+    if not outcome_note.strip():
+        raise CaseError(_("Write what changed for the unit."))
+    if money_released is not None and money_released < 0:
+        raise CaseError(_("The money released cannot be negative."))
+    case = _transition(case=case, action="resolve", by=by, comment=outcome_note, expected_version=expected_version)
+    case.outcome_kind, case.outcome_note, case.money_released = outcome_kind, outcome_note, money_released
+    case.save(update_fields=["outcome_kind", "outcome_note", "money_released", "search_text"])
+    case.referrals.filter(state=ReferralState.OPEN).update(state=ReferralState.WITHDRAWN)
+    _notify_unit(
+        case,
+        _("Case %(ref)s was resolved: %(note)s. Confirm the outcome or reopen the case.")
+        % {"ref": case.reference, "note": outcome_note},
+    )
+    return case
+
+
+@transaction.atomic
+def case_confirm(*, case: Case, by: User, comment: str = "", expected_version: int | None = None) -> Case:
+    case = _transition(case=case, action="confirm", by=by, comment=comment, expected_version=expected_version)
+    now = timezone.now()
+    Case.objects.filter(pk=case.pk).update(unit_confirmed_at=now, closed_at=now)
+    case.refresh_from_db()
+    return case
+
+
+@transaction.atomic
+def case_reopen(*, case: Case, by: User, reason: str, expected_version: int | None = None) -> Case:
+    case = _transition(case=case, action="reopen", by=by, comment=reason, expected_version=expected_version)
+    Case.objects.filter(pk=case.pk).update(closed_at=None, unit_confirmed_at=None)
+    case.refresh_from_db()
+    notify(
+        users=_province_people(case, roles=(Role.SMT_EXPERT,)),
+        text=_("The unit reopened case %(ref)s: %(reason)s") % {"ref": case.reference, "reason": reason},
+        link=case_link(case),
+    )
+    return case
+
+
+# -- escalation ------------------------------------------------------------------------------------
+
+
+def overdue_referrals(today: dt.date | None = None) -> list[Referral]:
+    today = today or timezone.localdate()
+    return list(
+        Referral.objects.filter(state=ReferralState.OPEN, due_on__lt=today, escalated_at__isnull=True)
+        .select_related("case", "case__unit", "case__unit__county", "agency")
+        .order_by("due_on", "pk")
+    )
+
+
+def referrals_escalate(*, today: dt.date | None = None) -> int:
+    """Put the cases of overdue referrals on the HQ agenda and tell the liaison and the secretariat.
+
+    Safe to run again: a referral is escalated once (``escalated_at``). Returns how many were escalated.
+    """
+    count = 0
+    for referral in overdue_referrals(today):
+        with transaction.atomic():
+            updated = Referral.objects.filter(pk=referral.pk, escalated_at__isnull=True).update(
+                escalated_at=timezone.now()
+            )
+            if not updated:
+                continue  # another run got there first
+            case = Case.objects.get(pk=referral.case_id)
+            if case.state in TRANSITIONS["put_on_agenda"].sources:
+                _transition(
+                    case=case,
+                    action="put_on_agenda",
+                    by=None,
+                    comment=_("%(agency)s did not answer by %(due)s.")
+                    % {"agency": referral.agency.name, "due": _jalali(referral.due_on)},
+                    data={"referral": referral.pk, "escalated": True},
+                )
+            text = _("Case %(ref)s: %(agency)s did not answer by %(due)s; it is on the HQ agenda.") % {
+                "ref": case.reference,
+                "agency": referral.agency.name,
+                "due": _jalali(referral.due_on),
+            }
+            liaisons = list(User.objects.filter(organisation=referral.agency, role=Role.AGENCY_LIAISON, is_active=True))
+            secretariat = _province_people(case, roles=(Role.GOVERNORATE_DEPUTY,))
+            notify(users=[*liaisons, *secretariat], text=text, link=case_link(case), email=True)
+            count += 1
+    return count
+
+
+# -- helpers ---------------------------------------------------------------------------------------
+
+
+def case_link(case: Case) -> str:
+    from django.urls import reverse
+
+    return reverse("obstacles-case-detail", args=[case.pk])
+
+
+def _jalali(day: dt.date) -> str:
+    from rownaq.core.jalali import format_jalali
+
+    return format_jalali(day)
+
+
+def _province_people(case: Case, *, roles: tuple[str, ...]) -> list[User]:
+    province_id = case.unit.county.province_id
+    return list(
+        User.objects.filter(role__in=roles, is_active=True, organisation__province_id=province_id).order_by("pk")
+    )
+
+
+def _notify_unit(case: Case, text: str) -> None:
+    managers = User.objects.filter(role=Role.UNIT_MANAGER, is_active=True, organisation_id=case.unit.owner_id).order_by(
+        "pk"
+    )
+    if case.unit.owner_id is not None:
+        notify(users=list(managers), text=text, link=case_link(case))
+
+
+def validate_amount(value: int | None) -> None:
+    if value is not None and value < 0:
+        raise ValidationError(_("The amount cannot be negative."))
