@@ -54,7 +54,11 @@ class Organisation(models.Model):
     )
     national_id = models.CharField(_("national ID"), max_length=11, blank=True)
     agency_code = models.CharField(
-        _("agency"), max_length=20, choices=AgencyCode.choices, blank=True, help_text=_("For executive agencies and banks.")
+        _("agency"),
+        max_length=20,
+        choices=AgencyCode.choices,
+        blank=True,
+        help_text=_("For executive agencies and banks."),
     )
 
     class Meta:
