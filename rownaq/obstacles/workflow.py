@@ -515,11 +515,11 @@ def _province_people(case: Case, *, roles: tuple[str, ...]) -> list[User]:
 
 
 def _notify_unit(case: Case, text: str) -> None:
-    managers = User.objects.filter(role=Role.UNIT_MANAGER, is_active=True, organisation_id=case.unit.owner_id).order_by(
-        "pk"
-    )
-    if case.unit.owner_id is not None:
-        notify(users=list(managers), text=text, link=case_link(case))
+    owner_id = case.unit.owner_id
+    if owner_id is None:
+        return
+    managers = User.objects.filter(role=Role.UNIT_MANAGER, is_active=True, organisation_id=owner_id).order_by("pk")
+    notify(users=list(managers), text=text, link=case_link(case))
 
 
 def validate_amount(value: int | None) -> None:
