@@ -1,4 +1,4 @@
-"""Production obstacles (cases), their referrals to executive agencies, and the history of each."""
+"""Production obstacles (cases, referrals, history) and the facilitation HQ (meetings, resolutions, regulations)."""
 
 from rownaq.obstacles.models.cases import (
     Attachment,
@@ -11,15 +11,39 @@ from rownaq.obstacles.models.cases import (
     ReferralState,
     Urgency,
 )
+from rownaq.obstacles.models.hq import (
+    AgendaItem,
+    Commitment,
+    DisruptiveRegulation,
+    Meeting,
+    MeetingState,
+    NationalStatus,
+    Objection,
+    ObjectionState,
+    Party,
+    RegulationKind,
+    Resolution,
+)
 
 __all__ = [
+    "AgendaItem",
     "Attachment",
     "Case",
     "CaseEvent",
     "CaseState",
+    "Commitment",
+    "DisruptiveRegulation",
+    "Meeting",
+    "MeetingState",
+    "NationalStatus",
+    "Objection",
+    "ObjectionState",
     "ObstacleCategory",
     "OutcomeKind",
+    "Party",
     "Referral",
     "ReferralState",
+    "RegulationKind",
+    "Resolution",
     "Urgency",
 ]

@@ -1,0 +1,328 @@
+"""The facilitation HQ's work: meetings and their agendas, resolutions that bind both sides,
+objections within the window, and the share of resolutions carried out on time."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import TypedDict
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import Max, Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from rownaq.accounts.models import Organisation, Role, User
+from rownaq.geography.models import Province
+from rownaq.notifications.services import notify
+from rownaq.obstacles import workflow
+from rownaq.obstacles.models import (
+    AgendaItem,
+    Case,
+    CaseState,
+    Commitment,
+    Meeting,
+    Objection,
+    ObjectionState,
+    Party,
+    ReferralState,
+    Resolution,
+)
+
+
+class HQError(Exception):
+    """Something the HQ's rules do not allow; the message is for the user."""
+
+
+def is_hq_secretariat(user: User, province: Province) -> bool:
+    """The governorate deputy's office, SMT experts and system admins of the province run the HQ's records."""
+    if not user.is_active:
+        return False
+    if user.is_superuser:
+        return True
+    if user.role not in (Role.GOVERNORATE_DEPUTY, Role.SMT_EXPERT, Role.SYSTEM_ADMIN):
+        return False
+    return user.province_id is None or user.province_id == province.pk
+
+
+def _require_secretariat(user: User, province: Province) -> None:
+    if not is_hq_secretariat(user, province):
+        raise PermissionDenied(_("Only the HQ secretariat of the province can do this."))
+
+
+# -- meetings and agendas --------------------------------------------------------------------------
+
+
+def next_meeting_number(province: Province) -> int:
+    last = Meeting.objects.filter(province=province).aggregate(n=Max("number"))["n"]
+    return (last or 0) + 1
+
+
+@transaction.atomic
+def meeting_create(
+    *,
+    province: Province,
+    held_on: dt.date,
+    by: User,
+    number: int | None = None,
+    venue: str = "",
+    chair: str = "",
+    attendees: str = "",
+) -> Meeting:
+    _require_secretariat(by, province)
+    number = number or next_meeting_number(province)
+    if Meeting.objects.filter(province=province, number=number).exists():
+        raise HQError(_("The province already has a meeting number %(n)s.") % {"n": number})
+    return Meeting.objects.create(
+        province=province, number=number, held_on=held_on, venue=venue, chair=chair, attendees=attendees, created_by=by
+    )
+
+
+def agenda_candidates(province: Province) -> QuerySet[Case]:
+    """Cases that wait for the HQ: on its agenda, or with a referral past its due date, and not yet on a
+    meeting's agenda that is still to be held or whose resolutions are still to come."""
+    today = timezone.localdate()
+    overdue = Q(referrals__state=ReferralState.OPEN, referrals__due_on__lt=today)
+    waiting = Q(state=CaseState.ON_AGENDA) | (overdue & Q(state__in=workflow.TRANSITIONS["put_on_agenda"].sources))
+    scheduled = AgendaItem.objects.filter(meeting__province=province, case__isnull=False).filter(
+        Q(meeting__held_on__gte=today) | Q(case__state=CaseState.ON_AGENDA, meeting__resolutions__isnull=True)
+    )
+    return (
+        Case.objects.filter(unit__county__province=province)
+        .filter(waiting)
+        .exclude(pk__in=scheduled.values("case_id"))
+        .select_related("unit", "category")
+        .distinct()
+        .order_by("filed_at")
+    )
+
+
+@transaction.atomic
+def meeting_add_cases(*, meeting: Meeting, cases: Iterable[Case], by: User) -> list[AgendaItem]:
+    """Put cases on the meeting's agenda (and on the HQ agenda, for those not there yet)."""
+    _require_secretariat(by, meeting.province)
+    order = (meeting.agenda.aggregate(n=Max("order"))["n"] or 0) + 1
+    items = []
+    for case in cases:
+        if case.unit.county.province_id != meeting.province_id:
+            raise HQError(_("Case %(ref)s is not of this province.") % {"ref": case.reference})
+        if meeting.agenda.filter(case=case).exists():
+            continue
+        if case.state in workflow.TRANSITIONS["put_on_agenda"].sources:
+            workflow.case_put_on_agenda(
+                case=case, by=by, comment=_("On the agenda of meeting %(n)s.") % {"n": meeting.number}
+            )
+        elif case.state != CaseState.ON_AGENDA:
+            raise HQError(
+                _("Case %(ref)s cannot go on the agenda while it is “%(state)s”.")
+                % {"ref": case.reference, "state": case.get_state_display()}
+            )
+        items.append(
+            AgendaItem.objects.create(
+                meeting=meeting, order=order, case=case, title=f"{case.reference}: {case.title} ({case.unit.name})"
+            )
+        )
+        order += 1
+    return items
+
+
+@transaction.atomic
+def meeting_add_item(*, meeting: Meeting, title: str, by: User) -> AgendaItem:
+    _require_secretariat(by, meeting.province)
+    order = (meeting.agenda.aggregate(n=Max("order"))["n"] or 0) + 1
+    return AgendaItem.objects.create(meeting=meeting, order=order, title=title)
+
+
+# -- resolutions -----------------------------------------------------------------------------------
+
+
+class CommitmentSpec(TypedDict):
+    party: str
+    owner: Organisation
+    text: str
+    deadline: dt.date
+
+
+@transaction.atomic
+def resolution_issue(
+    *,
+    meeting: Meeting,
+    text: str,
+    commitments: Sequence[CommitmentSpec],
+    by: User,
+    case: Case | None = None,
+) -> Resolution:
+    """Record a resolution with each side's commitment; a case on the agenda becomes «decided»."""
+    _require_secretariat(by, meeting.province)
+    if not text.strip():
+        raise HQError(_("Write the resolution."))
+    if not commitments:
+        raise HQError(_("A resolution needs at least one commitment with an owner and a deadline."))
+    if not any(c["party"] == Party.AGENCY for c in commitments):
+        raise HQError(_("A resolution binds at least one agency."))
+    for spec in commitments:
+        if spec["party"] == Party.UNIT and (case is None or spec["owner"].pk != case.unit.owner_id):
+            raise HQError(_("The unit's commitment must be owned by the company of the case's unit."))
+        if spec["deadline"] < meeting.held_on:
+            raise HQError(_("A deadline cannot be before the meeting."))
+    number = (meeting.resolutions.aggregate(n=Max("number"))["n"] or 0) + 1
+    resolution = Resolution.objects.create(
+        meeting=meeting,
+        number=number,
+        text=text,
+        case=case,
+        objection_until=meeting.held_on + dt.timedelta(days=settings.ROWNAQ_OBJECTION_DAYS),
+    )
+    for spec in commitments:
+        Commitment.objects.create(
+            resolution=resolution,
+            party=spec["party"],
+            owner=spec["owner"],
+            text=spec["text"],
+            deadline=spec["deadline"],
+        )
+    if case is not None:
+        if not meeting.agenda.filter(case=case).exists():
+            meeting_add_cases(meeting=meeting, cases=[case], by=by)
+            case.refresh_from_db()
+        if case.state == CaseState.ON_AGENDA:
+            workflow.case_decide(
+                case=case, by=by, comment=_("Resolution %(ref)s: %(text)s") % {"ref": str(resolution), "text": text}
+            )
+    owners = [c["owner"] for c in commitments]
+    liaisons = User.objects.filter(
+        organisation__in=owners, is_active=True, role__in=[Role.AGENCY_LIAISON, Role.UNIT_MANAGER]
+    )
+    notify(
+        users=list(liaisons),
+        text=_("HQ meeting %(n)s issued resolution %(ref)s that binds you; objections are accepted until %(date)s.")
+        % {"n": meeting.number, "ref": str(resolution), "date": _jalali(resolution.objection_until)},
+        link=workflow.case_link(case) if case else "",
+    )
+    return resolution
+
+
+def can_carry_out(user: User, commitment: Commitment) -> bool:
+    if is_hq_secretariat(user, commitment.resolution.meeting.province):
+        return True
+    return user.is_active and user.organisation_id == commitment.owner_id
+
+
+@transaction.atomic
+def commitment_carry_out(*, commitment: Commitment, by: User, note: str, done_on: dt.date | None = None) -> Commitment:
+    if not can_carry_out(by, commitment):
+        raise PermissionDenied(_("Only the owner of this commitment or the HQ secretariat can record it."))
+    if commitment.done_on is not None:
+        raise HQError(_("This commitment is already recorded as carried out."))
+    if not note.strip():
+        raise HQError(_("Write how it was carried out."))
+    day = done_on or timezone.localdate()
+    if day < commitment.resolution.meeting.held_on or day > timezone.localdate():
+        raise HQError(_("The date must be between the meeting and today."))
+    commitment.done_on, commitment.done_note, commitment.done_by = day, note, by
+    commitment.save(update_fields=["done_on", "done_note", "done_by"])
+    return commitment
+
+
+# -- objections ------------------------------------------------------------------------------------
+
+
+def objection_window_open(resolution: Resolution, today: dt.date | None = None) -> bool:
+    return (today or timezone.localdate()) <= resolution.objection_until
+
+
+@transaction.atomic
+def objection_file(*, resolution: Resolution, by: User, text: str, today: dt.date | None = None) -> Objection:
+    """An agency bound by the resolution objects within the window; after it, it must carry it out."""
+    agency_id = by.organisation_id
+    if (
+        by.role != Role.AGENCY_LIAISON
+        or not resolution.commitments.filter(party=Party.AGENCY, owner_id=agency_id).exists()
+    ):
+        raise PermissionDenied(_("Only an agency bound by this resolution can object to it."))
+    if not objection_window_open(resolution, today):
+        raise HQError(
+            _("Objections to this resolution were accepted until %(date)s; it must now be carried out.")
+            % {"date": _jalali(resolution.objection_until)}
+        )
+    if not text.strip():
+        raise HQError(_("Write the objection."))
+    if resolution.objections.filter(agency_id=agency_id, state=ObjectionState.PENDING).exists():
+        raise HQError(_("Your agency's objection to this resolution is already waiting for the HQ."))
+    assert by.organisation is not None
+    objection = Objection.objects.create(resolution=resolution, agency=by.organisation, text=text, filed_by=by)
+    secretariat = User.objects.filter(
+        role=Role.GOVERNORATE_DEPUTY, is_active=True, organisation__province=resolution.meeting.province
+    )
+    notify(
+        users=list(secretariat),
+        text=_("%(agency)s objected to resolution %(ref)s.") % {"agency": by.organisation.name, "ref": str(resolution)},
+    )
+    return objection
+
+
+@transaction.atomic
+def objection_decide(*, objection: Objection, by: User, upheld: bool, note: str) -> Objection:
+    _require_secretariat(by, objection.resolution.meeting.province)
+    if objection.state != ObjectionState.PENDING:
+        raise HQError(_("This objection has already been decided."))
+    objection.state = ObjectionState.UPHELD if upheld else ObjectionState.DISMISSED
+    objection.decision_note = note
+    objection.save(update_fields=["state", "decision_note"])
+    return objection
+
+
+# -- the headline figure ---------------------------------------------------------------------------
+
+
+class ResolutionStatus:
+    CARRIED_OUT_ON_TIME = "on_time"
+    CARRIED_OUT_LATE = "late"
+    OVERDUE = "overdue"
+    IN_PROGRESS = "in_progress"
+
+
+def resolution_status(resolution: Resolution, today: dt.date | None = None) -> str:
+    """On time when every commitment was carried out by its deadline; overdue when one is past it."""
+    today = today or timezone.localdate()
+    commitments = list(resolution.commitments.all())
+    if commitments and all(c.done_on is not None for c in commitments):
+        on_time = all(c.done_on <= c.deadline for c in commitments if c.done_on is not None)
+        return ResolutionStatus.CARRIED_OUT_ON_TIME if on_time else ResolutionStatus.CARRIED_OUT_LATE
+    if any(c.done_on is None and c.deadline < today for c in commitments):
+        return ResolutionStatus.OVERDUE
+    return ResolutionStatus.IN_PROGRESS
+
+
+@dataclass
+class OnTimeShare:
+    judged: int  # resolutions (or commitments) whose time is up or that are done
+    on_time: int
+
+    @property
+    def share(self) -> float | None:
+        return self.on_time / self.judged if self.judged else None
+
+
+def on_time_share(resolutions: Iterable[Resolution], today: dt.date | None = None) -> OnTimeShare:
+    """Of the resolutions that are done or past a deadline, how many were carried out on time."""
+    statuses = [resolution_status(r, today) for r in resolutions]
+    judged = [s for s in statuses if s != ResolutionStatus.IN_PROGRESS]
+    return OnTimeShare(judged=len(judged), on_time=sum(1 for s in judged if s == ResolutionStatus.CARRIED_OUT_ON_TIME))
+
+
+def agency_on_time_share(commitments: Iterable[Commitment], today: dt.date | None = None) -> OnTimeShare:
+    """Of an agency's commitments that are done or past their deadline, how many were done on time."""
+    today = today or timezone.localdate()
+    judged = [c for c in commitments if c.done_on is not None or c.deadline < today]
+    on_time = sum(1 for c in judged if c.done_on is not None and c.done_on <= c.deadline)
+    return OnTimeShare(judged=len(judged), on_time=on_time)
+
+
+def _jalali(day: dt.date) -> str:
+    from rownaq.core.jalali import format_jalali
+
+    return format_jalali(day)
