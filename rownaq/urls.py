@@ -8,6 +8,7 @@ urlpatterns = [
     path("", include("rownaq.registry.urls")),
     path("accounts/", include("rownaq.accounts.urls")),
     path("obstacles/", include("rownaq.obstacles.urls")),
+    path("hq/", include("rownaq.obstacles.hq_urls")),
     path("notifications/", include("rownaq.notifications.urls")),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
