@@ -1,0 +1,180 @@
+"""The agency scoreboard and the obstacle counts: how the executive agencies answer, and what was unlocked.
+
+Figures are computed in the database per agency and then per month; an agency with fewer judged
+referrals than ``ROWNAQ_SCOREBOARD_MIN_CASES`` gets its figures but no rank, since a handful of cases
+does not say how an agency works.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+import jdatetime
+from django.conf import settings
+from django.db.models import Count, Q, QuerySet, Sum
+from django.utils import timezone
+
+from rownaq.core.jalali import jalali_year_bounds
+from rownaq.geography.models import Province
+from rownaq.obstacles.hq import agency_on_time_share
+from rownaq.obstacles.models import Case, CaseState, Commitment, Party, Referral, ReferralState
+from rownaq.workdays.services import holidays_between, is_working_day
+
+
+@dataclass
+class AgencyFigures:
+    agency_id: int
+    name: str
+    received: int = 0
+    answered: int = 0
+    answered_on_time: int = 0
+    overdue_now: int = 0
+    working_days_to_answer: list[int] = field(default_factory=list)
+    resolutions_judged: int = 0
+    resolutions_on_time: int = 0
+    rank: int | None = None
+
+    @property
+    def judged(self) -> int:
+        """Referrals whose answer is in or whose time is up: the sample the agency is judged on."""
+        return self.answered + self.overdue_now
+
+    @property
+    def on_time_share(self) -> float | None:
+        return self.answered_on_time / self.judged if self.judged else None
+
+    @property
+    def average_days(self) -> float | None:
+        days = self.working_days_to_answer
+        return sum(days) / len(days) if days else None
+
+    @property
+    def resolutions_share(self) -> float | None:
+        return self.resolutions_on_time / self.resolutions_judged if self.resolutions_judged else None
+
+
+def _working_days(start: dt.date, end: dt.date, holidays: set[dt.date]) -> int:
+    if end <= start:
+        return 0
+    return sum(1 for n in range(1, (end - start).days + 1) if is_working_day(start + dt.timedelta(days=n), holidays))
+
+
+def province_referrals(province: Province) -> QuerySet[Referral]:
+    return Referral.objects.filter(case__unit__county__province=province).exclude(state=ReferralState.WITHDRAWN)
+
+
+def agency_scoreboard(
+    province: Province, *, since: dt.date | None = None, until: dt.date | None = None, today: dt.date | None = None
+) -> list[AgencyFigures]:
+    """One row per agency that received referrals in the period (by referral date), ranked by the share
+    answered on time (then by average working days to answer), ranks only for agencies with enough cases."""
+    today = today or timezone.localdate()
+    referrals = province_referrals(province).select_related("agency")
+    if since:
+        referrals = referrals.filter(referred_at__date__gte=since)
+    if until:
+        referrals = referrals.filter(referred_at__date__lte=until)
+    rows: dict[int, AgencyFigures] = {}
+    first = min((r.referred_at.date() for r in referrals), default=today)
+    holidays = holidays_between(first, today)
+    for referral in referrals.order_by("pk"):
+        row = rows.setdefault(referral.agency_id, AgencyFigures(referral.agency_id, referral.agency.name))
+        row.received += 1
+        referred_on = timezone.localdate(referral.referred_at)
+        if referral.state == ReferralState.ANSWERED and referral.answered_at is not None:
+            answered_on = timezone.localdate(referral.answered_at)
+            row.answered += 1
+            row.answered_on_time += answered_on <= referral.due_on
+            row.working_days_to_answer.append(_working_days(referred_on, answered_on, holidays))
+        elif referral.state == ReferralState.OPEN and referral.due_on < today:
+            row.overdue_now += 1
+    commitments = Commitment.objects.filter(
+        party=Party.AGENCY, resolution__meeting__province=province, owner_id__in=list(rows)
+    )
+    by_owner: dict[int, list[Commitment]] = defaultdict(list)
+    for commitment in commitments:
+        by_owner[commitment.owner_id].append(commitment)
+    for agency_id, row in rows.items():
+        share = agency_on_time_share(by_owner.get(agency_id, []), today)
+        row.resolutions_judged, row.resolutions_on_time = share.judged, share.on_time
+    minimum = settings.ROWNAQ_SCOREBOARD_MIN_CASES
+    ranked = sorted(
+        (row for row in rows.values() if row.judged >= minimum),
+        key=lambda r: (-(r.on_time_share or 0), r.average_days if r.average_days is not None else 1e9, r.name),
+    )
+    for position, row in enumerate(ranked, start=1):
+        row.rank = position
+    return sorted(rows.values(), key=lambda r: (r.rank is None, r.rank or 0, r.name))
+
+
+def agency_months(
+    province: Province, agency_id: int, *, today: dt.date | None = None
+) -> list[tuple[str, AgencyFigures]]:
+    """The agency's figures per Jalali month of referral, oldest first («۱۴۰۴/۰۳»)."""
+    today = today or timezone.localdate()
+    referrals = (
+        province_referrals(province).filter(agency_id=agency_id).select_related("agency").order_by("referred_at")
+    )
+    months: dict[str, AgencyFigures] = {}
+    holidays = holidays_between(min((r.referred_at.date() for r in referrals), default=today), today)
+    for referral in referrals:
+        referred_on = timezone.localdate(referral.referred_at)
+        jalali = jdatetime.date.fromgregorian(date=referred_on)
+        key = f"{jalali.year:04d}/{jalali.month:02d}"
+        row = months.setdefault(key, AgencyFigures(agency_id, referral.agency.name))
+        row.received += 1
+        if referral.state == ReferralState.ANSWERED and referral.answered_at is not None:
+            answered_on = timezone.localdate(referral.answered_at)
+            row.answered += 1
+            row.answered_on_time += answered_on <= referral.due_on
+            row.working_days_to_answer.append(_working_days(referred_on, answered_on, holidays))
+        elif referral.state == ReferralState.OPEN and referral.due_on < today:
+            row.overdue_now += 1
+    return list(months.items())
+
+
+@dataclass
+class ObstacleCounts:
+    by_category: list[dict[str, object]]
+    by_estate: list[dict[str, object]]
+    by_sector: list[dict[str, object]]
+    resolved_this_year: int
+    money_unlocked: int
+    open_cases: int
+    overdue_referrals: int
+
+
+def obstacle_counts(province: Province, *, today: dt.date | None = None) -> ObstacleCounts:
+    today = today or timezone.localdate()
+    cases = Case.objects.filter(unit__county__province=province).exclude(state=CaseState.MERGED)
+    by_category = list(
+        cases.values("category_id", "category__name").annotate(count=Count("id")).order_by("-count", "category__name")
+    )
+    by_estate = list(
+        cases.values("unit__estate_id", "unit__estate__name").annotate(count=Count("id")).order_by("-count")
+    )
+    by_sector = list(
+        cases.values("unit__sector__parent__parent__code", "unit__sector__parent__parent__title")
+        .annotate(count=Count("id"))
+        .order_by("-count")
+    )
+    year_start, year_end = jalali_year_bounds(jdatetime.date.fromgregorian(date=today).year)
+    resolved = cases.filter(
+        Q(state=CaseState.CLOSED) | Q(state=CaseState.RESOLVED),
+        events__action="resolve",
+        events__at__date__gte=year_start,
+        events__at__date__lte=year_end,
+    ).distinct()
+    money = Case.objects.filter(pk__in=resolved.values("pk")).aggregate(total=Sum("money_released"))["total"] or 0
+    open_states = [s for s in CaseState.values if s not in (CaseState.CLOSED, CaseState.REJECTED, CaseState.MERGED)]
+    return ObstacleCounts(
+        by_category=by_category,
+        by_estate=by_estate,
+        by_sector=by_sector,
+        resolved_this_year=resolved.count(),
+        money_unlocked=money,
+        open_cases=cases.filter(state__in=open_states).count(),
+        overdue_referrals=province_referrals(province).filter(state=ReferralState.OPEN, due_on__lt=today).count(),
+    )

@@ -1,0 +1,113 @@
+"""The agency scoreboard: answered in time, average working days, overdue now, ranks only with enough cases."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+import pytest
+from django.test import override_settings
+from django.utils import timezone
+
+from rownaq.accounts.models import Organisation, OrganisationKind, User
+from rownaq.geography.models import Province
+from rownaq.obstacles import scoreboard
+from rownaq.obstacles.models import Case, CaseEvent, CaseState, ObstacleCategory, Referral, ReferralState
+from rownaq.registry.models import Unit
+
+pytestmark = pytest.mark.django_db
+TODAY = dt.date(2025, 6, 18)  # a Wednesday
+
+
+def at(day: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time(10, 0)))
+
+
+@pytest.fixture
+def category() -> ObstacleCategory:
+    return ObstacleCategory.objects.create(code="tax", name="مالیات", name_en="Tax", agency_codes=["tax"])
+
+
+@pytest.fixture
+def make_case(unit: Unit, expert: User, category: ObstacleCategory) -> Callable[..., Case]:
+    def make(**fields: object) -> Case:
+        defaults: dict[str, object] = {"title": "مانع", "description": "شرح", "state": CaseState.REFERRED}
+        defaults.update(fields)
+        return Case.objects.create(unit=unit, category=category, filed_by=expert, **defaults)  # type: ignore[arg-type]
+
+    return make
+
+
+def refer(
+    case: Case, agency: Organisation, by: User, *, on: dt.date, due: dt.date, answered: dt.date | None = None
+) -> Referral:
+    return Referral.objects.create(
+        case=case,
+        agency=agency,
+        referred_by=by,
+        referred_at=at(on),
+        working_days=5,
+        due_on=due,
+        state=ReferralState.ANSWERED if answered else ReferralState.OPEN,
+        answered_at=at(answered) if answered else None,
+        answer="پاسخ" if answered else "",
+    )
+
+
+@override_settings(ROWNAQ_SCOREBOARD_MIN_CASES=3)
+def test_agencies_are_scored_and_ranked_only_with_enough_cases(
+    qom: Province, expert: User, make_org: Callable[..., Organisation], make_case: Callable[..., Case]
+) -> None:
+    tax = make_org("اداره کل امور مالیاتی استان قم", OrganisationKind.AGENCY)
+    gas = make_org("شرکت گاز استان قم", OrganisationKind.AGENCY)
+    power = make_org("شرکت توزیع نیروی برق استان قم", OrganisationKind.AGENCY)
+    monday = dt.date(2025, 6, 2)
+    # tax: 3 answered in time (Mon → Wed is 2 working days), 1 late, 1 overdue now
+    for _ in range(3):
+        refer(make_case(), tax, expert, on=monday, due=dt.date(2025, 6, 9), answered=dt.date(2025, 6, 4))
+    refer(make_case(), tax, expert, on=monday, due=dt.date(2025, 6, 9), answered=dt.date(2025, 6, 11))
+    refer(make_case(), tax, expert, on=monday, due=dt.date(2025, 6, 9))
+    # gas: 3 answered in time, quickly
+    for _ in range(3):
+        refer(make_case(), gas, expert, on=monday, due=dt.date(2025, 6, 9), answered=dt.date(2025, 6, 3))
+    # power: 1 answered: too few to rank
+    refer(make_case(), power, expert, on=monday, due=dt.date(2025, 6, 9), answered=dt.date(2025, 6, 3))
+
+    rows = {row.name: row for row in scoreboard.agency_scoreboard(qom, today=TODAY)}
+    taxes = rows["اداره کل امور مالیاتی استان قم"]
+    assert (taxes.received, taxes.answered, taxes.answered_on_time, taxes.overdue_now) == (5, 4, 3, 1)
+    assert taxes.on_time_share == pytest.approx(3 / 5)
+    # Mon 2 June → Wed 4 June 2025: 1 working day, since 4 and 5 June are 14 and 15 Khordad 1404,
+    # official holidays; → Wed 11 June: 6 (Tue 3, then Sat 7 to Wed 11; Friday 6 June is off)
+    assert taxes.working_days_to_answer == [1, 1, 1, 6]
+    assert rows["شرکت گاز استان قم"].rank == 1
+    assert taxes.rank == 2
+    assert rows["شرکت توزیع نیروی برق استان قم"].rank is None  # one case: no rank
+
+
+def test_withdrawn_referrals_do_not_count_and_months_are_jalali(
+    qom: Province, expert: User, make_org: Callable[..., Organisation], make_case: Callable[..., Case]
+) -> None:
+    tax = make_org("اداره کل امور مالیاتی استان قم", OrganisationKind.AGENCY)
+    referral = refer(make_case(), tax, expert, on=dt.date(2025, 5, 10), due=dt.date(2025, 5, 20))
+    referral.state = ReferralState.WITHDRAWN
+    referral.save()
+    refer(make_case(), tax, expert, on=dt.date(2025, 5, 10), due=dt.date(2025, 5, 20), answered=dt.date(2025, 5, 12))
+    refer(make_case(), tax, expert, on=dt.date(2025, 6, 1), due=dt.date(2025, 6, 8), answered=dt.date(2025, 6, 2))
+    months = scoreboard.agency_months(qom, tax.pk, today=TODAY)
+    # 10 May 2025 is 20 Ordibehesht 1404, 1 June is 11 Khordad; the withdrawn referral is not counted
+    assert [(key, row.received, row.answered_on_time) for key, row in months] == [("1404/02", 1, 1), ("1404/03", 1, 1)]
+
+
+def test_obstacle_counts_and_money_unlocked_this_year(
+    qom: Province, expert: User, make_case: Callable[..., Case], make_org: Callable[..., Organisation]
+) -> None:
+    resolved = make_case(state=CaseState.CLOSED, money_released=40_000_000_000)
+    CaseEvent.objects.create(case=resolved, action="resolve", from_state="answered", to_state="resolved", by=expert)
+    make_case(state=CaseState.SUBMITTED)
+    make_case(state=CaseState.MERGED)
+    counts = scoreboard.obstacle_counts(qom)
+    assert counts.resolved_this_year == 1
+    assert counts.money_unlocked == 40_000_000_000
+    assert counts.open_cases == 1
+    assert sum(row["count"] for row in counts.by_category) == 2  # merged cases are not counted twice
