@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import Any
 
 import jdatetime
 from django.conf import settings
@@ -137,9 +138,9 @@ def agency_months(
 
 @dataclass
 class ObstacleCounts:
-    by_category: list[dict[str, object]]
-    by_estate: list[dict[str, object]]
-    by_sector: list[dict[str, object]]
+    by_category: list[dict[str, Any]]
+    by_estate: list[dict[str, Any]]
+    by_sector: list[dict[str, Any]]
     resolved_this_year: int
     money_unlocked: int
     open_cases: int
