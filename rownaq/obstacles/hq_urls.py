@@ -1,8 +1,10 @@
 from django.urls import path
 
-from rownaq.obstacles import hq_views
+from rownaq.obstacles import hq_views, scoreboard_views
 
 urlpatterns = [
+    path("scoreboard/", scoreboard_views.scoreboard_page, name="hq-scoreboard"),
+    path("scoreboard/agencies/<int:agency_id>/", scoreboard_views.agency_page, name="hq-scoreboard-agency"),
     path("meetings/", hq_views.meeting_list, name="hq-meeting-list"),
     path("meetings/new/", hq_views.meeting_create, name="hq-meeting-create"),
     path("meetings/<int:pk>/", hq_views.meeting_detail, name="hq-meeting-detail"),

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from typing import Any
 
 import pytest
 from django.test import override_settings
+from django.urls import reverse
 from django.utils import timezone
 
 from rownaq.accounts.models import Organisation, OrganisationKind, User
@@ -111,3 +113,25 @@ def test_obstacle_counts_and_money_unlocked_this_year(
     assert counts.money_unlocked == 40_000_000_000
     assert counts.open_cases == 1
     assert sum(row["count"] for row in counts.by_category) == 2  # merged cases are not counted twice
+
+
+def test_scoreboard_page_for_province_staff_only(
+    client: Any,
+    expert: User,
+    liaison: User,
+    manager: User,
+    make_org: Callable[..., Organisation],
+    make_case: Callable[..., Case],
+) -> None:
+    tax = make_org("اداره کل امور مالیاتی استان قم", OrganisationKind.AGENCY)
+    refer(make_case(), tax, expert, on=dt.date(2025, 6, 1), due=dt.date(2025, 6, 8), answered=dt.date(2025, 6, 2))
+    client.force_login(expert)
+    page = client.get(reverse("hq-scoreboard"))
+    assert page.status_code == 200
+    assert [row.name for row in page.context["rows"]] == ["اداره کل امور مالیاتی استان قم"]
+    assert f"?agency={tax.pk}" in page.content.decode()  # the number links to the cases behind it
+    agency = client.get(reverse("hq-scoreboard-agency", args=[tax.pk]))
+    assert [key for key, _row in agency.context["months"]] == ["1404/03"]
+    for person in (liaison, manager):
+        client.force_login(person)
+        assert client.get(reverse("hq-scoreboard")).status_code == 403
