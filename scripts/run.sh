@@ -22,10 +22,12 @@ echo "==> loading the demo province (skipped if already loaded)"
 .venv/bin/python manage.py seed_demo
 
 worker_pid=""
+scheduler_pid=""
 web_pid=""
 stop() {
   trap - EXIT INT TERM HUP
   [ -n "$web_pid" ] && kill "$web_pid" 2>/dev/null || true
+  [ -n "$scheduler_pid" ] && kill "$scheduler_pid" 2>/dev/null || true
   [ -n "$worker_pid" ] && kill "$worker_pid" 2>/dev/null || true
   wait 2>/dev/null || true
   echo "==> Rownaq stopped"
@@ -40,6 +42,10 @@ trap 'exit 129' HUP
 echo "==> starting the background worker"
 setsid .venv/bin/python manage.py db_worker --queue-name '*' --no-reload -v 0 &
 worker_pid=$!
+
+echo "==> starting the scheduler (periodic tasks, e.g. escalating overdue referrals)"
+setsid .venv/bin/python manage.py run_scheduler -v 0 &
+scheduler_pid=$!
 
 echo "==> starting the web server"
 setsid .venv/bin/gunicorn rownaq.wsgi \

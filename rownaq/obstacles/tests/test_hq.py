@@ -37,9 +37,11 @@ def bank_liaison(make_user: Callable[..., User], bank: Organisation) -> User:
 
 @pytest.fixture
 def finance() -> ObstacleCategory:
-    return ObstacleCategory.objects.create(
-        code="working-capital", name="سرمایه در گردش", name_en="Working capital", agency_codes=["bank"]
+    category, _created = ObstacleCategory.objects.update_or_create(
+        code="working-capital",
+        defaults={"name": "سرمایه در گردش", "name_en": "Working capital", "agency_codes": ["bank"]},
     )
+    return category
 
 
 @pytest.fixture

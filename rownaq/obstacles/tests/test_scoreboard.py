@@ -27,7 +27,10 @@ def at(day: dt.date) -> dt.datetime:
 
 @pytest.fixture
 def category() -> ObstacleCategory:
-    return ObstacleCategory.objects.create(code="tax", name="مالیات", name_en="Tax", agency_codes=["tax"])
+    category, _created = ObstacleCategory.objects.update_or_create(
+        code="tax-test", defaults={"name": "مالیات", "name_en": "Tax", "agency_codes": ["tax"]}
+    )
+    return category
 
 
 @pytest.fixture

@@ -38,7 +38,7 @@ from django.db import models, transaction
 from django.db.models import ProtectedError, RestrictedError
 from django.utils import timezone
 
-from rownaq.accounts.models import Organisation, OrganisationKind, Role, User
+from rownaq.accounts.models import AgencyCode, Organisation, OrganisationKind, Role, User
 from rownaq.core.normalise import normalise_digits_only, normalise_text, search_key
 from rownaq.geography.models import County, EstateKind, IndustrialEstate, Province
 from rownaq.geography.services import counties_geojson, provinces_geojson
@@ -182,21 +182,21 @@ def demo_national_units(*, total: int) -> dict[str, int]:
 # Reset
 
 
-def _institutional_names(province: Province) -> list[tuple[str, str, str]]:
-    """(key, kind, name) of the province's institutional organisations, in a fixed order."""
+def _institutional_names(province: Province) -> list[tuple[str, str, str, str]]:
+    """(key, kind, name, agency code) of the province's institutional organisations, in a fixed order."""
     info = vocab.PROVINCES.get(province.code)
     capital = info.capital_city if info else province.name
     name = province.name
-    rows: list[tuple[str, str, str]] = [
-        ("governorate", OrganisationKind.GOVERNORATE, f"استانداری {name}"),
-        ("smt", OrganisationKind.SMT, f"سازمان صنعت، معدن و تجارت استان {name}"),
+    rows: list[tuple[str, str, str, str]] = [
+        ("governorate", OrganisationKind.GOVERNORATE, f"استانداری {name}", ""),
+        ("smt", OrganisationKind.SMT, f"سازمان صنعت، معدن و تجارت استان {name}", AgencyCode.SMT),
     ]
     for index, bank in enumerate(vocab.BANKS):
         key = "bank_mellat" if bank == "بانک ملت" else f"bank_{index}"
-        rows.append((key, OrganisationKind.BANK, f"{bank}، مدیریت شعب استان {name}"))
-    for index, template in enumerate(vocab.AGENCIES):
+        rows.append((key, OrganisationKind.BANK, f"{bank}، مدیریت شعب استان {name}", AgencyCode.BANK))
+    for index, (template, code) in enumerate(vocab.AGENCIES):
         key = "tax" if index == 0 else f"agency_{index}"
-        rows.append((key, OrganisationKind.AGENCY, template.format(province=name, capital=capital)))
+        rows.append((key, OrganisationKind.AGENCY, template.format(province=name, capital=capital), code))
     universities = (
         vocab.QOM_UNIVERSITIES
         if province.code == "25"
@@ -205,14 +205,17 @@ def _institutional_names(province: Province) -> list[tuple[str, str, str]]:
     for index, university in enumerate(universities):
         # Qom's «دانشگاه صنعتی قم» is the university the demo's member works at.
         key = "university" if (university == "دانشگاه صنعتی قم" or (province.code != "25" and index == 0)) else ""
-        rows.append((key or f"university_{index}", OrganisationKind.UNIVERSITY, university))
-    rows.append(("tech_park", OrganisationKind.TECH_PARK, f"پارک علم و فناوری استان {name}"))
-    return [(key, kind, normalise_text(text)) for key, kind, text in rows]
+        rows.append((key or f"university_{index}", OrganisationKind.UNIVERSITY, university, ""))
+    rows.append(("tech_park", OrganisationKind.TECH_PARK, f"پارک علم و فناوری استان {name}", ""))
+    return [(key, kind, normalise_text(text), code) for key, kind, text, code in rows]
 
 
 @transaction.atomic
 def demo_province_reset(*, province: Province) -> int:
-    """Delete the province's demo units, companies, users and unreferenced organisations."""
+    """Delete the province's demo cases, units, companies, users and unreferenced organisations."""
+    from rownaq.obstacles.demo import demo_cases_reset  # the obstacles demo builds on this module
+
+    demo_cases_reset(province=province)
     units = demo_units(province=province)
     unit_ids = units.values("pk")
     deleted = units.count()
@@ -225,7 +228,7 @@ def demo_province_reset(*, province: Province) -> int:
         units.delete()
         User.objects.filter(username__in=DEMO_USERNAMES, organisation__province=province).delete()
         demo_companies(province=province).delete()
-        names = [name for _, _, name in _institutional_names(province)]
+        names = [name for _, _, name, _ in _institutional_names(province)]
         prefixes = [normalise_text(t.split("{p}")[0]) for t in (*vocab.KNOWLEDGE_FIRMS, *vocab.INVESTORS)]
         generated = models.Q()
         for prefix in prefixes:
@@ -577,27 +580,32 @@ class _ProvinceBuilder:
         brands = self.rng.sample(vocab.BRANDS, len(vocab.KNOWLEDGE_FIRMS) - 1 + len(vocab.INVESTORS))
         for index, template in enumerate(vocab.KNOWLEDGE_FIRMS[:-1]):
             rows.append(
-                (f"knowledge_{index}", OrganisationKind.KNOWLEDGE_FIRM, _norm(template.format(p=brands[index])))
+                (f"knowledge_{index}", OrganisationKind.KNOWLEDGE_FIRM, _norm(template.format(p=brands[index])), "")
             )
         for index, template in enumerate(vocab.INVESTORS):
             key = "investor" if index == 0 else f"investor_{index}"
             brand = brands[len(vocab.KNOWLEDGE_FIRMS) - 1 + index]
-            rows.append((key, OrganisationKind.INVESTOR, _norm(template.format(p=brand))))
+            rows.append((key, OrganisationKind.INVESTOR, _norm(template.format(p=brand)), ""))
         existing = {(org.name, org.kind): org for org in Organisation.objects.filter(province=self.province)}
         missing = [
-            Organisation(name=name, kind=kind, province=self.province)
-            for _, kind, name in rows
+            Organisation(name=name, kind=kind, province=self.province, agency_code=code)
+            for _, kind, name, code in rows
             if (name, kind) not in existing
         ]
         Organisation.objects.bulk_create(missing)
         self.summary.organisations += len(missing)
+        for _, kind, name, code in rows:  # organisations made before agencies had codes
+            org = existing.get((name, kind))
+            if org is not None and code and not org.agency_code:
+                org.agency_code = code
+                org.save(update_fields=["agency_code"])
         existing = {(org.name, org.kind): org for org in Organisation.objects.filter(province=self.province)}
         self.company_names.update(
             Organisation.objects.filter(province=self.province, kind=OrganisationKind.UNIT_COMPANY).values_list(
                 "name", flat=True
             )
         )
-        return {key: existing[(name, kind)] for key, kind, name in rows}
+        return {key: existing[(name, kind)] for key, kind, name, _ in rows}
 
     def _company(self, name: str, town: str, serial: int, national_id: str = "") -> int:
         extras = (town, *self.rng.sample(vocab.BRANDS, 3), f"شماره {serial}")

@@ -843,19 +843,20 @@ BANKS: tuple[str, ...] = (
     "بانک توسعه تعاون",
 )
 
-# Executive agencies, each a template over the province's name.
-AGENCIES: tuple[str, ...] = (
-    "اداره کل امور مالیاتی استان {province}",
-    "اداره کل تأمین اجتماعی استان {province}",
-    "شرکت توزیع نیروی برق استان {province}",
-    "شرکت گاز استان {province}",
-    "اداره کل حفاظت محیط زیست استان {province}",
-    "اداره کل گمرک استان {province}",
-    "اداره کل استاندارد استان {province}",
-    "شهرداری {capital}",
-    "شرکت شهرک‌های صنعتی استان {province}",
-    "اداره کل تعاون، کار و رفاه اجتماعی استان {province}",
-    "شرکت آب منطقه‌ای استان {province}",
+# Executive agencies, each a template over the province's name, with its ``Organisation.agency_code``.
+AGENCIES: tuple[tuple[str, str], ...] = (
+    ("اداره کل امور مالیاتی استان {province}", "tax"),
+    ("اداره کل تأمین اجتماعی استان {province}", "social_security"),
+    ("شرکت توزیع نیروی برق استان {province}", "electricity"),
+    ("شرکت گاز استان {province}", "gas"),
+    ("اداره کل حفاظت محیط زیست استان {province}", "environment"),
+    ("اداره کل گمرک استان {province}", "customs"),
+    ("اداره کل استاندارد استان {province}", "standards"),
+    ("شهرداری {capital}", "municipality"),
+    ("شرکت شهرک‌های صنعتی استان {province}", "estates"),
+    ("اداره کل تعاون، کار و رفاه اجتماعی استان {province}", "labour"),
+    ("شرکت آب منطقه‌ای استان {province}", "water"),
+    ("دادگستری کل استان {province}", "judiciary"),
 )
 
 QOM_UNIVERSITIES: tuple[str, ...] = ("دانشگاه قم", "دانشگاه صنعتی قم", "دانشگاه آزاد اسلامی واحد قم")

@@ -8,8 +8,10 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db.models import ProtectedError, RestrictedError
+from django.utils import timezone
 
 from rownaq.geography.models import Province
+from rownaq.obstacles.demo import demo_cases_build
 from rownaq.registry.demo.generator import (
     DEFAULT_SEED,
     DEMO_PASSWORD,
@@ -63,16 +65,25 @@ class Command(BaseCommand):
             raise CommandError("--units must be at least 2.")
 
         try:
+            today = timezone.localdate()
             if options["national"]:
                 summaries = demo_national_build(
-                    total=units, seed=seed, primary_code=province.code, reset=options["reset"], progress=self._line
+                    total=units,
+                    seed=seed,
+                    primary_code=province.code,
+                    reset=options["reset"],
+                    progress=self._line,
+                    today=today,
                 )
             else:
                 if options["reset"]:
                     deleted = demo_province_reset(province=province)
                     self.stdout.write(f"Deleted the previous demo data of {province.name}: {deleted:,} units.")
                 summary = demo_province_build(
-                    province=province, units=units or demo_default_units(province_code=province.code), seed=seed
+                    province=province,
+                    units=units or demo_default_units(province_code=province.code),
+                    seed=seed,
+                    today=today,
                 )
                 self._line(summary)
                 summaries = [summary]
@@ -82,6 +93,15 @@ class Command(BaseCommand):
             ) from error
 
         built = [summary for summary in summaries if summary.created]
+        if built:
+            # Obstacle cases need the demo expert: only the province with the demo users gets them.
+            cases = demo_cases_build(province=province, seed=seed, today=today)
+            if cases.cases:
+                states = ", ".join(f"{state} {count:,}" for state, count in sorted(cases.states.items()))
+                self.stdout.write(
+                    f"{province.name}: {cases.cases:,} obstacle cases ({states}), "
+                    f"{cases.referrals:,} referrals, {cases.events:,} history events"
+                )
         if not built:
             self.stdout.write(
                 self.style.WARNING("Demo data is already present; nothing was generated. Use --reset to rebuild it.")
