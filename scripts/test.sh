@@ -29,6 +29,7 @@ find_pg_bin() {  # the newest /usr/lib/postgresql/N/bin that has the server (the
 apt_packages=()
 [ -n "$(find_pg_bin)" ] || apt_packages+=(postgresql)
 command -v chromium >/dev/null || apt_packages+=(chromium)
+command -v pdftotext >/dev/null || apt_packages+=(poppler-utils)  # reads the PDF reports back in tests
 if [ "${#apt_packages[@]}" -gt 0 ]; then
   say "installing ${apt_packages[*]} with apt-get"
   sudo=()
