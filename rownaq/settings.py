@@ -113,6 +113,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "rownaq.core.context_processors.rownaq",
+                "rownaq.notifications.context_processors.notifications",
             ],
             "builtins": ["rownaq.core.templatetags.persian"],
         },

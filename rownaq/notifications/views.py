@@ -1,10 +1,35 @@
-"""Placeholder until the notification pages are written."""
+"""A person's notices: the list, and marking them read."""
 
-from django.http import Http404, HttpRequest, HttpResponse
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+
+from rownaq.core.http import AuthenticatedRequest
+from rownaq.notifications.models import Notification
+from rownaq.notifications.services import notifications_mark_read
+
+PAGE_SIZE = 50
 
 
-def _not_yet(request: HttpRequest) -> HttpResponse:
-    raise Http404
+@login_required
+def notification_list(request: AuthenticatedRequest) -> HttpResponse:
+    notices = Notification.objects.filter(recipient=request.user).order_by("-created_at", "-pk")
+    page = Paginator(notices, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "notifications/notification_list.html", {"page": page})
 
 
-notification_list = notification_read = _not_yet
+@login_required
+@require_POST
+def notification_read(request: AuthenticatedRequest) -> HttpResponse:
+    """Mark the notices in ``ids`` read (all of them when none is given), then go back."""
+    ids = [int(value) for value in request.POST.getlist("ids") if value.isdigit()]
+    notifications_mark_read(user=request.user, ids=ids or None)
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, require_https=request.is_secure()):
+        return redirect(target)
+    return redirect("notifications-list")

@@ -1,10 +1,396 @@
-"""Placeholder until the case pages are written (see the obstacles issue)."""
+"""Pages of obstacle cases: the list, filing, the case page and its actions, and the agencies' deadlines.
 
-from django.http import Http404, HttpRequest, HttpResponse
+Every change goes through ``rownaq.obstacles.workflow``; every case is fetched through ``access``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.db.models import Case as SqlCase
+from django.db.models import Exists, IntegerField, Min, OuterRef, Q, QuerySet, Value, When
+from django.forms import Form
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from rownaq.accounts.models import Role, User
+from rownaq.core.http import AuthenticatedRequest
+from rownaq.core.normalise import normalise_digits_only, search_terms
+from rownaq.obstacles import workflow
+from rownaq.obstacles.access import cases_visible_to, get_case_for_user, is_referral_liaison
+from rownaq.obstacles.attachments import attachments_add
+from rownaq.obstacles.forms import (
+    ACTION_FORMS,
+    OPEN,
+    AnswerForm,
+    CaseFileForm,
+    CaseFilterForm,
+    agencies_for,
+)
+from rownaq.obstacles.models import Attachment, Case, Referral, ReferralState
+from rownaq.obstacles.models.cases import OPEN_STATES
+from rownaq.registry.access import can_view_registry, get_unit_for_user, units_visible_to
+from rownaq.registry.models import Unit
+from rownaq.workdays.services import working_days_between
+
+PAGE_SIZE = 50
+SORTS = {"-filed": ["-filed_at", "-pk"], "filed": ["filed_at", "pk"]}
 
 
-def _not_yet(request: HttpRequest, **kwargs: object) -> HttpResponse:
-    raise Http404
+def sees_cases(user: User) -> bool:
+    """Whether the person has any case pages at all (province staff, unit managers, agency liaisons)."""
+    return user.is_province_staff or (user.is_active and user.role in (Role.UNIT_MANAGER, Role.AGENCY_LIAISON))
 
 
-case_list = case_file = case_detail = case_action = referral_list = referral_answer = attachment_download = _not_yet
+def can_file(user: User) -> bool:
+    filers = (Role.UNIT_MANAGER, Role.SMT_EXPERT, Role.SYSTEM_ADMIN)
+    return user.is_active and (user.is_superuser or user.role in filers)
+
+
+def days_left(today: dt.date, due: dt.date) -> int:
+    """Working days until ``due``; negative when it is past."""
+    if due >= today:
+        return working_days_between(today, due)
+    return -working_days_between(due, today)
+
+
+# -- the list --------------------------------------------------------------------------------------
+
+
+def _filtered_cases(user: User, data: dict[str, Any]) -> QuerySet[Case]:
+    cases = cases_visible_to(user)
+    state = data.get("state")
+    if state == OPEN:
+        cases = cases.filter(state__in=OPEN_STATES)
+    elif state:
+        cases = cases.filter(state=state)
+    if data.get("category"):
+        cases = cases.filter(category=data["category"])
+    if data.get("urgency"):
+        cases = cases.filter(urgency=data["urgency"])
+    if data.get("agency"):
+        referred = Referral.objects.filter(case=OuterRef("pk"), agency=data["agency"]).exclude(
+            state=ReferralState.WITHDRAWN
+        )
+        cases = cases.filter(Exists(referred))
+    if data.get("overdue"):
+        late = Referral.objects.filter(case=OuterRef("pk"), state=ReferralState.OPEN, due_on__lt=timezone.localdate())
+        cases = cases.filter(Exists(late))
+    for term in search_terms(data.get("q")):
+        cases = cases.filter(Q(search_text__contains=term) | Q(unit__search_text__contains=term))
+    return cases
+
+
+@login_required
+def case_list(request: AuthenticatedRequest) -> HttpResponse:
+    user = request.user
+    if not sees_cases(user):
+        raise PermissionDenied
+    form = CaseFilterForm(request.GET, user=user)
+    data = form.cleaned_data if form.is_valid() else {}
+    cases = (
+        _filtered_cases(user, data)
+        .select_related("unit", "category")
+        .annotate(next_due=Min("referrals__due_on", filter=Q(referrals__state=ReferralState.OPEN)))
+        .order_by(*SORTS.get(data.get("sort") or "-filed", SORTS["-filed"]))
+    )
+    page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "obstacles/case_list.html",
+        {"form": form, "page": page, "today": timezone.localdate(), "can_file": can_file(user)},
+    )
+
+
+# -- filing ----------------------------------------------------------------------------------------
+
+
+def _unit_options(request: AuthenticatedRequest) -> HttpResponse:
+    """The units matching what an expert typed, as ``<option>``s of the unit field's datalist (htmx)."""
+    query = request.GET.get("unit", "")
+    units = units_visible_to(request.user)
+    digits = normalise_digits_only(query)
+    if digits.isdigit():
+        units = units.filter(national_id__startswith=digits)
+    else:
+        terms = search_terms(query)
+        if not terms:
+            units = units.none()
+        for term in terms:
+            units = units.filter(search_text__contains=term)
+    return render(request, "obstacles/_unit_options.html", {"units": units.order_by("name_sort")[:10]})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def case_file(request: AuthenticatedRequest) -> HttpResponse:
+    user = request.user
+    if not can_file(user):
+        raise PermissionDenied
+    if request.method == "GET" and request.headers.get("HX-Request"):
+        return _unit_options(request)
+    unit: Unit | None = None
+    if request.GET.get("unit"):
+        try:
+            unit = get_unit_for_user(user, int(request.GET["unit"]))
+        except ValueError:
+            raise Http404 from None
+        if not workflow.can_file_for(user, unit):
+            raise PermissionDenied
+    if request.method == "POST":
+        form = CaseFileForm(request.POST, request.FILES, user=user, unit=unit)
+    else:
+        form = CaseFileForm(user=user, unit=unit)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            with transaction.atomic():
+                case = workflow.case_file(
+                    unit=data["unit"],
+                    category=data["category"],
+                    title=data["title"],
+                    description=data["description"],
+                    amount=data["amount"],
+                    urgency=data["urgency"],
+                    from_visit=data.get("from_visit", False),
+                    by=user,
+                )
+                case.agencies_concerned.set(data["agencies"])
+                attachments_add(case=case, files=data["attachments"], by=user)
+        except PermissionDenied:
+            form.add_error("unit", _("You cannot file a case for this unit."))
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Case %(ref)s was filed.") % {"ref": case.reference})
+            return redirect("obstacles-case-detail", pk=case.pk)
+    if request.method == "POST":
+        messages.error(request, _("The case was not filed. Correct the fields marked below."))
+    return render(request, "obstacles/case_form.html", {"form": form, "unit": unit})
+
+
+# -- the case page and its actions -----------------------------------------------------------------
+
+
+def _case_page(
+    request: AuthenticatedRequest,
+    case: Case,
+    *,
+    bound: tuple[str, Form] | None = None,
+    error: str = "",
+    status: int = 200,
+) -> HttpResponse:
+    user = request.user
+    today = timezone.localdate()
+    referrals = list(case.referrals.select_related("agency", "answered_by").order_by("due_on", "pk"))
+    referral_rows = [
+        {
+            "referral": r,
+            "open": r.state == ReferralState.OPEN,
+            "days_left": days_left(today, r.due_on) if r.state == ReferralState.OPEN else None,
+            "overdue": r.state == ReferralState.OPEN and r.due_on < today,
+        }
+        for r in referrals
+    ]
+    bound_name, bound_form = bound if bound else ("", None)
+    names = [name for name in workflow.allowed_actions(case, user) if name in ACTION_FORMS]
+    if bound_name in ACTION_FORMS and bound_name not in names:
+        names.append(bound_name)
+    action_forms = [
+        {
+            "name": name,
+            "label": workflow.TRANSITIONS[name].label,
+            "form": bound_form if name == bound_name else ACTION_FORMS[name](case=case, user=user),
+        }
+        for name in names
+    ]
+    answer_forms = [
+        {
+            "referral": r,
+            "form": bound_form if bound_name == f"answer-{r.pk}" else AnswerForm(case=case),
+        }
+        for r in referrals
+        if r.state == ReferralState.OPEN and is_referral_liaison(user, r)
+    ]
+    context = {
+        "case": case,
+        "unit": case.unit,
+        "show_unit_link": can_view_registry(user),
+        "referrals": referral_rows,
+        "attachments": case.attachments.all(),
+        "agencies_concerned": case.agencies_concerned.all(),
+        "events": case.events.select_related("by"),
+        "action_forms": action_forms,
+        "answer_forms": answer_forms,
+        "bound_name": bound_name,
+        "error": error,
+    }
+    return render(request, "obstacles/case_detail.html", context, status=status)
+
+
+@login_required
+def case_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    return _case_page(request, get_case_for_user(request.user, pk))
+
+
+def _run_action(action: str, case: Case, user: User, data: dict[str, Any]) -> None:
+    """Call the workflow service behind ``action`` with what the form cleaned."""
+    version, comment = data["version"], data.get("comment", "")
+    common: dict[str, Any] = {"case": case, "by": user, "expected_version": version}
+    match action:
+        case "accept":
+            workflow.case_accept(**common, comment=comment)
+        case "reject":
+            workflow.case_reject(**common, reason=comment)
+        case "merge":
+            workflow.case_merge(**common, into=data["into"], comment=comment)
+        case "refer":
+            workflow.case_refer(**common, agencies=data["agencies"], working_days=data["working_days"], comment=comment)
+        case "put_on_agenda":
+            workflow.case_put_on_agenda(**common, comment=comment)
+        case "decide":
+            workflow.case_decide(**common, comment=comment)
+        case "resolve":
+            workflow.case_resolve(
+                **common,
+                outcome_kind=data["outcome_kind"],
+                outcome_note=comment,
+                money_released=data.get("money_released"),
+            )
+        case "confirm":
+            workflow.case_confirm(**common, comment=comment)
+        case "reopen":
+            workflow.case_reopen(**common, reason=comment)
+        case "recategorise":
+            workflow.case_recategorise(**common, category=data["category"], comment=comment)
+        case _:
+            raise Http404
+
+
+@login_required
+@require_POST
+def case_action(request: AuthenticatedRequest, pk: int, action: str) -> HttpResponse:
+    user = request.user
+    case = get_case_for_user(user, pk)
+    form_class = ACTION_FORMS.get(action)
+    if form_class is None:
+        raise Http404
+    if case.state in workflow.TRANSITIONS[action].sources and action not in workflow.allowed_actions(case, user):
+        raise PermissionDenied
+    form = form_class(request.POST, case=case, user=user)
+    if not form.is_valid():
+        error = _("The action was not done. Correct the fields marked below.")
+        return _case_page(request, case, bound=(action, form), error=error, status=400)
+    try:
+        _run_action(action, case, user, form.cleaned_data)
+    except workflow.StaleCaseError as exc:
+        case = get_case_for_user(user, pk)
+        return _case_page(request, case, bound=(action, form), error=str(exc), status=409)
+    except workflow.CaseError as exc:
+        case = get_case_for_user(user, pk)
+        return _case_page(request, case, bound=(action, form), error=str(exc), status=400)
+    messages.success(request, _("Done: %(action)s.") % {"action": workflow.TRANSITIONS[action].label})
+    return redirect("obstacles-case-detail", pk=pk)
+
+
+@login_required
+@require_POST
+def referral_answer(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    user = request.user
+    referral = get_object_or_404(Referral.objects.select_related("agency"), pk=pk)
+    case = get_case_for_user(user, referral.case_id)
+    if not is_referral_liaison(user, referral):
+        raise PermissionDenied
+    form = AnswerForm(request.POST, case=case)
+    bound_name = f"answer-{referral.pk}"
+    if not form.is_valid():
+        error = _("The answer was not saved. Correct the fields marked below.")
+        return _case_page(request, case, bound=(bound_name, form), error=error, status=400)
+    try:
+        workflow.referral_answer(
+            referral=referral,
+            by=user,
+            answer=form.cleaned_data["answer"],
+            expected_version=form.cleaned_data["version"],
+        )
+    except workflow.StaleCaseError as exc:
+        case = get_case_for_user(user, case.pk)
+        return _case_page(request, case, bound=(bound_name, form), error=str(exc), status=409)
+    except workflow.CaseError as exc:
+        case = get_case_for_user(user, case.pk)
+        return _case_page(request, case, bound=(bound_name, form), error=str(exc), status=400)
+    messages.success(request, _("Your agency's answer was recorded."))
+    return redirect("obstacles-case-detail", pk=case.pk)
+
+
+@login_required
+def attachment_download(request: AuthenticatedRequest, pk: int) -> FileResponse:
+    attachment = get_object_or_404(Attachment, pk=pk)
+    get_case_for_user(request.user, attachment.case_id)  # 404 for those who do not see the case
+    return FileResponse(
+        attachment.file.open("rb"),
+        as_attachment=True,
+        filename=attachment.name,
+        content_type=attachment.content_type,
+    )
+
+
+# -- deadlines -------------------------------------------------------------------------------------
+
+
+@login_required
+def referral_list(request: AuthenticatedRequest) -> HttpResponse:
+    """A liaison's referrals to their agency; for province staff, every open referral of the province."""
+    user = request.user
+    today = timezone.localdate()
+    referrals = Referral.objects.select_related("case", "case__unit", "agency")
+    agencies = None
+    agency = None
+    if user.is_active and user.role == Role.AGENCY_LIAISON and user.organisation_id is not None:
+        referrals = referrals.filter(agency_id=user.organisation_id).exclude(state=ReferralState.WITHDRAWN)
+    elif user.is_province_staff:
+        referrals = referrals.filter(state=ReferralState.OPEN, case__in=cases_visible_to(user))
+        agencies = agencies_for(user.province_id)
+        agency_pk = _int_or_none(request.GET.get("agency"))
+        agency = agencies.filter(pk=agency_pk).first() if agency_pk is not None else None
+        if agency is not None:
+            referrals = referrals.filter(agency=agency)
+    else:
+        raise PermissionDenied
+    overdue_only = bool(request.GET.get("overdue"))
+    if overdue_only:
+        referrals = referrals.filter(state=ReferralState.OPEN, due_on__lt=today)
+    referrals = referrals.annotate(
+        closed=SqlCase(When(state=ReferralState.OPEN, then=Value(0)), default=Value(1), output_field=IntegerField())
+    ).order_by("closed", "due_on", "pk")
+    page = Paginator(referrals, PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = [
+        {
+            "referral": r,
+            "open": r.state == ReferralState.OPEN,
+            "days_left": days_left(today, r.due_on) if r.state == ReferralState.OPEN else None,
+            "overdue": r.state == ReferralState.OPEN and r.due_on < today,
+        }
+        for r in page
+    ]
+    return render(
+        request,
+        "obstacles/referral_list.html",
+        {"page": page, "rows": rows, "agencies": agencies, "agency": agency, "overdue_only": overdue_only},
+    )
+
+
+def _int_or_none(value: str | None) -> int | None:
+    try:
+        return int(value) if value else None
+    except ValueError:
+        return None

@@ -1,0 +1,290 @@
+"""Forms of the case pages: filing a case, filtering the list, and one small form per workflow action."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from rownaq.accounts.models import Organisation, Role, User
+from rownaq.core.forms import LatinDigitsIntegerField, PersianCharField, style_widgets
+from rownaq.core.normalise import normalise_digits_only, search_terms, to_latin_digits
+from rownaq.obstacles.access import cases_visible_to
+from rownaq.obstacles.attachments import ACCEPT, attachment_content_type
+from rownaq.obstacles.models import Case, CaseState, ObstacleCategory, OutcomeKind, Urgency
+from rownaq.obstacles.workflow import default_agencies
+from rownaq.registry.access import units_visible_to
+from rownaq.registry.models import Unit
+
+OPEN = "open"  # the state filter's "every open state"
+
+
+def category_choices() -> list[tuple[Any, Any]]:
+    """Active categories for a select, one group per parent category."""
+    categories = list(ObstacleCategory.objects.filter(is_active=True).select_related("parent"))
+    parents = {c.parent_id for c in categories if c.parent_id is not None}
+    groups: dict[str, list[tuple[int, str]]] = {}
+    for category in sorted(categories, key=lambda c: (c.parent.order, c.parent.code) if c.parent else (-1, "")):
+        if category.pk in parents:
+            continue  # a group heading, not a choice
+        label = category.parent.name if category.parent else ""
+        groups.setdefault(label, []).append((category.pk, category.name))
+    choices: list[tuple[Any, Any]] = [("", "---------")]
+    for label, options in groups.items():
+        if label:
+            choices.append((label, options))
+        else:
+            choices.extend(options)
+    return choices
+
+
+def agencies_for(province_id: int | None) -> QuerySet[Organisation]:
+    """Executive agencies and banks a case of this province may be referred to (its own and national ones)."""
+    agencies = Organisation.objects.exclude(agency_code="")
+    if province_id is not None:
+        agencies = agencies.filter(Q(province_id=province_id) | Q(province__isnull=True))
+    return agencies.order_by("agency_code", "name")
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ACCEPT}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> list[UploadedFile]:
+        files = data if isinstance(data, list | tuple) else [data] if data else []
+        cleaned = [super(MultipleFileField, self).clean(f, initial) for f in files]
+        errors = []
+        for upload in cleaned:
+            try:
+                attachment_content_type(upload)
+            except forms.ValidationError as exc:
+                errors.extend(exc.messages)
+        if errors:
+            raise forms.ValidationError(errors)
+        return cleaned
+
+
+class UnitLookupField(forms.CharField):
+    """A unit typed as its national ID or its name; exactly one unit of ``units`` must match."""
+
+    def __init__(self, *args: Any, units: QuerySet[Unit], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.units = units
+
+    def clean(self, value: Any) -> Unit:  # type: ignore[override]
+        text = super().clean(value)
+        digits = normalise_digits_only(text)
+        if digits.isdigit():
+            found = list(self.units.filter(national_id=digits)[:2])
+        else:
+            units = self.units
+            for term in search_terms(text):
+                units = units.filter(search_text__contains=term)
+            found = list(units[:2])
+        if not found:
+            raise forms.ValidationError(_("No unit of the province has this national ID or name."))
+        if len(found) > 1:
+            raise forms.ValidationError(_("Several units match; type the national ID."))
+        return found[0]
+
+
+class CaseFileForm(forms.Form):
+    category = forms.TypedChoiceField(label=_("Kind of obstacle"), coerce=int)
+    title = PersianCharField(label=_("Title"), max_length=200)
+    description = PersianCharField(label=_("Description"), widget=forms.Textarea(attrs={"rows": 5}))
+    amount = LatinDigitsIntegerField(
+        label=_("Amount involved (rials)"),
+        required=False,
+        widget=forms.TextInput,
+        min_value=0,
+        help_text=_("The money the obstacle holds up, if any."),
+    )
+    urgency = forms.ChoiceField(label=_("Urgency"), choices=Urgency.choices, initial=Urgency.NORMAL)
+    agencies = forms.ModelMultipleChoiceField(
+        label=_("Agencies concerned"),
+        queryset=Organisation.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    from_visit = forms.BooleanField(label=_("Found on a visit"), required=False)
+    attachments = MultipleFileField(
+        label=_("Attachments"),
+        required=False,
+        help_text=_("PDF, PNG or JPEG files."),
+    )
+
+    def __init__(self, *args: Any, user: User, unit: Unit | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+        units = units_visible_to(user).select_related("county")
+        if user.role == Role.UNIT_MANAGER:
+            self.fields["unit"] = forms.ModelChoiceField(
+                label=_("Production unit"), queryset=units.order_by("name_sort"), initial=unit
+            )
+        else:
+            self.fields["unit"] = UnitLookupField(
+                label=_("Production unit"),
+                units=units,
+                max_length=200,
+                help_text=_("The unit's national ID or name."),
+                initial=unit.national_id if unit else None,
+            )
+            self.fields["unit"].widget.attrs["list"] = "unit-options"
+        self.order_fields(["unit"])
+        self.fields["category"].choices = category_choices()  # type: ignore[attr-defined]
+        self.fields["agencies"].queryset = agencies_for(user.province_id)  # type: ignore[attr-defined]
+        if not user.can_edit_registry:
+            del self.fields["from_visit"]
+        style_widgets(self)
+        self.fields["amount"].widget.attrs.update({"dir": "ltr", "inputmode": "numeric"})
+        self.fields["agencies"].widget.attrs.pop("class", None)
+
+    def clean_category(self) -> ObstacleCategory:
+        return ObstacleCategory.objects.get(pk=self.cleaned_data["category"], is_active=True)
+
+
+class CaseFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False)
+    state = forms.ChoiceField(
+        label=_("State"), required=False, choices=[("", _("All")), (OPEN, _("All open cases")), *CaseState.choices]
+    )
+    category = forms.ModelChoiceField(
+        label=_("Category"), required=False, queryset=ObstacleCategory.objects.order_by("order", "code")
+    )
+    urgency = forms.ChoiceField(label=_("Urgency"), required=False, choices=[("", _("All")), *Urgency.choices])
+    agency = forms.ModelChoiceField(label=_("Referred to"), required=False, queryset=Organisation.objects.none())
+    overdue = forms.BooleanField(label=_("Overdue referrals only"), required=False)
+    sort = forms.ChoiceField(
+        required=False, choices=[("-filed", _("Newest first")), ("filed", _("Oldest first"))], initial="-filed"
+    )
+
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["agency"].queryset = agencies_for(user.province_id)  # type: ignore[attr-defined]
+        style_widgets(self)
+
+
+# -- the workflow's actions ------------------------------------------------------------------------
+
+
+class ActionForm(forms.Form):
+    """What every action posts: the version of the case the person saw, and a comment."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    comment = PersianCharField(label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args: Any, case: Case, user: User, **kwargs: Any) -> None:
+        kwargs.setdefault("initial", {"version": case.version})
+        super().__init__(*args, **kwargs)
+        self.case, self.user = case, user
+        self.setup()
+        style_widgets(self)
+        self.styled()
+
+    def setup(self) -> None:
+        """Per-action changes to the fields."""
+
+    def styled(self) -> None:
+        """Per-action changes after the Bootstrap classes are set."""
+
+
+class ReasonForm(ActionForm):
+    def setup(self) -> None:
+        self.fields["comment"].required = True
+        self.fields["comment"].label = _("Reason")
+
+
+class DecideForm(ActionForm):
+    def setup(self) -> None:
+        self.fields["comment"].required = True
+        self.fields["comment"].label = _("The HQ's resolution")
+
+
+class MergeForm(ActionForm):
+    into = forms.CharField(
+        label=_("Merge into case number"), max_length=20, widget=forms.TextInput(attrs={"placeholder": "م-۱۲"})
+    )
+
+    def clean_into(self) -> Case:
+        digits = "".join(ch for ch in to_latin_digits(self.cleaned_data["into"]) if ch.isdigit())
+        into = cases_visible_to(self.user).select_related("unit__county").filter(pk=int(digits or 0)).first()
+        if into is None:
+            raise forms.ValidationError(_("There is no case with this number."))
+        return into
+
+
+class ReferForm(ActionForm):
+    agencies = forms.ModelMultipleChoiceField(
+        label=_("Agencies"), queryset=Organisation.objects.none(), widget=forms.CheckboxSelectMultiple
+    )
+    working_days = LatinDigitsIntegerField(
+        label=_("Working days to answer"), min_value=1, max_value=120, widget=forms.TextInput
+    )
+
+    def setup(self) -> None:
+        self.fields["agencies"].queryset = agencies_for(self.case.unit.county.province_id)  # type: ignore[attr-defined]
+        preselected = {a.pk for a in default_agencies(self.case)} | {a.pk for a in self.case.agencies_concerned.all()}
+        self.initial.setdefault("agencies", sorted(preselected))
+        self.initial.setdefault("working_days", settings.ROWNAQ_REFERRAL_WORKING_DAYS)
+        self.fields["working_days"].widget.attrs.update({"dir": "ltr", "inputmode": "numeric"})
+        self.order_fields(["version", "agencies", "working_days", "comment"])
+
+    def styled(self) -> None:
+        self.fields["agencies"].widget.attrs.pop("class", None)
+
+
+class ResolveForm(ActionForm):
+    outcome_kind = forms.ChoiceField(label=_("Outcome"), choices=OutcomeKind.choices)
+    money_released = LatinDigitsIntegerField(
+        label=_("Money released (rials)"), required=False, min_value=0, widget=forms.TextInput
+    )
+
+    def setup(self) -> None:
+        self.fields["comment"].required = True
+        self.fields["comment"].label = _("What changed for the unit")
+        self.fields["money_released"].widget.attrs.update({"dir": "ltr", "inputmode": "numeric"})
+        self.order_fields(["version", "outcome_kind", "comment", "money_released"])
+
+
+class RecategoriseForm(ActionForm):
+    category = forms.TypedChoiceField(label=_("New category"), coerce=int)
+
+    def setup(self) -> None:
+        self.fields["category"].choices = category_choices()  # type: ignore[attr-defined]
+        self.order_fields(["version", "category", "comment"])
+
+    def clean_category(self) -> ObstacleCategory:
+        return ObstacleCategory.objects.get(pk=self.cleaned_data["category"], is_active=True)
+
+
+class AnswerForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    answer = PersianCharField(label=_("The agency's answer"), widget=forms.Textarea(attrs={"rows": 4}))
+
+    def __init__(self, *args: Any, case: Case, **kwargs: Any) -> None:
+        kwargs.setdefault("initial", {"version": case.version})
+        super().__init__(*args, **kwargs)
+        style_widgets(self)
+
+
+ACTION_FORMS: dict[str, type[ActionForm]] = {
+    "accept": ActionForm,
+    "reject": ReasonForm,
+    "merge": MergeForm,
+    "refer": ReferForm,
+    "put_on_agenda": ActionForm,
+    "decide": DecideForm,
+    "resolve": ResolveForm,
+    "confirm": ActionForm,
+    "reopen": ReasonForm,
+    "recategorise": RecategoriseForm,
+}

@@ -1,0 +1,72 @@
+"""Obstacle figures and lists shown on other apps' pages (the province overview, the unit page)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
+
+from rownaq.accounts.models import User
+from rownaq.core.numbers import format_number
+from rownaq.geography.models import Province
+from rownaq.obstacles import workflow
+from rownaq.obstacles.access import cases_visible_to
+from rownaq.obstacles.models import Referral, ReferralState
+from rownaq.obstacles.models.cases import OPEN_STATES
+from rownaq.registry.models import Unit
+
+register = template.Library()
+
+EXTRA_ACTIONS = {
+    "file": gettext_lazy("Filed"),
+    "merged_in": gettext_lazy("Another case merged into this one"),
+}
+
+
+@register.simple_tag
+def action_label(action: str) -> str:
+    """The label of a history entry's action, in the person's language."""
+    rule = workflow.TRANSITIONS.get(action)
+    if rule is not None:
+        return str(rule.label)
+    return str(EXTRA_ACTIONS.get(action, action))
+
+
+@register.simple_tag
+def days_left_label(row: dict[str, Any]) -> str:
+    """«۳ روز کاری مانده» or «۲ روز کاری معوق» for a referral row of the case and deadline pages."""
+    days, overdue = row["days_left"], row["overdue"]
+    if overdue:
+        late = max(-days, 1)
+        return ngettext("%(n)s working day overdue", "%(n)s working days overdue", late) % {"n": format_number(late)}
+    if days == 0:
+        return _("Due today")
+    return ngettext("%(n)s working day left", "%(n)s working days left", days) % {"n": format_number(days)}
+
+
+@register.inclusion_tag("obstacles/_overview_figures.html", takes_context=True)
+def obstacle_figures(context: dict[str, Any], province: Province | None) -> dict[str, Any]:
+    """Two stat cards: the open cases and the overdue referrals of the province."""
+    user = context["request"].user
+    cases = cases_visible_to(user)
+    if province is not None:
+        cases = cases.filter(unit__county__province=province)
+    overdue = Referral.objects.filter(
+        state=ReferralState.OPEN, due_on__lt=timezone.localdate(), case__in=cases.values("pk")
+    )
+    return {"open_cases": cases.filter(state__in=OPEN_STATES).count(), "overdue_referrals": overdue.count()}
+
+
+@register.inclusion_tag("obstacles/_unit_cases.html", takes_context=True)
+def unit_cases(context: dict[str, Any], unit: Unit) -> dict[str, Any]:
+    """A card on the unit page: the unit's cases the person may see, and a link to file a new one."""
+    user = context["request"].user
+    cases = cases_visible_to(user).filter(unit=unit).select_related("category").order_by("-filed_at")
+    return {
+        "unit": unit,
+        "cases": cases[:20],
+        "can_file": isinstance(user, User) and workflow.can_file_for(user, unit),
+    }
