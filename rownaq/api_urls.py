@@ -4,10 +4,12 @@ from django.urls import URLPattern, URLResolver, include, path
 from rest_framework.routers import DefaultRouter
 
 from rownaq.accounts.api import TokenView
+from rownaq.obstacles import api as obstacles_api
 from rownaq.registry import api as registry_api
 
 router = DefaultRouter()
 registry_api.register(router)
+obstacles_api.register(router)
 
 api_urlpatterns: list[URLPattern | URLResolver] = [
     path("auth/token", TokenView.as_view(), name="api-token"),

@@ -66,7 +66,12 @@ class PersianCharField(forms.CharField):
 
 
 class LatinDigitsIntegerField(forms.IntegerField):
-    """An integer typed with Persian, Arabic or Latin digits and optional thousands separators."""
+    """An integer typed with Persian, Arabic or Latin digits and optional thousands separators.
+
+    Rendered as a text input: browsers refuse Persian digits in ``type=number``.
+    """
+
+    widget = forms.TextInput(attrs={"inputmode": "numeric", "dir": "ltr"})
 
     default_error_messages = {"invalid": _("Enter a whole number.")}
 

@@ -77,3 +77,11 @@ def is_case_unit(user: User, case: Case) -> bool:
 
 def is_referral_liaison(user: User, referral: Referral) -> bool:
     return user.is_active and user.role == Role.AGENCY_LIAISON and user.organisation_id == referral.agency_id
+
+
+def referrals_visible_to(user: User | AnonymousUser) -> QuerySet[Referral]:
+    """An agency liaison's own agency's referrals; for everyone else, those of the cases they see."""
+    referrals = Referral.objects.filter(case__in=cases_visible_to(user))
+    if isinstance(user, User) and not user.is_province_staff and user.role == Role.AGENCY_LIAISON:
+        referrals = referrals.filter(agency_id=user.organisation_id).exclude(state=ReferralState.WITHDRAWN)
+    return referrals

@@ -162,9 +162,9 @@ def case_file(request: AuthenticatedRequest) -> HttpResponse:
                     amount=data["amount"],
                     urgency=data["urgency"],
                     from_visit=data.get("from_visit", False),
+                    agencies=data["agencies"],
                     by=user,
                 )
-                case.agencies_concerned.set(data["agencies"])
                 attachments_add(case=case, files=data["attachments"], by=user)
         except PermissionDenied:
             form.add_error("unit", _("You cannot file a case for this unit."))

@@ -78,7 +78,8 @@ TRANSITIONS: dict[str, Transition] = {
         gettext_lazy("Merge with a duplicate"), frozenset({S.SUBMITTED, S.ACCEPTED, S.REOPENED}), S.MERGED, (_expert,)
     ),
     "refer": Transition(gettext_lazy("Refer to agencies"), REFERABLE, S.REFERRED, (_expert,)),
-    "answer": Transition(gettext_lazy("Answer"), frozenset({S.REFERRED}), None, (_liaison,)),
+    # An agency may still answer after its referral was escalated to the HQ agenda or decided on.
+    "answer": Transition(gettext_lazy("Answer"), frozenset({S.REFERRED, S.ON_AGENDA, S.DECIDED}), None, (_liaison,)),
     "put_on_agenda": Transition(
         gettext_lazy("Put on the HQ agenda"),
         frozenset({S.ACCEPTED, S.REFERRED, S.ANSWERED, S.REOPENED}),
@@ -178,9 +179,12 @@ def case_file(
     amount: int | None = None,
     urgency: str = "normal",
     from_visit: bool = False,
+    agencies: Iterable[Organisation] = (),
 ) -> Case:
+    """File a case for a unit; ``agencies`` are those the filer names as concerned."""
     if not can_file_for(by, unit):
         raise PermissionDenied(_("You cannot file a case for this unit."))
+    validate_amount(amount)
     case = Case(
         unit=unit,
         category=category,
@@ -193,6 +197,7 @@ def case_file(
     )
     case.full_clean()
     case.save()
+    case.agencies_concerned.set(list(agencies))
     CaseEvent.objects.create(case=case, action="file", from_state="", to_state=case.state, by=by)
     experts = _province_people(case, roles=(Role.SMT_EXPERT,))
     notify(
@@ -216,6 +221,7 @@ def case_accept(*, case: Case, by: User, comment: str = "", expected_version: in
 def case_reject(*, case: Case, by: User, reason: str, expected_version: int | None = None) -> Case:
     case = _transition(case=case, action="reject", by=by, comment=reason, expected_version=expected_version)
     Case.objects.filter(pk=case.pk).update(closed_at=timezone.now())
+    case.refresh_from_db()
     _notify_unit(case, _("Your case %(ref)s was not accepted: %(reason)s") % {"ref": case.reference, "reason": reason})
     return case
 
@@ -276,7 +282,7 @@ def case_refer(
     agencies = list(dict.fromkeys(agencies))
     if not agencies:
         raise CaseError(_("Choose at least one agency."))
-    days = working_days or settings.ROWNAQ_REFERRAL_WORKING_DAYS
+    days = settings.ROWNAQ_REFERRAL_WORKING_DAYS if working_days is None else working_days
     if not 1 <= days <= 120:
         raise CaseError(_("An agency is given between 1 and 120 working days to answer."))
     province_id = case.unit.county.province_id
@@ -318,15 +324,18 @@ def _open_referrals(*, case: Case, agencies: list[Organisation], by: User, days:
 
 @transaction.atomic
 def referral_answer(*, referral: Referral, by: User, answer: str, expected_version: int | None = None) -> Referral:
+    # Lock the case first: two agencies answering at once must not both see the other's referral open.
+    case = Case.objects.select_for_update().get(pk=referral.case_id)
+    referral = Referral.objects.select_related("agency").get(pk=referral.pk)
     if not access.is_referral_liaison(by, referral):
         raise PermissionDenied(_("Only the liaison of the agency it was referred to can answer."))
     if referral.state != ReferralState.OPEN:
         raise CaseError(_("This referral has already been answered or withdrawn."))
     if not answer.strip():
         raise CaseError(_("Write the agency's answer."))
-    case = referral.case
     still_open = case.referrals.filter(state=ReferralState.OPEN).exclude(pk=referral.pk).exists()
-    target = S.REFERRED if still_open else S.ANSWERED
+    # Only a case waiting for the agencies moves on; on the HQ agenda it stays where the HQ put it.
+    target = (S.REFERRED if still_open else S.ANSWERED) if case.state == S.REFERRED else case.state
     _transition(
         case=case,
         action="answer",
@@ -352,30 +361,34 @@ def referral_answer(*, referral: Referral, by: User, answer: str, expected_versi
 def case_recategorise(
     *, case: Case, category: ObstacleCategory, by: User, comment: str = "", expected_version: int | None = None
 ) -> Case:
-    """Change the category; a referred case is re-routed to the agencies of the new category."""
+    """Change the category; a case waiting for agencies is re-routed to those of the new category."""
     if category.pk == case.category_id:
         raise CaseError(_("The case already has this category."))
     old = case.category
+    open_referrals = case.referrals.filter(state=ReferralState.OPEN)
+    new_agencies = default_agencies(case, category)
+    keep = {a.pk for a in new_agencies}
+    target = None
+    if case.state == S.REFERRED:
+        # The state the case will be in once the referrals are re-routed, so the history tells the truth.
+        remaining = open_referrals.filter(agency_id__in=keep).exists() or bool(new_agencies)
+        answered = case.referrals.filter(state=ReferralState.ANSWERED).exists()
+        target = S.REFERRED if remaining else (S.ANSWERED if answered else S.ACCEPTED)
     case = _transition(
         case=case,
         action="recategorise",
         by=by,
         comment=comment,
         expected_version=expected_version,
+        target=target,
         data={"from": old.pk, "to": category.pk},
     )
     Case.objects.filter(pk=case.pk).update(category=category)
     case.refresh_from_db()
-    if case.state == S.REFERRED:
-        new_agencies = default_agencies(case, category)
-        keep = {a.pk for a in new_agencies}
-        withdrawn = case.referrals.filter(state=ReferralState.OPEN).exclude(agency_id__in=keep)
-        withdrawn.update(state=ReferralState.WITHDRAWN)
-        days = settings.ROWNAQ_REFERRAL_WORKING_DAYS
-        _open_referrals(case=case, agencies=new_agencies, by=by, days=days)
-        if not case.referrals.filter(state=ReferralState.OPEN).exists():
-            Case.objects.filter(pk=case.pk).update(state=S.ANSWERED)
-            case.refresh_from_db()
+    if open_referrals.exists():
+        open_referrals.exclude(agency_id__in=keep).update(state=ReferralState.WITHDRAWN)
+        if case.state == S.REFERRED:
+            _open_referrals(case=case, agencies=new_agencies, by=by, days=settings.ROWNAQ_REFERRAL_WORKING_DAYS)
     return case
 
 

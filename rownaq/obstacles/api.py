@@ -1,0 +1,344 @@
+"""API of obstacle cases (DRF): what a caller sees comes from ``access``, every change from ``workflow``.
+
+- ``cases``: the cases the caller may see; POST files one; ``POST cases/{id}/actions/{name}/`` takes
+  one of the workflow's actions (the names in ``workflow.TRANSITIONS``) with the case's ``version``.
+- ``referrals``: an agency liaison's referrals (the province's, for its staff);
+  ``POST referrals/{id}/answer/`` answers one.
+- ``obstacle-categories``: the taxonomy, read-only.
+
+A refused action answers 400 (the state does not allow it, or a field is missing), 403 (the caller's
+part does not allow it), 404 (no such case for the caller, or no such action) or 409 (someone changed
+the case since the caller loaded it), with a translated ``detail``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, cast
+
+import django_filters
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
+from rest_framework import exceptions, mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.routers import BaseRouter
+
+from rownaq.accounts.models import Organisation, Role, User
+from rownaq.obstacles import access, workflow
+from rownaq.obstacles.models import (
+    Case,
+    CaseEvent,
+    CaseState,
+    ObstacleCategory,
+    Referral,
+    ReferralState,
+    Urgency,
+)
+from rownaq.obstacles.serializers import (
+    CaseActionSerializer,
+    CaseDetailSerializer,
+    CaseFileSerializer,
+    CaseSerializer,
+    ObstacleCategorySerializer,
+    ReferralAnswerSerializer,
+    ReferralListSerializer,
+)
+from rownaq.obstacles.workflow import CaseError, StaleCaseError
+
+
+class Conflict(exceptions.APIException):
+    status_code = status.HTTP_409_CONFLICT
+    default_detail = gettext_lazy("Someone else changed this case. Reload it and try again.")
+    default_code = "stale"
+
+
+ERROR = inline_serializer(name="ObstacleError", fields={"detail": serializers.CharField()})
+ERRORS = {
+    400: OpenApiResponse(ERROR, description="The case's state or a missing field does not allow it."),
+    403: OpenApiResponse(ERROR, description="The caller's part in the case does not allow it."),
+    404: OpenApiResponse(ERROR, description="No such case for the caller, or no such action."),
+    409: OpenApiResponse(ERROR, description="Someone else changed the case since the caller loaded it."),
+}
+
+
+def _run(step: Callable[[], Any]) -> Any:
+    """Call a workflow service and turn its refusals into HTTP answers."""
+    try:
+        return step()
+    except StaleCaseError as exc:
+        raise Conflict(str(exc)) from exc
+    except CaseError as exc:
+        raise exceptions.ValidationError({"detail": str(exc)}) from exc
+    except DjangoPermissionDenied as exc:
+        raise exceptions.PermissionDenied(str(exc) or None) from exc
+    except DjangoValidationError as exc:
+        raise exceptions.ValidationError(exc.message_dict if hasattr(exc, "error_dict") else exc.messages) from exc
+
+
+# -- cases ------------------------------------------------------------------------------------------
+
+
+def _overdue_referrals() -> QuerySet[Referral]:
+    return Referral.objects.filter(state=ReferralState.OPEN, due_on__lt=timezone.localdate())
+
+
+class CaseFilter(django_filters.FilterSet):
+    state = django_filters.MultipleChoiceFilter(label=gettext_lazy("State"), choices=CaseState.choices)
+    category = django_filters.CharFilter(label=gettext_lazy("Category (code)"), field_name="category__code")
+    urgency = django_filters.MultipleChoiceFilter(label=gettext_lazy("Urgency"), choices=Urgency.choices)
+    unit = django_filters.NumberFilter(label=gettext_lazy("Production unit (ID)"), field_name="unit_id")
+    overdue = django_filters.BooleanFilter(
+        label=gettext_lazy("Has a referral past its due date"), method="filter_overdue"
+    )
+
+    class Meta:
+        model = Case
+        fields = ["state", "category", "urgency", "unit", "overdue"]
+
+    def filter_overdue(self, queryset: QuerySet[Case], name: str, value: bool | None) -> QuerySet[Case]:
+        if value is None:
+            return queryset
+        overdue = Exists(_overdue_referrals().filter(case=OuterRef("pk")))
+        return queryset.filter(overdue) if value else queryset.exclude(overdue)
+
+
+def _with_related(cases: QuerySet[Case]) -> QuerySet[Case]:
+    return cases.select_related("unit", "unit__sector", "unit__county", "category", "filed_by").prefetch_related(
+        "agencies_concerned",
+        Prefetch("referrals", queryset=Referral.objects.select_related("agency", "answered_by")),
+        Prefetch("events", queryset=CaseEvent.objects.select_related("by")),
+    )
+
+
+def _agencies(ids: list[int]) -> list[Organisation]:
+    agencies = list(Organisation.objects.filter(pk__in=ids).exclude(agency_code=""))
+    if len(agencies) != len(set(ids)):
+        raise CaseError(_("Choose agencies from the list of executive agencies."))
+    return agencies
+
+
+def _category(code: str) -> ObstacleCategory:
+    category = ObstacleCategory.objects.filter(code=code, is_active=True).first()
+    if category is None:
+        raise CaseError(_("Choose the new category."))
+    return category
+
+
+def _merge_target(by: User, pk: int | None) -> Case:
+    into = access.cases_visible_to(by).filter(pk=pk).first() if pk is not None else None
+    if into is None:
+        raise CaseError(_("Choose the case to merge this one into."))
+    return into
+
+
+def _answer(case: Case, by: User, p: dict[str, Any], v: int) -> object:
+    referral = case.referrals.filter(state=ReferralState.OPEN, agency_id=by.organisation_id).first()
+    if referral is None or by.role != Role.AGENCY_LIAISON:
+        raise DjangoPermissionDenied(_("Only the liaison of the agency it was referred to can answer."))
+    return workflow.referral_answer(referral=referral, by=by, answer=p["answer"] or p["comment"], expected_version=v)
+
+
+Action = Callable[[Case, User, dict[str, Any], int], object]
+
+# How each action of ``workflow.TRANSITIONS`` is taken from the request's fields.
+ACTIONS: dict[str, Action] = {
+    "accept": lambda case, by, p, v: workflow.case_accept(case=case, by=by, comment=p["comment"], expected_version=v),
+    "reject": lambda case, by, p, v: workflow.case_reject(
+        case=case, by=by, reason=p["reason"] or p["comment"], expected_version=v
+    ),
+    "merge": lambda case, by, p, v: workflow.case_merge(
+        case=case, into=_merge_target(by, p["into"]), by=by, comment=p["comment"], expected_version=v
+    ),
+    "refer": lambda case, by, p, v: workflow.case_refer(
+        case=case,
+        agencies=_agencies(p["agencies"]) if "agencies" in p else workflow.default_agencies(case),
+        by=by,
+        working_days=p["working_days"],
+        comment=p["comment"],
+        expected_version=v,
+    ),
+    "answer": _answer,
+    "put_on_agenda": lambda case, by, p, v: workflow.case_put_on_agenda(
+        case=case, by=by, comment=p["comment"], expected_version=v
+    ),
+    "decide": lambda case, by, p, v: workflow.case_decide(case=case, by=by, comment=p["comment"], expected_version=v),
+    "resolve": lambda case, by, p, v: workflow.case_resolve(
+        case=case,
+        by=by,
+        outcome_kind=p["outcome_kind"],
+        outcome_note=p["outcome_note"],
+        money_released=p["money_released"],
+        expected_version=v,
+    ),
+    "confirm": lambda case, by, p, v: workflow.case_confirm(case=case, by=by, comment=p["comment"], expected_version=v),
+    "reopen": lambda case, by, p, v: workflow.case_reopen(
+        case=case, by=by, reason=p["reason"] or p["comment"], expected_version=v
+    ),
+    "recategorise": lambda case, by, p, v: workflow.case_recategorise(
+        case=case, category=_category(p["category"]), by=by, comment=p["comment"], expected_version=v
+    ),
+}
+
+
+class CaseViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    viewsets.GenericViewSet[Case],
+):
+    """Obstacle cases the caller may see: a province's staff all of its cases, a unit manager their
+    company's, an agency liaison those referred to their agency (with only the unit's name, sector
+    and county)."""
+
+    filterset_class = CaseFilter
+    ordering_fields = ["filed_at", "updated_at", "urgency", "state"]
+    ordering = ["-filed_at", "-pk"]
+
+    def get_queryset(self) -> QuerySet[Case]:
+        return _with_related(access.cases_visible_to(self.request.user))
+
+    def get_serializer_class(self) -> type[serializers.BaseSerializer[Case]]:
+        if self.action == "create":
+            return CaseFileSerializer
+        if self.action == "take":
+            return CaseActionSerializer
+        return CaseSerializer if self.action == "list" else CaseDetailSerializer
+
+    def get_serializer_context(self) -> dict[str, Any]:
+        return {**super().get_serializer_context(), "today": timezone.localdate()}
+
+    def _shown(self, pk: int) -> dict[str, Any]:
+        case = self.get_queryset().get(pk=pk)
+        return dict(CaseDetailSerializer(case, context=self.get_serializer_context()).data)
+
+    @extend_schema(
+        summary="File an obstacle case",
+        request=CaseFileSerializer,
+        responses={201: CaseDetailSerializer, 400: ERRORS[400], 403: ERRORS[403]},
+    )
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        given = CaseFileSerializer(data=request.data, context=self.get_serializer_context())
+        given.is_valid(raise_exception=True)
+        fields = dict(given.validated_data)
+        agencies = fields.pop("agencies_concerned", [])
+        user = cast(User, request.user)  # IsAuthenticated let only logged-in people through
+
+        def file() -> Case:
+            return workflow.case_file(by=user, agencies=agencies, **fields)
+
+        case = _run(file)
+        return Response(self._shown(case.pk), status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        summary="Take an action on a case",
+        description="The action's name is one of the case's `allowed_actions`; send the `version` you loaded "
+        "and the fields the action needs: reject and reopen a `reason`; merge `into`; refer `agencies` "
+        "(default: the category's) and `working_days`; recategorise `category`; resolve `outcome_kind`, "
+        "`outcome_note` and `money_released`; answer an `answer` (the caller's own agency's referral).",
+        parameters=[
+            OpenApiParameter("name", str, OpenApiParameter.PATH, enum=list(workflow.TRANSITIONS), description="action")
+        ],
+        request=CaseActionSerializer,
+        responses={200: CaseDetailSerializer, **ERRORS},
+    )
+    @action(detail=True, methods=["post"], url_path=r"actions/(?P<name>[a-z_]+)")
+    def take(self, request: Request, pk: str, name: str) -> Response:
+        step = ACTIONS.get(name)
+        if step is None or name not in workflow.TRANSITIONS:
+            raise exceptions.NotFound(_("There is no such action."))
+        case = self.get_object()
+        given = CaseActionSerializer(data=request.data)
+        given.is_valid(raise_exception=True)
+        fields = dict(given.validated_data)
+        user = cast(User, request.user)
+        _run(lambda: step(case, user, fields, fields["version"]))
+        return Response(self._shown(case.pk))
+
+
+# -- referrals --------------------------------------------------------------------------------------
+
+
+class ReferralFilter(django_filters.FilterSet):
+    state = django_filters.MultipleChoiceFilter(label=gettext_lazy("State"), choices=ReferralState.choices)
+    agency = django_filters.NumberFilter(label=gettext_lazy("Agency (ID)"), field_name="agency_id")
+    case = django_filters.NumberFilter(label=gettext_lazy("Case (ID)"), field_name="case_id")
+    overdue = django_filters.BooleanFilter(label=gettext_lazy("Past its due date"), method="filter_overdue")
+
+    class Meta:
+        model = Referral
+        fields = ["state", "agency", "case", "overdue"]
+
+    def filter_overdue(self, queryset: QuerySet[Referral], name: str, value: bool | None) -> QuerySet[Referral]:
+        if value is None:
+            return queryset
+        overdue = _overdue_referrals().values("pk")
+        return queryset.filter(pk__in=overdue) if value else queryset.exclude(pk__in=overdue)
+
+
+class ReferralViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet[Referral]):
+    """Referrals of cases to executive agencies: a liaison's own agency's, or the province's for its staff."""
+
+    serializer_class = ReferralListSerializer
+    filterset_class = ReferralFilter
+    ordering_fields = ["due_on", "referred_at"]
+    ordering = ["due_on", "pk"]
+
+    def get_queryset(self) -> QuerySet[Referral]:
+        return access.referrals_visible_to(self.request.user).select_related(
+            "agency", "answered_by", "case", "case__unit", "case__unit__sector", "case__unit__county"
+        )
+
+    def get_serializer_class(self) -> type[serializers.BaseSerializer[Referral]]:
+        return ReferralAnswerSerializer if self.action == "answer" else ReferralListSerializer
+
+    def get_serializer_context(self) -> dict[str, Any]:
+        return {**super().get_serializer_context(), "today": timezone.localdate()}
+
+    @extend_schema(
+        summary="Answer a referral (the agency's liaison)",
+        request=ReferralAnswerSerializer,
+        responses={200: ReferralListSerializer, **ERRORS},
+    )
+    @action(detail=True, methods=["post"])
+    def answer(self, request: Request, pk: str) -> Response:
+        referral = self.get_object()
+        given = ReferralAnswerSerializer(data=request.data)
+        given.is_valid(raise_exception=True)
+        user = cast(User, request.user)
+        _run(
+            lambda: workflow.referral_answer(
+                referral=referral,
+                by=user,
+                answer=given.validated_data["answer"],
+                expected_version=given.validated_data["version"],
+            )
+        )
+        fresh = self.get_queryset().get(pk=referral.pk)
+        return Response(ReferralListSerializer(fresh, context=self.get_serializer_context()).data)
+
+
+# -- categories -------------------------------------------------------------------------------------
+
+
+class ObstacleCategoryViewSet(viewsets.ReadOnlyModelViewSet[ObstacleCategory]):
+    """The obstacle taxonomy in use (World Bank Enterprise Surveys and Iran's specifics)."""
+
+    queryset = ObstacleCategory.objects.filter(is_active=True).select_related("parent")
+    serializer_class = ObstacleCategorySerializer
+    filterset_fields = ["source"]
+    ordering = ["order", "code"]
+    lookup_field = "code"
+    pagination_class = None
+
+
+def register(router: BaseRouter) -> None:
+    router.register("cases", CaseViewSet, basename="api-obstacles-case")
+    router.register("referrals", ReferralViewSet, basename="api-obstacles-referral")
+    router.register("obstacle-categories", ObstacleCategoryViewSet, basename="api-obstacles-category")

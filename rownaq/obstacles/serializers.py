@@ -1,0 +1,310 @@
+"""What the cases API shows and accepts. Reading only: every change goes through ``workflow``.
+
+A case shows its unit in full (registry ID, national ID) only to the province's staff and the unit's
+own managers; an agency liaison sees the unit's name, sector and county and nothing else, and only
+the referrals of their own agency.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import models
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from rownaq.accounts.models import Organisation, User
+from rownaq.core.jalali import format_jalali
+from rownaq.core.normalise import normalise_text
+from rownaq.obstacles import access, workflow
+from rownaq.obstacles.models import (
+    Case,
+    CaseEvent,
+    CaseState,
+    ObstacleCategory,
+    OutcomeKind,
+    Referral,
+    ReferralState,
+    Urgency,
+)
+from rownaq.registry.models import Unit
+
+
+def _viewer(serializer: serializers.BaseSerializer[Any]) -> User | None:
+    user = getattr(serializer.context.get("request"), "user", None)
+    return user if isinstance(user, User) else None
+
+
+def sees_unit_record(user: User | None, case: Case) -> bool:
+    """The province's staff and the unit's managers see the registry record; agency liaisons do not."""
+    return user is not None and (user.is_province_staff or access.is_case_unit(user, case))
+
+
+class ObstacleCategorySerializer(serializers.ModelSerializer[ObstacleCategory]):
+    parent: serializers.SlugRelatedField[ObstacleCategory] = serializers.SlugRelatedField(  # type: ignore[assignment]
+        slug_field="code", read_only=True
+    )
+
+    class Meta:
+        model = ObstacleCategory
+        fields = ["code", "name", "name_en", "parent", "source", "agency_codes"]
+
+
+class CaseUnitSerializer(serializers.ModelSerializer[Unit]):
+    """A unit as an agency liaison may see it: name, sector and county."""
+
+    sector = serializers.CharField(source="sector.code", read_only=True)
+    sector_title = serializers.CharField(source="sector.display_title", read_only=True)
+    county = serializers.CharField(source="county.name", read_only=True)
+
+    class Meta:
+        model = Unit
+        fields = ["name", "sector", "sector_title", "county"]
+
+
+class CaseUnitRecordSerializer(CaseUnitSerializer):
+    """A unit as the province's staff and its own managers see it: with its registry ID and national ID."""
+
+    class Meta(CaseUnitSerializer.Meta):
+        fields = ["id", "national_id", *CaseUnitSerializer.Meta.fields]
+
+
+class AgencySerializer(serializers.ModelSerializer[Organisation]):
+    class Meta:
+        model = Organisation
+        fields = ["id", "name", "agency_code"]
+
+
+def unit_as_seen(serializer: serializers.BaseSerializer[Any], case: Case) -> dict[str, Any]:
+    shown = CaseUnitRecordSerializer if sees_unit_record(_viewer(serializer), case) else CaseUnitSerializer
+    return dict(shown(case.unit).data)
+
+
+def _states(choices: type[models.TextChoices]) -> str:
+    return "One of: " + ", ".join(choices.values)
+
+
+class ReferralSerializer(serializers.ModelSerializer[Referral]):
+    agency = AgencySerializer(read_only=True)
+    state = serializers.CharField(read_only=True, help_text=_states(ReferralState))
+    state_label = serializers.CharField(source="get_state_display", read_only=True)
+    due_on_jalali = serializers.SerializerMethodField()
+    overdue = serializers.SerializerMethodField()
+    answered_by: serializers.StringRelatedField[User] = serializers.StringRelatedField()
+
+    class Meta:
+        model = Referral
+        fields = [
+            "id",
+            "agency",
+            "state",
+            "state_label",
+            "referred_at",
+            "working_days",
+            "due_on",
+            "due_on_jalali",
+            "overdue",
+            "answer",
+            "answered_by",
+            "answered_at",
+            "escalated_at",
+        ]
+
+    def get_due_on_jalali(self, obj: Referral) -> str:
+        return format_jalali(obj.due_on, persian_digits=False)
+
+    def get_overdue(self, obj: Referral) -> bool:
+        return obj.state == ReferralState.OPEN and obj.due_on < self.context["today"]
+
+
+class CaseEventSerializer(serializers.ModelSerializer[CaseEvent]):
+    from_state = serializers.CharField(read_only=True, help_text="Empty when the case was filed. " + _states(CaseState))
+    to_state = serializers.CharField(read_only=True, help_text=_states(CaseState))
+    by = serializers.SerializerMethodField()
+    at_jalali = serializers.SerializerMethodField()
+
+    class Meta:
+        model = CaseEvent
+        fields = ["action", "from_state", "to_state", "by", "at", "at_jalali", "comment"]
+
+    def get_by(self, obj: CaseEvent) -> str | None:
+        """Who did it; ``null`` for the system (an automatic escalation)."""
+        return str(obj.by) if obj.by is not None else None
+
+    def get_at_jalali(self, obj: CaseEvent) -> str:
+        return format_jalali(obj.at, persian_digits=False)
+
+
+class CaseSerializer(serializers.ModelSerializer[Case]):
+    reference = serializers.CharField(read_only=True)
+    category: serializers.SlugRelatedField[ObstacleCategory] = serializers.SlugRelatedField(
+        slug_field="code", read_only=True
+    )
+    category_name = serializers.CharField(source="category.name", read_only=True)
+    state = serializers.CharField(read_only=True, help_text=_states(CaseState))
+    state_label = serializers.CharField(source="get_state_display", read_only=True)
+    unit = serializers.SerializerMethodField()
+    filed_by: serializers.StringRelatedField[User] = serializers.StringRelatedField()
+    filed_at_jalali = serializers.SerializerMethodField()
+    agencies_concerned = AgencySerializer(many=True, read_only=True)
+    referrals = serializers.SerializerMethodField()
+    events = CaseEventSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Case
+        fields = [
+            "id",
+            "reference",
+            "title",
+            "description",
+            "category",
+            "category_name",
+            "unit",
+            "amount",
+            "urgency",
+            "state",
+            "state_label",
+            "filed_by",
+            "filed_at",
+            "filed_at_jalali",
+            "from_visit",
+            "agencies_concerned",
+            "merged_into",
+            "outcome_kind",
+            "outcome_note",
+            "money_released",
+            "unit_confirmed_at",
+            "closed_at",
+            "version",
+            "updated_at",
+            "referrals",
+            "events",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(CaseUnitRecordSerializer)
+    def get_unit(self, obj: Case) -> dict[str, Any]:
+        """The unit; ``id`` and ``national_id`` only for the province's staff and the unit's managers."""
+        return unit_as_seen(self, obj)
+
+    @extend_schema_field(ReferralSerializer(many=True))
+    def get_referrals(self, obj: Case) -> list[dict[str, Any]]:
+        """Every referral; an agency liaison sees only their own agency's."""
+        referrals = list(obj.referrals.all())  # prefetched
+        user = _viewer(self)
+        if not sees_unit_record(user, obj):
+            referrals = [r for r in referrals if user is not None and r.agency_id == user.organisation_id]
+        return list(ReferralSerializer(referrals, many=True, context=self.context).data)
+
+    def get_filed_at_jalali(self, obj: Case) -> str:
+        return format_jalali(obj.filed_at, persian_digits=False)
+
+
+class CaseDetailSerializer(CaseSerializer):
+    allowed_actions = serializers.SerializerMethodField()
+
+    class Meta(CaseSerializer.Meta):
+        fields = [*CaseSerializer.Meta.fields, "allowed_actions"]
+        read_only_fields = fields
+
+    def get_allowed_actions(self, obj: Case) -> list[str]:
+        """What the caller may do now: the names to POST to ``actions/{name}/``."""
+        user = _viewer(self)
+        return workflow.allowed_actions(obj, user) if user is not None else []
+
+
+class CaseBriefSerializer(serializers.ModelSerializer[Case]):
+    """The case a referral is about, as its agency's liaison sees it in their list."""
+
+    reference = serializers.CharField(read_only=True)
+    state = serializers.CharField(read_only=True, help_text=_states(CaseState))
+    state_label = serializers.CharField(source="get_state_display", read_only=True)
+    unit = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Case
+        fields = ["id", "reference", "title", "state", "state_label", "urgency", "version", "unit"]
+        read_only_fields = fields
+
+    @extend_schema_field(CaseUnitRecordSerializer)
+    def get_unit(self, obj: Case) -> dict[str, Any]:
+        return unit_as_seen(self, obj)
+
+
+class ReferralListSerializer(ReferralSerializer):
+    """A referral with the case it is about, for the liaison's list of what to answer."""
+
+    case = CaseBriefSerializer(read_only=True)
+
+    class Meta(ReferralSerializer.Meta):
+        fields = ["case", *ReferralSerializer.Meta.fields]
+
+
+# -- input ------------------------------------------------------------------------------------------
+
+
+class CaseFileSerializer(serializers.Serializer[Case]):
+    """What a unit manager (or an SMT expert, on the unit's behalf) gives to file a case."""
+
+    unit = serializers.PrimaryKeyRelatedField(queryset=Unit.objects.all())
+    category = serializers.SlugRelatedField(slug_field="code", queryset=ObstacleCategory.objects.filter(is_active=True))
+    title = serializers.CharField(max_length=200)
+    description = serializers.CharField()
+    amount = serializers.IntegerField(min_value=0, required=False, allow_null=True)
+    urgency = serializers.ChoiceField(choices=Urgency.choices, default=Urgency.NORMAL)
+    from_visit = serializers.BooleanField(default=False)
+    agencies_concerned = serializers.PrimaryKeyRelatedField(
+        queryset=Organisation.objects.exclude(agency_code=""), many=True, required=False
+    )
+
+    def validate_title(self, value: str) -> str:
+        value = normalise_text(value)
+        if not value:
+            raise serializers.ValidationError(_("Write a short title for the obstacle."))
+        return value
+
+    def validate_description(self, value: str) -> str:
+        value = normalise_text(value)
+        if not value:
+            raise serializers.ValidationError(_("Describe the obstacle."))
+        return value
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        province_id = attrs["unit"].county.province_id
+        if any(a.province_id not in (None, province_id) for a in attrs.get("agencies_concerned", [])):
+            raise serializers.ValidationError(
+                {"agencies_concerned": _("Choose agencies of the unit's province or national ones.")}
+            )
+        return attrs
+
+
+class CaseActionSerializer(serializers.Serializer[Case]):
+    """The fields of every action; each action reads the ones it needs (see ``api.ACTIONS``)."""
+
+    version = serializers.IntegerField(
+        min_value=1, help_text="The case's version as the caller loaded it; 409 if it changed since."
+    )
+    comment = serializers.CharField(required=False, allow_blank=True, default="")
+    reason = serializers.CharField(required=False, allow_blank=True, default="", help_text="reject, reopen")
+    answer = serializers.CharField(required=False, allow_blank=True, default="", help_text="answer")
+    agencies = serializers.ListField(
+        child=serializers.IntegerField(), required=False, help_text="refer: organisation IDs (default: the category's)"
+    )
+    working_days = serializers.IntegerField(required=False, allow_null=True, default=None, help_text="refer")
+    into = serializers.IntegerField(required=False, allow_null=True, default=None, help_text="merge: case ID")
+    category = serializers.CharField(required=False, allow_blank=True, default="", help_text="recategorise: code")
+    outcome_kind = serializers.ChoiceField(
+        choices=OutcomeKind.choices, required=False, allow_blank=True, default="", help_text="resolve"
+    )
+    outcome_note = serializers.CharField(required=False, allow_blank=True, default="", help_text="resolve")
+    money_released = serializers.IntegerField(
+        min_value=0, required=False, allow_null=True, default=None, help_text="resolve (rials)"
+    )
+
+
+class ReferralAnswerSerializer(serializers.Serializer[Referral]):
+    answer = serializers.CharField()
+    version = serializers.IntegerField(
+        min_value=1, required=False, allow_null=True, default=None, help_text="The case's version; 409 if it changed."
+    )
