@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from rownaq.accounts.models import Organisation, Role, User
 from rownaq.core.forms import LatinDigitsIntegerField, PersianCharField, style_widgets
 from rownaq.core.normalise import normalise_digits_only, search_terms, to_latin_digits
+from rownaq.geography.models import IndustrialEstate
 from rownaq.obstacles.access import cases_visible_to
 from rownaq.obstacles.attachments import ACCEPT, attachment_content_type
 from rownaq.obstacles.models import Case, CaseState, ObstacleCategory, OutcomeKind, Urgency
@@ -163,6 +164,10 @@ class CaseFilterForm(forms.Form):
     urgency = forms.ChoiceField(label=_("Urgency"), required=False, choices=[("", _("All")), *Urgency.choices])
     agency = forms.ModelChoiceField(label=_("Referred to"), required=False, queryset=Organisation.objects.none())
     overdue = forms.BooleanField(label=_("Overdue referrals only"), required=False)
+    # Reached from the scoreboard's numbers; not shown as fields of the filter form.
+    estate = forms.ModelChoiceField(required=False, queryset=IndustrialEstate.objects.all(), widget=forms.HiddenInput)
+    sector = forms.CharField(required=False, max_length=4, widget=forms.HiddenInput)
+    resolved_this_year = forms.BooleanField(required=False, widget=forms.HiddenInput)
     sort = forms.ChoiceField(
         required=False, choices=[("-filed", _("Newest first")), ("filed", _("Oldest first"))], initial="-filed"
     )

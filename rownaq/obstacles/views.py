@@ -24,6 +24,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from rownaq.accounts.models import Role, User
 from rownaq.core.http import AuthenticatedRequest
+from rownaq.core.jalali import jalali_today, jalali_year_bounds
 from rownaq.core.normalise import normalise_digits_only, search_terms
 from rownaq.obstacles import workflow
 from rownaq.obstacles.access import cases_visible_to, get_case_for_user, is_referral_liaison
@@ -36,7 +37,7 @@ from rownaq.obstacles.forms import (
     CaseFilterForm,
     agencies_for,
 )
-from rownaq.obstacles.models import Attachment, Case, Referral, ReferralState
+from rownaq.obstacles.models import Attachment, Case, CaseState, Referral, ReferralState
 from rownaq.obstacles.models.cases import OPEN_STATES
 from rownaq.registry.access import can_view_registry, get_unit_for_user, units_visible_to
 from rownaq.registry.models import Unit
@@ -85,6 +86,18 @@ def _filtered_cases(user: User, data: dict[str, Any]) -> QuerySet[Case]:
     if data.get("overdue"):
         late = Referral.objects.filter(case=OuterRef("pk"), state=ReferralState.OPEN, due_on__lt=timezone.localdate())
         cases = cases.filter(Exists(late))
+    if data.get("estate"):
+        cases = cases.filter(unit__estate=data["estate"])
+    if data.get("sector"):
+        cases = cases.filter(unit__sector__code__startswith=data["sector"])
+    if data.get("resolved_this_year"):
+        year_start, year_end = jalali_year_bounds(jalali_today().year)
+        cases = cases.filter(
+            state__in=[CaseState.RESOLVED, CaseState.CLOSED],
+            events__action="resolve",
+            events__at__date__gte=year_start,
+            events__at__date__lte=year_end,
+        ).distinct()
     for term in search_terms(data.get("q")):
         cases = cases.filter(Q(search_text__contains=term) | Q(unit__search_text__contains=term))
     return cases
@@ -96,7 +109,8 @@ def case_list(request: AuthenticatedRequest) -> HttpResponse:
     if not sees_cases(user):
         raise PermissionDenied
     form = CaseFilterForm(request.GET, user=user)
-    data = form.cleaned_data if form.is_valid() else {}
+    form.is_valid()  # a filter that does not validate is shown with its error; the valid ones still apply
+    data = form.cleaned_data
     cases = (
         _filtered_cases(user, data)
         .select_related("unit", "category")

@@ -138,3 +138,30 @@ def test_scoreboard_page_for_province_staff_only(
     for person in (liaison, manager):
         client.force_login(person)
         assert client.get(reverse("hq-scoreboard")).status_code == 403
+
+
+def test_every_scoreboard_number_matches_the_list_behind_it(
+    client: Any, expert: User, make_org: Callable[..., Organisation], make_case: Callable[..., Case], unit: Unit
+) -> None:
+    tax = make_org("اداره کل امور مالیاتی استان قم", OrganisationKind.AGENCY)
+    tax.agency_code = "tax"
+    tax.save()
+    refer(make_case(), tax, expert, on=dt.date(2025, 6, 1), due=dt.date(2025, 6, 8), answered=dt.date(2025, 6, 2))
+    refer(make_case(), tax, expert, on=dt.date(2025, 6, 1), due=dt.date(2025, 6, 8))
+    closed = make_case(state=CaseState.CLOSED, money_released=5_000_000_000)
+    CaseEvent.objects.create(case=closed, action="resolve", from_state="answered", to_state="resolved", by=expert)
+    make_case(state=CaseState.SUBMITTED)
+    client.force_login(expert)
+    page = client.get(reverse("hq-scoreboard"))
+    counts = page.context["counts"]
+    received = {row.agency_id: row.received for row in page.context["rows"]}
+
+    def listed(**params: object) -> int:
+        return int(client.get(reverse("obstacles-case-list"), params).context["page"].paginator.count)
+
+    assert listed(agency=tax.pk) == received[tax.pk] == 2
+    assert listed(state="open") == counts.open_cases
+    assert listed(resolved_this_year=1) == counts.resolved_this_year == 1
+    division = unit.sector.code[:2]
+    by_sector = {row["unit__sector__parent__parent__code"]: row["count"] for row in counts.by_sector}
+    assert listed(sector=division) == by_sector[division]
