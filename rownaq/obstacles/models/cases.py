@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from rownaq.core.normalise import normalise_text, search_key
 
@@ -68,7 +69,7 @@ class CaseState(models.TextChoices):
     ON_AGENDA = "on_agenda", _("On the HQ agenda")
     DECIDED = "decided", _("Decided by an HQ resolution")
     RESOLVED = "resolved", _("Resolved, awaiting the unit's confirmation")
-    CLOSED = "closed", _("Closed")
+    CLOSED = "closed", pgettext_lazy("case state", "Closed")
     REOPENED = "reopened", _("Reopened")
 
 
