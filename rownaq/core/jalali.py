@@ -88,3 +88,11 @@ def jalali_year_bounds(year: int) -> tuple[dt.date, dt.date]:
     first = jdatetime.date(year, 1, 1).togregorian()
     last = jdatetime.date(year + 1, 1, 1).togregorian() - dt.timedelta(days=1)
     return first, last
+
+
+def jalali_month_bounds(month: str) -> tuple[dt.date, dt.date]:
+    """First and last Gregorian day of a Jalali month written «1404/03»."""
+    year, number = (int(part) for part in to_latin_digits(month).split("/"))
+    first = jdatetime.date(year, number, 1)
+    following = jdatetime.date(year + (number == 12), number % 12 + 1, 1)
+    return first.togregorian(), following.togregorian() - dt.timedelta(days=1)

@@ -168,6 +168,7 @@ class CaseFilterForm(forms.Form):
     estate = forms.ModelChoiceField(required=False, queryset=IndustrialEstate.objects.all(), widget=forms.HiddenInput)
     sector = forms.CharField(required=False, max_length=4, widget=forms.HiddenInput)
     resolved_this_year = forms.BooleanField(required=False, widget=forms.HiddenInput)
+    month = forms.RegexField(required=False, regex=r"^\d{4}/\d{2}$", widget=forms.HiddenInput)
     sort = forms.ChoiceField(
         required=False, choices=[("-filed", _("Newest first")), ("filed", _("Oldest first"))], initial="-filed"
     )

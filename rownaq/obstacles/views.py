@@ -24,7 +24,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from rownaq.accounts.models import Role, User
 from rownaq.core.http import AuthenticatedRequest
-from rownaq.core.jalali import jalali_today, jalali_year_bounds
+from rownaq.core.jalali import jalali_month_bounds, jalali_today, jalali_year_bounds
 from rownaq.core.normalise import normalise_digits_only, search_terms
 from rownaq.obstacles import workflow
 from rownaq.obstacles.access import cases_visible_to, get_case_for_user, is_referral_liaison
@@ -78,10 +78,13 @@ def _filtered_cases(user: User, data: dict[str, Any]) -> QuerySet[Case]:
         cases = cases.filter(category=data["category"])
     if data.get("urgency"):
         cases = cases.filter(urgency=data["urgency"])
-    if data.get("agency"):
-        referred = Referral.objects.filter(case=OuterRef("pk"), agency=data["agency"]).exclude(
-            state=ReferralState.WITHDRAWN
-        )
+    if data.get("agency") or data.get("month"):
+        referred = Referral.objects.filter(case=OuterRef("pk")).exclude(state=ReferralState.WITHDRAWN)
+        if data.get("agency"):
+            referred = referred.filter(agency=data["agency"])
+        if data.get("month"):
+            first, last = jalali_month_bounds(data["month"])
+            referred = referred.filter(referred_at__date__gte=first, referred_at__date__lte=last)
         cases = cases.filter(Exists(referred))
     if data.get("overdue"):
         late = Referral.objects.filter(case=OuterRef("pk"), state=ReferralState.OPEN, due_on__lt=timezone.localdate())

@@ -165,3 +165,7 @@ def test_every_scoreboard_number_matches_the_list_behind_it(
     division = unit.sector.code[:2]
     by_sector = {row["unit__sector__parent__parent__code"]: row["count"] for row in counts.by_sector}
     assert listed(sector=division) == by_sector[division]
+
+    months = client.get(reverse("hq-scoreboard-agency", args=[tax.pk])).context["months"]
+    for month, figures in months:
+        assert listed(agency=tax.pk, month=month) == figures.received
