@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from rownaq.accounts.models import Organisation, Role, User
+from rownaq.accounts.models import AgencyCode, Organisation, Role, User
 from rownaq.notifications.services import notify
 from rownaq.obstacles import access
 from rownaq.obstacles.models import (
@@ -258,15 +258,22 @@ def case_merge(*, case: Case, into: Case, by: User, comment: str = "", expected_
 
 
 def default_agencies(case: Case, category: ObstacleCategory | None = None) -> list[Organisation]:
-    """The agencies of the case's province that answer its category."""
+    """The agencies of the case's province that answer its category.
+
+    A province has a dozen banks: for a category that banks answer, only the banks the filer named as
+    concerned are proposed, not all of them.
+    """
     category = category or case.category
-    if not category.agency_codes:
+    codes = set(category.agency_codes)
+    if not codes:
         return []
-    return list(
-        Organisation.objects.filter(
-            agency_code__in=category.agency_codes, province_id=case.unit.county.province_id
-        ).order_by("name")
+    province_id = case.unit.county.province_id
+    agencies = list(
+        Organisation.objects.filter(agency_code__in=codes - {AgencyCode.BANK}, province_id=province_id).order_by("name")
     )
+    if AgencyCode.BANK in codes and case.pk:
+        agencies += [a for a in case.agencies_concerned.order_by("name") if a.agency_code == AgencyCode.BANK]
+    return agencies
 
 
 @transaction.atomic

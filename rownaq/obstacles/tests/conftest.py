@@ -130,6 +130,7 @@ def make_case(unit: Unit, finance: ObstacleCategory, manager: User, bank: Organi
             defaults.update(outcome_kind=OutcomeKind.MONEY_RELEASED, outcome_note="تسهیلات پرداخت شد.")
         defaults.update(fields)
         case = Case.objects.create(**defaults)
+        case.agencies_concerned.add(bank)  # the manager names the bank the finance obstacle is with
         if referral is None:
             referral = REFERRAL_BY_STATE.get(state, "")
         if referral:

@@ -93,6 +93,7 @@ def test_manager_files_and_expert_refers_to_a_bank(
     page.fill("#id_title", "تأخیر در پرداخت تسهیلات سرمایه در گردش")
     page.fill("#id_description", "درخواست تسهیلات شش ماه است بی‌پاسخ مانده است.")
     page.fill("#id_amount", "۵٬۰۰۰٬۰۰۰٬۰۰۰")
+    page.check(f"input[name=agencies][value='{bank.pk}']")  # the bank the obstacle is with
     page.click("#save-case")
     page.wait_for_selector("#case-title")
     case = Case.objects.get()
@@ -107,7 +108,7 @@ def test_manager_files_and_expert_refers_to_a_bank(
     page.click("#action-accept button[type=submit]")
     page.wait_for_selector("#action-refer")
     assert page.inner_text("#case-state") == str(CaseState.ACCEPTED.label)
-    assert page.is_checked(f"#action-refer input[value='{bank.pk}']")  # the category's bank is preselected
+    assert page.is_checked(f"#action-refer input[value='{bank.pk}']")  # the bank named at filing is preselected
     page.click("#action-refer button[type=submit]")
     page.wait_for_selector("#referrals .due-on")
 

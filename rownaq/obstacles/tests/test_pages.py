@@ -131,7 +131,7 @@ def test_expert_accepts_and_refers_to_a_bank(
 
     page = client.get(reverse("obstacles-case-detail", args=[case.pk]))
     refer = next(a["form"] for a in page.context["action_forms"] if a["name"] == "refer")
-    assert refer["agencies"].value() == [bank.pk]  # the category's default agency is preselected
+    assert refer["agencies"].value() == [bank.pk]  # the bank named at filing is preselected, not every bank
     assert refer["working_days"].value() == 10
 
     response = act(client, case, "refer", agencies=[bank.pk], working_days="۵")

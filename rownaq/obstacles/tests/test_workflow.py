@@ -963,3 +963,19 @@ class TestNotices:
         case = kit.make_case(S.ANSWERED)
         workflow.case_resolve(case=case, by=expert, outcome_kind=OutcomeKind.OTHER, outcome_note="رفع شد")
         assert set(Notification.objects.values_list("recipient", flat=True)) == {manager.pk, second.pk}
+
+
+def test_only_the_banks_named_by_the_filer_are_proposed_not_every_bank(
+    make_case: Callable[..., Case], bank: Organisation, make_org: Callable[..., Organisation], tax_office: Organisation
+) -> None:
+    other_bank = make_org("بانک سپه، مدیریت شعب استان قم", OrganisationKind.BANK)
+    other_bank.agency_code = AgencyCode.BANK
+    other_bank.save()
+    case = make_case(S.ACCEPTED)  # a finance case whose filer named ``bank``
+    assert workflow.default_agencies(case) == [bank]
+    case.agencies_concerned.clear()
+    assert workflow.default_agencies(case) == []  # the expert chooses the bank
+    tax_category = ObstacleCategory.objects.create(
+        code="t-tax-only", name="مالیات", name_en="Tax", agency_codes=[AgencyCode.TAX]
+    )
+    assert workflow.default_agencies(case, tax_category) == [tax_office]
