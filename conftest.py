@@ -7,7 +7,9 @@ Personas: ``expert`` (SMT expert, Qom), ``deputy`` (governorate deputy, Qom), ``
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import os
+import shutil
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
@@ -166,3 +168,55 @@ def liaison(make_user: Callable[..., User], make_org: Callable[..., Organisation
 @pytest.fixture
 def investor(make_user: Callable[..., User], make_org: Callable[..., Organisation]) -> User:
     return make_user("investor", Role.INVESTOR, make_org("گروه سرمایه‌گذاری نمونه", OrganisationKind.INVESTOR))
+
+
+# -- real-browser tests (headless Chromium from Debian, driven by Playwright) -----------------------
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-quic",
+    "--disable-sync",
+]
+
+
+def chromium_path() -> str | None:
+    return os.environ.get("ROWNAQ_CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+@pytest.fixture
+def page(request: pytest.FixtureRequest) -> Iterator[Any]:
+    """A browser page in Persian; ``make test`` installs Chromium and requires it (ROWNAQ_REQUIRE_BROWSER)."""
+    # Playwright's sync API runs an event loop in this thread; the ORM calls in tests stay plain sync code.
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    executable = chromium_path()
+    if executable is None:
+        if os.environ.get("ROWNAQ_REQUIRE_BROWSER"):
+            pytest.fail("Chromium is required for the browser tests but was not found")
+        pytest.skip("Chromium is not installed (make test installs it)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        context = browser.new_context(locale="fa-IR", viewport={"width": 1366, "height": 900})
+        page = context.new_page()
+        page.set_default_timeout(15_000)
+        try:
+            yield page
+        finally:
+            if os.environ.get("ROWNAQ_SCREENSHOTS"):
+                name = f"{request.node.name}.png"
+                page.screenshot(path=os.path.join(os.environ["ROWNAQ_SCREENSHOTS"], name), full_page=True)
+            context.close()
+            browser.close()
+
+
+def browser_log_in(page: Any, base_url: str, username: str) -> None:
+    page.goto(f"{base_url}/accounts/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", PASSWORD)
+    page.click("button[type=submit]")

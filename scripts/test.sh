@@ -44,6 +44,7 @@ pg_bin=$(find_pg_bin)
 [ -n "$pg_bin" ] || { echo "test.sh: PostgreSQL server binaries not found under /usr/lib/postgresql" >&2; exit 1; }
 ROWNAQ_CHROMIUM=$(command -v chromium) || { echo "test.sh: chromium not found on PATH" >&2; exit 1; }
 export ROWNAQ_CHROMIUM
+export ROWNAQ_REQUIRE_BROWSER=1  # a browser test that cannot find Chromium fails instead of skipping
 stage "system packages (apt-get)" $(($(now) - t0))
 
 # ---------------------------------------------------------------------------------------------

@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-import os
-import shutil
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from conftest import PASSWORD
+from conftest import browser_log_in
 from rownaq.accounts.models import Organisation, User
 from rownaq.core.jalali import format_jalali
 from rownaq.obstacles.models import Case, CaseState, ObstacleCategory
@@ -19,57 +16,6 @@ from rownaq.registry.models import Unit
 from rownaq.workdays.services import add_working_days
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-# Playwright's sync API runs an event loop in this thread; the ORM calls below are still plain sync code.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-dev-shm-usage",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-quic",
-    "--disable-sync",
-]
-
-
-def chromium_path() -> str | None:
-    return os.environ.get("ROWNAQ_CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
-
-
-@pytest.fixture
-def page() -> Iterator[Any]:
-    executable = chromium_path()
-    if executable is None:
-        if os.environ.get("ROWNAQ_REQUIRE_BROWSER"):
-            pytest.fail("Chromium is required for the browser tests but was not found")
-        pytest.skip("Chromium is not installed (make test installs it)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
-        context = browser.new_context(locale="fa-IR", viewport={"width": 1366, "height": 900})
-        page = context.new_page()
-        page.set_default_timeout(15_000)
-        try:
-            yield page
-        finally:
-            if os.environ.get("ROWNAQ_SCREENSHOTS"):
-                page.screenshot(
-                    path=os.path.join(os.environ["ROWNAQ_SCREENSHOTS"], "last-obstacles-browser-test.png"),
-                    full_page=True,
-                )
-            context.close()
-            browser.close()
-
-
-def log_in(page: Any, base_url: str, username: str) -> None:
-    page.goto(f"{base_url}/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
 
 
 def test_manager_files_and_expert_refers_to_a_bank(
@@ -84,7 +30,7 @@ def test_manager_files_and_expert_refers_to_a_bank(
     tmp_path: Any,
 ) -> None:
     settings.MEDIA_ROOT = tmp_path
-    log_in(page, live_server.url, "manager")
+    browser_log_in(page, live_server.url, "manager")
     page.wait_for_selector("nav")
     page.goto(f"{live_server.url}{reverse('registry-unit-detail', args=[unit.pk])}")
     page.click("#file-obstacle")
@@ -102,7 +48,7 @@ def test_manager_files_and_expert_refers_to_a_bank(
     assert page.inner_text("#case-state") == str(CaseState.SUBMITTED.label)
 
     page.context.clear_cookies()
-    log_in(page, live_server.url, "expert")
+    browser_log_in(page, live_server.url, "expert")
     page.wait_for_selector("nav")
     page.goto(f"{live_server.url}{reverse('obstacles-case-detail', args=[case.pk])}")
     page.click("#action-accept button[type=submit]")
