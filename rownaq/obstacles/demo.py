@@ -18,7 +18,19 @@ Scripted cases make the demo logins show real pages: the manager's two units hav
 different stages, and the ``bank`` liaison (Bank Mellat) has several open referrals, one overdue.
 
 Rows are written with ``bulk_create`` (which bypasses ``save()``), after ``Case.normalise()`` and
-with the answers normalised as ``Referral.save()`` would. HQ meetings are not generated here.
+with the answers normalised as ``Referral.save()`` would.
+
+The HQ: about one meeting a month over the year on a Saturday-to-Wednesday working day, numbered so
+that the latest held one is 15 (the 13th among them), and the next one planned with the cases still
+waiting on its agenda. A meeting's agenda is the secretariat's report plus the cases escalated at
+least two days before it (and a few answered cases the expert brings because the answer did not
+help, whose later history is then undone). Most agenda cases get a resolution (some are deferred once):
+it binds the agency that was referred to (and sometimes the unit's company) with deadlines 2-8 weeks
+on, and the case moves on_agenda → decided by the demo ``deputy``. Of the resolutions whose
+deadlines have passed about 70% were carried out on time, the rest late or not yet; when every side
+has done its part the expert records the outcome as above. Agencies with a demo liaison object to a
+few resolutions within ``ROWNAQ_OBJECTION_DAYS``. A register of eight disruptive regulations links the
+cases they block. ``demo_cases_reset`` removes all of it before the cases.
 """
 
 from __future__ import annotations
@@ -32,27 +44,38 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from rownaq.accounts.models import AgencyCode, Organisation, Role, User
 from rownaq.core.jalali import format_jalali
 from rownaq.core.normalise import normalise_text
 from rownaq.geography.models import Province
 from rownaq.obstacles.models import (
+    AgendaItem,
     Case,
     CaseEvent,
     CaseState,
+    Commitment,
+    DisruptiveRegulation,
+    Meeting,
+    MeetingState,
+    NationalStatus,
+    Objection,
+    ObjectionState,
     ObstacleCategory,
     OutcomeKind,
+    Party,
     Referral,
     ReferralState,
+    RegulationKind,
+    Resolution,
     Urgency,
 )
 from rownaq.obstacles.models.cases import OPEN_STATES
-from rownaq.registry.demo.generator import demo_units
+from rownaq.registry.demo.generator import DEMO_USERNAMES, demo_units
 from rownaq.registry.models import Unit, UnitStatus
 from rownaq.workdays.models import Holiday
-from rownaq.workdays.services import add_working_days
+from rownaq.workdays.services import add_working_days, is_working_day
 
 S = CaseState
 QOM_CASES = 300
@@ -367,6 +390,238 @@ CONFIRM_SHARE = 0.9
 REJECT_SHARE = 0.05
 MERGE_SHARE = 0.03
 
+# -- the HQ ----------------------------------------------------------------------------------------
+
+LAST_HELD_MEETING = 15  # the latest held meeting's number: a year of monthly meetings ends in the teens
+MEETING_GAP = (27, 34)  # days between meetings
+AGENDA_LEAD_DAYS = 2  # the secretariat closes the agenda this many days before the meeting
+BROUGHT_PER_MEETING = (1, 4)  # answered cases the expert brings to a meeting because the answer did not help
+BRING_NOTE = "پاسخ دستگاه مشکل واحد را حل نکرد؛ پرونده برای تصمیم‌گیری در ستاد مطرح شد."
+DEFER_SHARE = 0.15  # agenda cases left to the next meeting (once at most)
+UNIT_SIDE_SHARE = 0.45  # resolutions that also bind the unit's company, where the text has a unit's part
+FATES = (("on_time", 0.70), ("late", 0.18), ("open", 0.12))  # resolutions whose deadlines have passed
+RECENT_DONE_SHARE = 0.35  # commitments of recent resolutions already carried out
+OBJECTION_SHARE = 0.35  # of resolutions binding an agency with a demo liaison
+UPHELD_SHARE = 0.3
+CHAIR = "معاون هماهنگی امور اقتصادی استاندار"
+REPORT_ITEM = "گزارش دبیرخانه از اجرای مصوبات جلسه قبل"
+REGULATIONS_ITEM = "بررسی قوانین و بخشنامه‌های مزاحم تولید: {title}"
+NATIONAL_HQ = "ستاد ملی تسهیل و رفع موانع تولید"
+
+# What the HQ resolves for a kind of obstacle: the agency's part ({agency}) and, if any, the unit's part.
+RESOLUTION_TEXTS: dict[str, tuple[tuple[str, str], ...]] = {
+    "working-capital": (
+        (
+            "{agency} پرونده تسهیلات سرمایه در گردش واحد را ظرف دو هفته در کمیته اعتباری مطرح و تعیین تکلیف کند",
+            "واحد صورت‌های مالی حسابرسی‌شده و سند وثیقه را به شعبه ارائه کند",
+        ),
+        ("{agency} تسهیلات سرمایه در گردش واحد را با پذیرش ماشین‌آلات به عنوان وثیقه پرداخت کند", ""),
+    ),
+    "bank-guarantee": (
+        (
+            "{agency} ضمانت‌نامه واحد را به مدت شش ماه با تودیع ۱۰٪ وجه نقد تمدید کند",
+            "واحد ۱۰٪ مبلغ ضمانت‌نامه را ظرف یک هفته نزد بانک تودیع کند",
+        ),
+    ),
+    "bank-debt-rescheduling": (
+        (
+            "{agency} بدهی معوق واحد را به مدت ۱۲ ماه استمهال کند",
+            "واحد ۲۰٪ بدهی معوق را ظرف یک ماه بپردازد",
+        ),
+        ("{agency} جرائم تأخیر بدهی واحد را بخشوده و اصل آن را ۳۶ ماهه تقسیط کند", "واحد قسط اول را بپردازد"),
+    ),
+    "investment-facility": (
+        (
+            "{agency} پرداخت تسهیلات طرح توسعه واحد را ظرف یک ماه نهایی کند",
+            "واحد گزارش پیشرفت فیزیکی طرح را به تأیید سازمان صنعت، معدن و تجارت برساند",
+        ),
+    ),
+    "currency-allocation": (("{agency} ثبت سفارش مواد اولیه واحد را در اولویت تخصیص ارز قرار دهد", ""),),
+    "customs-clearance": (
+        (
+            "{agency} محموله مواد اولیه واحد را با اخذ تعهد ارائه مدارک ترخیص کند",
+            "واحد مدارک ناقص را ظرف یک ماه به گمرک ارائه کند",
+        ),
+    ),
+    "insurance-debt": (
+        (
+            "{agency} انسداد حساب‌های واحد را رفع و بدهی حق بیمه را ۲۴ ماهه تقسیط کند",
+            "واحد قسط اول بدهی را ظرف دو هفته بپردازد",
+        ),
+    ),
+    "tax-assessment": (
+        ("{agency} جرائم مالیاتی واحد را بخشوده و اعتراض آن را خارج از نوبت در هیئت حل اختلاف رسیدگی کند", ""),
+        (
+            "{agency} عملیات اجرایی وصول مالیات واحد را تا صدور رأی هیئت حل اختلاف متوقف کند",
+            "واحد دفاتر قانونی سال مورد اختلاف را به اداره مالیاتی ارائه کند",
+        ),
+    ),
+    "vat-refund": (("{agency} مالیات بر ارزش افزوده صادرات واحد را ظرف یک ماه مسترد کند", ""),),
+    "power-cuts": (
+        (
+            "{agency} واحد را در فهرست صنایع با اولویت تأمین برق قرار دهد و محدودیت آن را به ساعات شب منتقل کند",
+            "واحد برنامه جابه‌جایی بار را به شرکت توزیع برق ارائه کند",
+        ),
+    ),
+    "power-connection": (
+        (
+            "{agency} قدرت انشعاب برق واحد را با تقسیط هزینه انشعاب افزایش دهد",
+            "واحد قسط اول هزینه انشعاب را بپردازد",
+        ),
+    ),
+    "gas-supply": (
+        (
+            "{agency} قطع گاز واحد را تا تعیین تکلیف بدهی متوقف کند",
+            "واحد بدهی گاز را طبق توافق با شرکت گاز تقسیط و قسط اول را بپردازد",
+        ),
+    ),
+    "water-supply": (("{agency} انشعاب آب صنعتی واحد را از محل سهمیه شهرک واگذار کند", ""),),
+    "environment-permit": (
+        (
+            "{agency} پاسخ استعلام محیط زیست واحد را ظرف ۱۰ روز کاری صادر کند",
+            "واحد سیستم غبارگیر کوره را ظرف سه ماه نصب کند",
+        ),
+    ),
+    "standards-mark": (("{agency} بازرسی نهایی و صدور پروانه نشان استاندارد واحد را ظرف دو هفته انجام دهد", ""),),
+    "operating-licence": (("{agency} پروانه بهره‌برداری واحد را با پاسخ استعلام‌های موجود تمدید کند", ""),),
+    "estate-land": (("{agency} سند تفکیکی زمین واحد را ظرف یک ماه صادر کند", ""),),
+    "building-permit": (("{agency} پرونده پروانه ساختمانی واحد را در نخستین جلسه کمیسیون ماده ۵ مطرح کند", ""),),
+    "municipality-duties": (
+        ("{agency} عوارض واحد را ۱۸ ماهه تقسیط و جرائم آن را بخشوده کند", "واحد قسط اول عوارض را بپردازد"),
+    ),
+    "raw-materials": (("{agency} سهمیه مواد اولیه واحد را در سامانه بهین‌یاب اصلاح کند", ""),),
+    "disruptive-regulations": (
+        ("{agency} تا اصلاح بخشنامه، استعلام محموله‌های صادراتی واحد را یک‌جا برای هر قرارداد انجام دهد", ""),
+    ),
+    "idle-unit-revival": (
+        ("{agency} پرونده تسهیلات احیای واحد را خارج از نوبت بررسی کند", "واحد طرح توجیهی به‌روز را ارائه کند"),
+    ),
+    "smuggling": (("{agency} بازرسی از عرضه کالای قاچاق مشابه محصول واحد را ظرف یک ماه انجام دهد", ""),),
+    "courts": (
+        (
+            "{agency} با جایگزینی وثیقه ملکی به جای ماشین‌آلات توقیف‌شده مساعدت کند",
+            "واحد سند وثیقه جایگزین را ارائه کند",
+        ),
+    ),
+    "labour-disputes": (("{agency} پرونده واحد را خارج از نوبت در هیئت تجدیدنظر مطرح کند", ""),),
+}
+GENERIC_RESOLUTION = ("{agency} ظرف یک ماه موضوع را رسیدگی و نتیجه را به دبیرخانه ستاد گزارش کند", "")
+DEFER_NOTE = "بررسی پرونده به جلسه بعد موکول شد؛ دستگاه گزارش تکمیلی ارائه کند."
+AGENCY_DONE_NOTES = (
+    "نامه اجرای مصوبه از {agency} به دبیرخانه ستاد رسید.",
+    "اجرای مصوبه در بازدید کارشناس سازمان صنعت، معدن و تجارت تأیید شد.",
+    "{agency} گزارش اقدام را در سامانه ثبت کرد.",
+)
+UNIT_DONE_NOTES = ("واحد رسید پرداخت را به دبیرخانه ستاد ارائه کرد.", "مدارک خواسته‌شده از واحد دریافت شد.")
+OBJECTION_TEXTS = (
+    "اجرای این مصوبه با ضوابط ابلاغی ستاد مرکزی مغایرت دارد و اختیار آن با استان نیست.",
+    "مهلت تعیین‌شده برای اجرای مصوبه کافی نیست؛ درخواست تمدید مهلت داریم.",
+    "واحد تعهدات قبلی خود را انجام نداده و اجرای مصوبه پیش از آن ممکن نیست.",
+)
+UPHELD_NOTE = "اعتراض وارد دانسته شد؛ مهلت اجرای تعهد دستگاه یک ماه تمدید شد."
+DISMISSED_NOTES = (
+    "اعتراض وارد نیست؛ مصوبه در اختیار ستاد استان است و باید اجرا شود.",
+    "اعتراض رد شد؛ دستگاه مصوبه را در مهلت تعیین‌شده اجرا کند.",
+)
+
+
+@dataclass(frozen=True)
+class _Regulation:
+    title: str
+    kind: str
+    article: str
+    issuing_body: str
+    codes: tuple[str, ...]  # the kinds of obstacle it causes
+    problem: str
+    proposal: str
+
+
+REGULATIONS: tuple[_Regulation, ...] = (
+    _Regulation(
+        "بخشنامه الزام به ارائه ضمانت‌نامه بانکی برای تمدید پروانه بهره‌برداری",
+        RegulationKind.CIRCULAR,
+        "بند تضامین دستورالعمل تمدید پروانه",
+        "وزارت صنعت، معدن و تجارت",
+        ("operating-licence", "bank-guarantee"),
+        "واحدهای دارای بدهی معوق بانکی ضمانت‌نامه نمی‌گیرند و بدون آن پروانه بهره‌برداری‌شان تمدید نمی‌شود؛ "
+        "بدون پروانه معتبر، تسهیلات و سهمیه مواد اولیه هم قطع می‌شود.",
+        "حذف الزام ضمانت‌نامه برای تمدید پروانه واحدهای فعال و جایگزینی آن با تعهدنامه محضری.",
+    ),
+    _Regulation(
+        "الزام به استعلام جداگانه برای هر محموله صادراتی",
+        RegulationKind.CIRCULAR,
+        "",
+        "گمرک جمهوری اسلامی ایران",
+        ("disruptive-regulations", "customs-clearance"),
+        "هر محموله صادراتی استعلام تازه‌ای می‌خواهد که ماه‌ها طول می‌کشد و قراردادهای صادراتی واحدها از دست می‌رود.",
+        "یک استعلام برای هر قرارداد صادراتی با اعتبار شش‌ماهه کافی باشد.",
+    ),
+    _Regulation(
+        "انسداد همه حساب‌های بانکی واحد بابت بدهی حق بیمه",
+        RegulationKind.PRACTICE,
+        "",
+        "سازمان تأمین اجتماعی",
+        ("insurance-debt",),
+        "با انسداد همه حساب‌ها، حتی حساب پرداخت حقوق کارکنان، واحد نمی‌تواند تولید کند و بدهی بیمه هم پرداخت نمی‌شود.",
+        "انسداد فقط به میزان بدهی باشد و حساب حقوق کارکنان از انسداد معاف شود.",
+    ),
+    _Regulation(
+        "تعیین مالیات علی‌الرأس برای واحدهای زیان‌ده بدون رسیدگی به دفاتر",
+        RegulationKind.PRACTICE,
+        "",
+        "سازمان امور مالیاتی کشور",
+        ("tax-assessment", "vat-refund"),
+        "برای واحدهای زیان‌ده و راکد مالیات علی‌الرأس سنگین تعیین می‌شود و جرائم آن احیای واحد را ناممکن می‌کند.",
+        "رسیدگی به دفاتر قانونی واحدهای تولیدی پیش از صدور برگ تشخیص و بخشودگی جرائم واحدهای راکد.",
+    ),
+    _Regulation(
+        "الزام به استعلام دوباره محیط زیست برای هر بار تمدید پروانه بهره‌برداری",
+        RegulationKind.CIRCULAR,
+        "بند استعلام‌های دستورالعمل صدور و تمدید پروانه",
+        "سازمان حفاظت محیط زیست",
+        ("environment-permit", "operating-licence"),
+        "واحدی که تغییری در فرایند تولید نداده برای هر تمدید پروانه دوباره استعلام می‌دهد و ماه‌ها منتظر پاسخ می‌ماند.",
+        "استعلام محیط زیست فقط هنگام تغییر ظرفیت یا فرایند لازم باشد؛ سکوت بیش از ۱۵ روز به معنای موافقت باشد.",
+    ),
+    _Regulation(
+        "نپذیرفتن ماشین‌آلات و زمین واحدهای شهرک‌ها به عنوان وثیقه تسهیلات",
+        RegulationKind.PRACTICE,
+        "",
+        "شبکه بانکی (دستورالعمل داخلی وثایق)",
+        ("working-capital", "investment-facility", "estate-land"),
+        "بانک‌ها فقط وثیقه ملکی شهری می‌پذیرند و واحدهای شهرک‌ها با وجود دارایی کافی تسهیلات نمی‌گیرند.",
+        "پذیرش ماشین‌آلات و زمین دارای سند واحدهای تولیدی به عنوان وثیقه با ارزیابی کارشناس رسمی.",
+    ),
+    _Regulation(
+        "اعمال محدودیت گاز صنایع بدون توجه به قرارداد تأمین پایدار واحد",
+        RegulationKind.PRACTICE,
+        "",
+        "شرکت ملی گاز ایران",
+        ("gas-supply", "power-cuts"),
+        "در موج سرما گاز همه واحدها یکسان قطع می‌شود، حتی واحدهایی که قرارداد تأمین پایدار و سوخت جایگزین ندارند.",
+        "اعلام برنامه محدودیت دست‌کم یک هفته پیش از اجرا و اولویت واحدهای دارای قرارداد تأمین پایدار.",
+    ),
+    _Regulation(
+        "مطالبه عوارض نوسازی از واحدهای تولیدی هم‌تراز واحدهای تجاری",
+        RegulationKind.BYLAW,
+        "",
+        "شورای اسلامی شهر (دفترچه عوارض محلی)",
+        ("municipality-duties", "building-permit"),
+        "عوارض واحدهای تولیدی داخل حریم شهر به نرخ واحدهای تجاری محاسبه می‌شود و از توان پرداخت آن‌ها بیشتر است.",
+        "تعرفه جداگانه و کمتر برای واحدهای تولیدی در دفترچه عوارض سال بعد.",
+    ),
+)
+REGULATION_STATUSES = (
+    NationalStatus.IDENTIFIED,
+    NationalStatus.PROPOSED,
+    NationalStatus.SENT,
+    NationalStatus.SENT,
+    NationalStatus.UNDER_REVIEW,
+    NationalStatus.UNDER_REVIEW,
+    NationalStatus.AMENDED,
+    NationalStatus.IDENTIFIED,
+)
+
 
 @dataclass
 class _Plan:
@@ -374,6 +629,7 @@ class _Plan:
     referrals: list[Referral] = field(default_factory=list)
     events: list[CaseEvent] = field(default_factory=list)
     merge_into: int | None = None  # index of another plan
+    scripted: bool = False
 
 
 @dataclass
@@ -382,6 +638,11 @@ class DemoCasesSummary:
     referrals: int = 0
     events: int = 0
     states: dict[str, int] = field(default_factory=dict)
+    meetings: int = 0
+    resolutions: int = 0
+    commitments: int = 0
+    objections: int = 0
+    regulations: int = 0
 
 
 @dataclass(frozen=True)
@@ -396,6 +657,35 @@ class _Script:
     bank: str = MELLAT
 
 
+@dataclass
+class _ResolutionPlan:
+    plan: _Plan
+    number: int
+    text: str
+    decided_at: dt.datetime
+    commitments: list[Commitment] = field(default_factory=list)  # the agency's first
+    objections: list[Objection] = field(default_factory=list)
+
+
+@dataclass
+class _MeetingPlan:
+    number: int
+    held_on: dt.date
+    held: bool
+    cases: list[_Plan] = field(default_factory=list)  # the agenda's cases
+    extra: list[str] = field(default_factory=list)  # free items after the cases
+    resolutions: list[_ResolutionPlan] = field(default_factory=list)
+
+
+@dataclass
+class _RegulationPlan:
+    regulation: _Regulation
+    status: str
+    proposal: str
+    sent_on: dt.date | None
+    cases: list[_Plan]
+
+
 def demo_cases(*, province: Province) -> QuerySet[Case]:
     return Case.objects.filter(unit__in=demo_units(province=province).values("pk"))
 
@@ -405,6 +695,16 @@ def demo_cases_reset(*, province: Province) -> int:
     """Delete the demo units' cases with their referrals and history; returns how many cases."""
     cases = demo_cases(province=province)
     count = cases.count()
+    case_ids = cases.values("pk")
+    meetings = Meeting.objects.filter(province=province).filter(
+        Q(created_by__username__in=DEMO_USERNAMES) | Q(agenda__case__in=case_ids) | Q(resolutions__case__in=case_ids)
+    )
+    meeting_ids = list(meetings.values_list("pk", flat=True).distinct())
+    # Resolutions protect their meetings and cases; commitments and objections go with them.
+    Resolution.objects.filter(Q(meeting__in=meeting_ids) | Q(case__in=case_ids)).delete()
+    AgendaItem.objects.filter(case__in=case_ids).delete()
+    Meeting.objects.filter(pk__in=meeting_ids).delete()
+    DisruptiveRegulation.objects.filter(province=province, created_by__username__in=DEMO_USERNAMES).delete()
     Case.objects.filter(merged_into__in=cases.values("pk")).update(merged_into=None)
     cases.delete()
     return count
@@ -429,6 +729,12 @@ class _Builder:
         self.deputy = users.get("deputy")
         self.holidays = set(Holiday.objects.values_list("date", flat=True))
         self.plans: list[_Plan] = []
+        self.liaisons = {
+            u.organisation_id: u
+            for u in User.objects.filter(role=Role.AGENCY_LIAISON, organisation__province=province).order_by("pk")
+        }
+        self.meetings: list[_MeetingPlan] = []
+        self.regulations: list[_RegulationPlan] = []
 
     # -- time ----------------------------------------------------------------------------------
 
@@ -634,8 +940,14 @@ class _Builder:
         resolved_at = self._after(last, 2, 15)
         if not self._happened(resolved_at) or (stop is None and rng.random() > RESOLVE_SHARE):
             return
+        self._resolve(plan, resolved_at, stop)
+
+    def _resolve(self, plan: _Plan, resolved_at: dt.datetime, stop: str | None = None) -> None:
+        """The expert records the outcome; the unit confirms it a few days later (most of the time)."""
+        rng, case = self.rng, plan.case
+        story = STORIES[case.category.code]
         note = normalise_text(rng.choice(story.outcome_notes))
-        self._move(plan, "resolve", S.RESOLVED, expert, resolved_at, comment=note)
+        self._move(plan, "resolve", S.RESOLVED, self.expert, resolved_at, comment=note)
         case.outcome_kind, case.outcome_note = story.outcome, note
         if story.outcome == OutcomeKind.MONEY_RELEASED and case.amount:
             share = rng.choice((0.5, 0.6, 0.75, 0.8, 1.0, 1.0))
@@ -647,6 +959,331 @@ class _Builder:
         comment = "" if own else "مدیر واحد نتیجه را در تماس تلفنی تأیید کرد."
         self._move(plan, "confirm", S.CLOSED, self.manager if own else None, confirmed_at, comment=comment)
         case.unit_confirmed_at = case.closed_at = confirmed_at
+
+    # -- the HQ: meetings, resolutions, commitments, objections ---------------------------------------
+
+    def _working_day(self, day: dt.date, *, back: bool = False, floor: dt.date | None = None) -> dt.date:
+        """``day`` or the nearest working day after it (before it with ``back``, but not before ``floor``)."""
+        step = dt.timedelta(days=-1 if back else 1)
+        while not is_working_day(day, self.holidays) and (floor is None or day + step >= floor):
+            day += step
+        return day
+
+    def _meeting_day(self, day: dt.date) -> dt.date:
+        """The HQ meets on a working day from Saturday to Wednesday (Thursdays are half days)."""
+        while not is_working_day(day, self.holidays) or day.weekday() == 3:
+            day += dt.timedelta(days=1)
+        return day
+
+    def _plan_hq(self) -> None:
+        """About one meeting a month over the year; each takes up the cases waiting on the HQ agenda."""
+        rng, today = self.rng, self.today
+        days: list[dt.date] = []
+        day = self._meeting_day(today - dt.timedelta(days=365 - rng.randint(8, 20)))
+        while day < today:
+            days.append(day)
+            day = self._meeting_day(day + dt.timedelta(days=rng.randint(*MEETING_GAP)))
+        upcoming = self._meeting_day(max(day, today + dt.timedelta(days=3)))
+        last = max(LAST_HELD_MEETING, len(days))
+        self.meetings = [_MeetingPlan(last - len(days) + 1 + i, held_on, True) for i, held_on in enumerate(days)]
+        self.meetings.append(_MeetingPlan(last + 1, upcoming, False))
+        arrivals = sorted(
+            (plan.events[-1].at, index)
+            for index, plan in enumerate(self.plans)
+            if plan.case.state == S.ON_AGENDA and not plan.scripted
+        )
+        waiting: list[int] = []
+        deferred: set[int] = set()
+        position = 0
+        for meeting in self.meetings[:-1]:
+            cutoff = meeting.held_on - dt.timedelta(days=AGENDA_LEAD_DAYS)
+            while position < len(arrivals) and arrivals[position][0].astimezone(self.tz).date() <= cutoff:
+                waiting.append(arrivals[position][1])
+                position += 1
+            brought = self._bring(cutoff)
+            deferred.update(brought)  # the expert brings these for a decision: they are not deferred
+            waiting += brought
+            meeting.cases = [self.plans[index] for index in waiting]
+            still: list[int] = []
+            for index in waiting:
+                if index not in deferred and rng.random() < DEFER_SHARE:
+                    deferred.add(index)
+                    still.append(index)
+                else:
+                    self._decide(meeting, self.plans[index])
+            waiting = still
+        # The next meeting's agenda: every case still waiting, in the order it reached the HQ.
+        self.meetings[-1].cases = sorted(
+            (plan for plan in self.plans if plan.case.state == S.ON_AGENDA), key=lambda plan: plan.events[-1].at
+        )
+        self._carry_out()
+        self._plan_regulations()
+
+    def _bring(self, cutoff: dt.date) -> list[int]:
+        """Answered cases whose answer did not solve the problem: the expert puts them on the HQ agenda."""
+        rng = self.rng
+        moment = dt.datetime.combine(cutoff, dt.time(9, rng.randrange(60)), tzinfo=self.tz)
+        candidates = [
+            index
+            for index, plan in enumerate(self.plans)
+            if not plan.scripted and self._state_at(plan, moment) == S.ANSWERED
+        ]
+        chosen = sorted(rng.sample(candidates, min(len(candidates), rng.randint(*BROUGHT_PER_MEETING))))
+        for index in chosen:
+            plan, case = self.plans[index], self.plans[index].case
+            plan.events = [event for event in plan.events if event.at <= moment]  # what came after is undone
+            case.state, case.version = S.ANSWERED, len(plan.events)
+            case.outcome_kind, case.outcome_note, case.money_released = "", "", None
+            case.unit_confirmed_at = case.closed_at = None
+            self._move(plan, "put_on_agenda", S.ON_AGENDA, self.expert, moment, comment=BRING_NOTE)
+        return chosen
+
+    def _decide(self, meeting: _MeetingPlan, plan: _Plan) -> None:
+        """The meeting resolves the case: the agency that did not answer is bound, and sometimes the unit."""
+        rng, case, held = self.rng, plan.case, meeting.held_on
+        agency = next((r.agency for r in plan.referrals if r.escalated_at is not None), plan.referrals[0].agency)
+        agency_text, unit_text = rng.choice(RESOLUTION_TEXTS.get(case.category.code, (GENERIC_RESOLUTION,)))
+        name = agency.name.split("،")[0] if agency.agency_code == AgencyCode.BANK else agency.name
+        agency_part = normalise_text(agency_text.format(agency=name))
+        company = case.unit.owner_id
+        bind_unit = bool(unit_text) and company is not None and rng.random() < UNIT_SIDE_SHARE
+        text = normalise_text(agency_part + (f" و {unit_text}" if bind_unit else "") + ".")
+        decided_at = dt.datetime.combine(held, dt.time(rng.randint(11, 13), rng.randrange(60)), tzinfo=self.tz)
+        resolution = _ResolutionPlan(plan=plan, number=len(meeting.resolutions) + 1, text=text, decided_at=decided_at)
+        resolution.commitments.append(
+            Commitment(party=Party.AGENCY, owner=agency, text=f"{agency_part}.", deadline=self._deadline(held))
+        )
+        if bind_unit and company is not None:
+            resolution.commitments.append(
+                Commitment(
+                    party=Party.UNIT,
+                    owner_id=company,
+                    text=normalise_text(f"{unit_text}."),
+                    deadline=self._deadline(held),
+                )
+            )
+        meeting.resolutions.append(resolution)
+        comment = f"مصوبه {meeting.number}/{resolution.number}: {text}"
+        self._move(plan, "decide", S.DECIDED, self.deputy or self.expert, decided_at, comment=comment)
+        liaison = self.liaisons.get(agency.pk)
+        if liaison is not None and rng.random() < OBJECTION_SHARE:
+            self._object(resolution, held, agency, liaison)
+
+    def _deadline(self, held: dt.date) -> dt.date:
+        return self._working_day(held + dt.timedelta(days=self.rng.randint(14, 56)))
+
+    def _object(self, resolution: _ResolutionPlan, held: dt.date, agency: Organisation, liaison: User) -> None:
+        """The bound agency objects within the window; most objections are dismissed."""
+        rng = self.rng
+        until = held + dt.timedelta(days=settings.ROWNAQ_OBJECTION_DAYS)
+        day = self._working_day(held + dt.timedelta(days=rng.randint(1, settings.ROWNAQ_OBJECTION_DAYS)))
+        if day > until or day >= self.today:
+            return
+        objection = Objection(
+            agency=agency,
+            text=normalise_text(rng.choice(OBJECTION_TEXTS)),
+            filed_by=liaison,
+            filed_at=self._at(day),
+            state=ObjectionState.PENDING,
+        )
+        if (self.today - day).days >= 7:
+            if rng.random() < UPHELD_SHARE:
+                objection.state, objection.decision_note = ObjectionState.UPHELD, normalise_text(UPHELD_NOTE)
+                agency_side = resolution.commitments[0]
+                agency_side.deadline = self._working_day(agency_side.deadline + dt.timedelta(days=30))
+            else:
+                objection.state = ObjectionState.DISMISSED
+                objection.decision_note = normalise_text(rng.choice(DISMISSED_NOTES))
+        resolution.objections.append(objection)
+
+    def _carry_out(self) -> None:
+        """About 70% of the resolutions whose time is up were carried out on time; the rest late or not yet."""
+        rng, today = self.rng, self.today
+        resolutions = [r for meeting in self.meetings for r in meeting.resolutions]
+        due = [r for r in resolutions if max(c.deadline for c in r.commitments) < today]
+        fates: list[str] = []
+        for fate, share in FATES[:-1]:
+            fates += [fate] * round(share * len(due))
+        fates += [FATES[-1][0]] * (len(due) - len(fates))
+        rng.shuffle(fates)
+        for resolution, fate in zip(due, fates, strict=True):
+            self._execute(resolution, fate)
+        for resolution in resolutions:
+            if max(c.deadline for c in resolution.commitments) >= today:
+                self._execute(resolution, "recent")
+
+    def _execute(self, resolution: _ResolutionPlan, fate: str) -> None:
+        rng, today = self.rng, self.today
+        held = resolution.decided_at.astimezone(self.tz).date()
+        commitments = resolution.commitments
+        slow = commitments[-1] if len(commitments) > 1 and rng.random() < 0.3 else commitments[0]
+        for commitment in commitments:
+            last_day = min(commitment.deadline, today - dt.timedelta(days=1))
+            if fate in ("late", "open") and commitment is slow:
+                if fate == "open":
+                    continue
+                day = self._working_day(commitment.deadline + dt.timedelta(days=rng.randint(3, 45)))
+            else:
+                share = 0.85 if commitment.deadline < today else RECENT_DONE_SHARE
+                if (fate == "recent" and rng.random() > share) or (last_day - held).days < 2:
+                    continue
+                day = held + dt.timedelta(days=rng.randint(2, (last_day - held).days))
+                day = self._working_day(day, back=True, floor=held + dt.timedelta(days=1))
+            if day >= today:
+                continue
+            commitment.done_on = day
+            if commitment.party == Party.AGENCY:
+                agency = commitment.owner
+                commitment.done_note = normalise_text(rng.choice(AGENCY_DONE_NOTES).format(agency=agency.name))
+                commitment.done_by = self.liaisons.get(agency.pk) or self.expert
+            else:
+                commitment.done_note = normalise_text(rng.choice(UNIT_DONE_NOTES))
+                own = self.manager is not None and self.manager.organisation_id == commitment.owner_id
+                commitment.done_by = self.manager if own else self.expert
+        done = [c.done_on for c in commitments if c.done_on is not None]
+        if len(done) == len(commitments):  # every side did its part: the expert records the outcome
+            resolved_at = self._after(self._at(max(done)), 1, 5)
+            if self._happened(resolved_at):
+                self._resolve(resolution.plan, resolved_at)
+
+    def _plan_regulations(self) -> None:
+        """The register of disruptive regulations, each with the cases it blocks and its national status."""
+        rng, today = self.rng, self.today
+        held = [meeting for meeting in self.meetings if meeting.held]
+        statuses = list(REGULATION_STATUSES)
+        rng.shuffle(statuses)
+        for regulation, status in zip(REGULATIONS, statuses, strict=True):
+            matching = [
+                plan
+                for plan in self.plans
+                if plan.case.category.code in regulation.codes and plan.case.state not in (S.REJECTED, S.MERGED)
+            ]
+            to_hq = [plan for plan in matching if any(e.action == "put_on_agenda" for e in plan.events)]
+            blocked = (to_hq + [plan for plan in matching if plan not in to_hq])[: rng.randint(2, 5)]
+            meeting: _MeetingPlan | None = None
+            sent_on: dt.date | None = None
+            if status != NationalStatus.IDENTIFIED and held:
+                if status == NationalStatus.PROPOSED:
+                    meeting = rng.choice(held[-3:])
+                else:
+                    meeting = rng.choice(held[: max(1, len(held) * 2 // 3)])
+                    sent_on = self._working_day(meeting.held_on + dt.timedelta(days=rng.randint(5, 15)))
+                    if sent_on >= today:
+                        status, sent_on = NationalStatus.PROPOSED, None
+                meeting.extra.append(REGULATIONS_ITEM.format(title=regulation.title))
+            elif status != NationalStatus.IDENTIFIED:
+                status = NationalStatus.IDENTIFIED
+            proposal = regulation.proposal
+            if meeting is not None:
+                proposal = f"{proposal} (مصوب جلسه {meeting.number} ستاد)"
+            self.regulations.append(_RegulationPlan(regulation, str(status), proposal, sent_on, blocked))
+
+    def _attendees(self, meeting: _MeetingPlan) -> str:
+        province = self.province.name
+        lines = [f"رئیس {org.name} (دبیر ستاد)" for org in self.agencies.get(AgencyCode.SMT, [])[:1]]
+        agencies: list[Organisation] = []
+        for plan in meeting.cases:
+            for referral in plan.referrals:
+                if referral.agency not in agencies:
+                    agencies.append(referral.agency)
+        for code in (AgencyCode.TAX, AgencyCode.SOCIAL_SECURITY):
+            for org in self.agencies.get(code, [])[:1]:
+                if org not in agencies:
+                    agencies.append(org)
+        lines += [f"نماینده {org.name}" for org in agencies]
+        lines += [
+            f"دبیر شورای هماهنگی بانک‌های استان {province}",
+            f"رئیس اتاق بازرگانی، صنایع، معادن و کشاورزی {province}",
+        ]
+        return "\n".join(normalise_text(line) for line in lines)
+
+    def _write_hq(self, summary: DemoCasesSummary) -> None:
+        if not self.meetings:
+            return
+        by = self.deputy or self.expert
+        assert by is not None
+        venue, chair = normalise_text(f"سالن جلسات استانداری {self.province.name}"), normalise_text(CHAIR)
+        rows = [
+            Meeting(
+                province=self.province,
+                number=meeting.number,
+                held_on=meeting.held_on,
+                venue=venue,
+                chair=chair,
+                attendees=self._attendees(meeting),
+                state=MeetingState.HELD if meeting.held else MeetingState.PLANNED,
+                created_by=by,
+            )
+            for meeting in self.meetings
+        ]
+        Meeting.objects.bulk_create(rows)
+        if any(row.pk is None for row in rows):  # databases that do not return the keys
+            ids = dict(Meeting.objects.filter(province=self.province).values_list("number", "pk"))
+            for row in rows:
+                row.pk = ids[row.number]
+        items: list[AgendaItem] = []
+        resolutions: list[Resolution] = []
+        for row, meeting in zip(rows, self.meetings, strict=True):
+            titles: list[tuple[Case | None, str]] = [(None, REPORT_ITEM)]
+            titles += [(p.case, f"{p.case.reference}: {p.case.title} ({p.case.unit.name})") for p in meeting.cases]
+            titles += [(None, title) for title in meeting.extra]
+            for order, (case, title) in enumerate(titles, start=1):
+                items.append(AgendaItem(meeting=row, order=order, case=case, title=normalise_text(title)))
+            for plan in meeting.resolutions:
+                resolutions.append(
+                    Resolution(
+                        meeting=row,
+                        number=plan.number,
+                        text=plan.text,
+                        case=plan.plan.case,
+                        objection_until=meeting.held_on + dt.timedelta(days=settings.ROWNAQ_OBJECTION_DAYS),
+                    )
+                )
+        AgendaItem.objects.bulk_create(items, batch_size=500)
+        Resolution.objects.bulk_create(resolutions, batch_size=500)
+        if any(row.pk is None for row in resolutions):
+            keys = {
+                (meeting_id, number): pk
+                for pk, meeting_id, number in Resolution.objects.filter(meeting__in=rows).values_list(
+                    "pk", "meeting_id", "number"
+                )
+            }
+            for resolution in resolutions:
+                resolution.pk = keys[(resolution.meeting_id, resolution.number)]
+        plans = [plan for meeting in self.meetings for plan in meeting.resolutions]
+        commitments: list[Commitment] = []
+        objections: list[Objection] = []
+        for resolution, plan in zip(resolutions, plans, strict=True):
+            for commitment in plan.commitments:
+                commitment.resolution = resolution
+                commitments.append(commitment)
+            for objection in plan.objections:
+                objection.resolution = resolution
+                objections.append(objection)
+        Commitment.objects.bulk_create(commitments, batch_size=500)
+        Objection.objects.bulk_create(objections, batch_size=500)
+        for entry in self.regulations:
+            regulation = DisruptiveRegulation(
+                province=self.province,
+                title=entry.regulation.title,
+                kind=entry.regulation.kind,
+                article=entry.regulation.article,
+                issuing_body=entry.regulation.issuing_body,
+                problem=entry.regulation.problem,
+                proposal=entry.proposal,
+                national_status=entry.status,
+                sent_on=entry.sent_on,
+                sent_to=NATIONAL_HQ if entry.sent_on else "",
+                created_by=by,
+            )
+            regulation.save()
+            regulation.cases.set([plan.case for plan in entry.cases])
+        summary.meetings, summary.resolutions = len(rows), len(resolutions)
+        summary.commitments, summary.objections, summary.regulations = (
+            len(commitments),
+            len(objections),
+            len(self.regulations),
+        )
 
     # -- the whole province ----------------------------------------------------------------------
 
@@ -662,6 +1299,7 @@ class _Builder:
         for script in self._scripts(showcase, others):
             plan = self._case(script.unit, script.category, script.age, manager_unit=script.unit in showcase)
             self._live(plan, stop=script.stop, days=script.days, bank=script.bank, answer_share=1.0)
+            plan.scripted = True
             self.plans.append(plan)
         while len(self.plans) < self.count:
             unit = rng.choice(others)
@@ -687,7 +1325,10 @@ class _Builder:
                     plan.events[-1].action, plan.events[-1].to_state = "reject", S.REJECTED
                     plan.case.state = S.REJECTED
             self.plans.append(plan)
-        return self._write()
+        self._plan_hq()
+        summary = self._write()
+        self._write_hq(summary)
+        return summary
 
     @staticmethod
     def _state_at(plan: _Plan, moment: dt.datetime) -> str:

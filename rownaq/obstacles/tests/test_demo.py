@@ -11,8 +11,23 @@ from rownaq.accounts.models import AgencyCode, Organisation, User
 from rownaq.geography.models import Province
 from rownaq.obstacles.access import cases_visible_to
 from rownaq.obstacles.demo import demo_cases, demo_cases_build, demo_cases_reset
-from rownaq.obstacles.models import Case, CaseState, Referral, ReferralState
+from rownaq.obstacles.hq import on_time_share
+from rownaq.obstacles.models import (
+    AgendaItem,
+    Case,
+    CaseState,
+    Commitment,
+    DisruptiveRegulation,
+    Meeting,
+    MeetingState,
+    Objection,
+    Party,
+    Referral,
+    ReferralState,
+    Resolution,
+)
 from rownaq.registry.demo.generator import demo_province_build, demo_province_reset
+from rownaq.workdays.services import is_working_day
 
 pytestmark = pytest.mark.django_db
 
@@ -70,7 +85,13 @@ def test_states_agree_with_referrals_and_history(demo: Province) -> None:
         if case.state in (S.ANSWERED, S.RESOLVED, S.CLOSED):
             assert referrals
             assert not open_referrals
-            assert all(r.answered_at is not None and r.answered_at.date() <= r.due_on for r in referrals)
+            # After an HQ resolution the unanswered referrals are withdrawn when the case is resolved.
+            decided = any(e.action == "decide" for e in events)
+            assert all(
+                r.answered_at is not None and r.answered_at.date() <= r.due_on
+                for r in referrals
+                if not decided or r.state != ReferralState.WITHDRAWN
+            )
         if case.state == S.ON_AGENDA:
             assert any(r.escalated_at is not None and r.due_on < TODAY for r in referrals)
         if case.state in (S.RESOLVED, S.CLOSED):
@@ -136,3 +157,81 @@ def test_reset_removes_the_cases_with_the_units(demo: Province) -> None:
     demo_province_reset(province=demo)
     assert not Case.objects.exists()
     assert not Referral.objects.exists()
+
+
+def hq_snapshot(province: Province) -> tuple[list[tuple[int, dt.date, str]], list[str]]:
+    meetings = list(
+        Meeting.objects.filter(province=province).order_by("number").values_list("number", "held_on", "state")
+    )
+    texts = list(
+        Resolution.objects.filter(meeting__province=province)
+        .order_by("meeting__number", "number")
+        .values_list("text", flat=True)
+    )
+    return meetings, texts
+
+
+def test_monthly_meetings_numbered_into_the_teens(demo: Province) -> None:
+    meetings = list(Meeting.objects.filter(province=demo).order_by("held_on"))
+    numbers = [m.number for m in meetings]
+    assert numbers == sorted(set(numbers))
+    assert 13 in numbers
+    held = [m for m in meetings if m.state == MeetingState.HELD]
+    assert 10 <= len(held) <= 14
+    assert all(m.held_on < TODAY and is_working_day(m.held_on) for m in held)
+    assert all(m.chair and m.venue and len(m.attendees.splitlines()) >= 4 for m in meetings)
+    upcoming = [m for m in meetings if m.state == MeetingState.PLANNED]
+    assert len(upcoming) == 1
+    assert upcoming[0].held_on >= TODAY
+    assert upcoming[0].number == held[-1].number + 1
+    waiting = set(demo_cases(province=demo).filter(state=S.ON_AGENDA).values_list("pk", flat=True))
+    assert set(upcoming[0].agenda.exclude(case=None).values_list("case_id", flat=True)) == waiting
+
+
+def test_decided_cases_have_a_resolution_of_a_meeting_they_were_on(demo: Province) -> None:
+    resolutions = Resolution.objects.filter(meeting__province=demo).select_related("meeting", "case")
+    assert resolutions.count() >= 10
+    for resolution in resolutions:
+        assert resolution.case is not None
+        assert AgendaItem.objects.filter(meeting=resolution.meeting, case=resolution.case).exists()
+        assert resolution.commitments.filter(party=Party.AGENCY).exists()
+        assert resolution.objection_until > resolution.meeting.held_on
+        decide = resolution.case.events.get(action="decide")
+        assert decide.at.date() == resolution.meeting.held_on
+        assert decide.comment.startswith(f"مصوبه {resolution.meeting.number}/{resolution.number}:")
+    for case in demo_cases(province=demo).filter(state=S.DECIDED):
+        assert Resolution.objects.filter(case=case).exists()
+    for commitment in Commitment.objects.filter(party=Party.UNIT).select_related("resolution__case__unit"):
+        bound = commitment.resolution.case
+        assert bound is not None
+        assert commitment.owner_id == bound.unit.owner_id
+    for objection in Objection.objects.select_related("resolution"):
+        assert objection.filed_at.date() <= objection.resolution.objection_until
+
+
+def test_most_resolutions_are_carried_out_on_time(demo: Province) -> None:
+    resolutions = Resolution.objects.filter(meeting__province=demo).prefetch_related("commitments")
+    share = on_time_share(resolutions, today=TODAY).share
+    assert share is not None
+    assert 0.5 <= share <= 0.9
+    assert Commitment.objects.filter(done_on=None, deadline__lt=TODAY).exists()  # some are overdue
+
+
+def test_disruptive_regulations_register(demo: Province) -> None:
+    regulations = DisruptiveRegulation.objects.filter(province=demo)
+    assert 5 <= regulations.count() <= 8
+    assert len(set(regulations.values_list("national_status", flat=True))) >= 4
+    assert all(r.proposal and r.cases.exists() for r in regulations)
+
+
+def test_same_seed_gives_the_same_meetings(demo: Province) -> None:
+    first = hq_snapshot(demo)
+    demo_cases_reset(province=demo)
+    assert not Meeting.objects.exists()
+    assert not Resolution.objects.exists()
+    assert not AgendaItem.objects.exists()
+    assert not Commitment.objects.exists()
+    assert not Objection.objects.exists()
+    assert not DisruptiveRegulation.objects.exists()
+    demo_cases_build(province=demo, seed=1403, today=TODAY, count=120)
+    assert hq_snapshot(demo) == first

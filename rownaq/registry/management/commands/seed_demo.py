@@ -102,6 +102,11 @@ class Command(BaseCommand):
                     f"{province.name}: {cases.cases:,} obstacle cases ({states}), "
                     f"{cases.referrals:,} referrals, {cases.events:,} history events"
                 )
+                self.stdout.write(
+                    f"{province.name}: {cases.meetings} HQ meetings, {cases.resolutions} resolutions, "
+                    f"{cases.commitments} commitments, {cases.objections} objections, "
+                    f"{cases.regulations} disruptive regulations"
+                )
         if not built:
             self.stdout.write(
                 self.style.WARNING("Demo data is already present; nothing was generated. Use --reset to rebuild it.")
