@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "rownaq.workdays",
     "rownaq.notifications",
     "rownaq.obstacles",
+    "rownaq.needs",
 ]
 
 MIDDLEWARE = [
@@ -211,6 +212,8 @@ AUDITLOG_INCLUDE_ALL_MODELS = False
 ROWNAQ_REFERRAL_WORKING_DAYS = envint("ROWNAQ_REFERRAL_WORKING_DAYS", 10)  # default time an agency has to answer
 ROWNAQ_OBJECTION_DAYS = envint("ROWNAQ_OBJECTION_DAYS", 15)  # an agency may object to a resolution within this
 ROWNAQ_SCOREBOARD_MIN_CASES = envint("ROWNAQ_SCOREBOARD_MIN_CASES", 5)  # fewer cases: no ranking shown
+# The Industry Needs Desk.
+ROWNAQ_MATCHES_PER_NEED = envint("ROWNAQ_MATCHES_PER_NEED", 20)  # matches stored for each need
 ROWNAQ_ATTACHMENT_MAX_BYTES = envint("ROWNAQ_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024)
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
