@@ -32,7 +32,11 @@ def test_liaison_is_notified_of_a_referral_and_marks_it_read(
     category = ObstacleCategory.objects.create(
         code="n-finance", name="سرمایه در گردش", name_en="Working capital", agency_codes=[AgencyCode.BANK]
     )
-    case = workflow.case_file(unit=unit, category=category, title="سرمایه در گردش", description="کمبود", by=manager)
+    bank = bank_liaison.organisation
+    assert bank is not None
+    case = workflow.case_file(
+        unit=unit, category=category, title="سرمایه در گردش", description="کمبود", by=manager, agencies=[bank]
+    )
     workflow.case_accept(case=case, by=expert)
     workflow.case_refer(case=case, agencies=workflow.default_agencies(case), by=expert)
 

@@ -98,7 +98,7 @@ def test_an_overdue_referral_is_escalated_by_the_worker(
         assert bank.name in notice.text
     assert len(mailoutbox) == 1
     assert sorted(mailoutbox[0].to) == ["deputy@ostandari.example", "liaison@bank.example"]
-    assert DBTaskResult.objects.get().status == "SUCCESSFUL"
+    assert DBTaskResult.objects.get(task_path="rownaq.obstacles.tasks.escalate_overdue_referrals").status == "SUCCESSFUL"
 
     # Running it again escalates nothing more.
     notices = Notification.objects.count()
@@ -146,6 +146,6 @@ def test_the_command_escalates_now_and_prints_the_count(
 
 def test_run_scheduler_once_enqueues_the_escalation() -> None:
     call_command("run_scheduler", once=True, verbosity=0)
-    result = DBTaskResult.objects.get()
+    result = DBTaskResult.objects.get(task_path="rownaq.obstacles.tasks.escalate_overdue_referrals")
     assert result.task_path == "rownaq.obstacles.tasks.escalate_overdue_referrals"
     assert result.status == "READY"

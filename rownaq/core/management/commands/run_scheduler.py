@@ -17,10 +17,11 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import close_old_connections
 from django_tasks.base import Task
 
+from rownaq.needs.tasks import remind_overdue_proposals
 from rownaq.obstacles.tasks import escalate_overdue_referrals
 
 # The tasks enqueued at every tick.
-PERIODIC_TASKS: tuple[Task[[], Any], ...] = (escalate_overdue_referrals,)
+PERIODIC_TASKS: tuple[Task[[], Any], ...] = (escalate_overdue_referrals, remind_overdue_proposals)
 
 
 class Command(BaseCommand):

@@ -1,0 +1,284 @@
+"""Who sees what on the Industry Needs Desk: the one place every page, search and service asks.
+
+Needs
+- a need is listed to every logged-in person (and, when public, to visitors of the exhibition pages);
+- a public need's details are visible to every logged-in person;
+- a need shown "only to people the owner approves" shows others only its title, kind, sector and
+  province; its details (description, quantities, value, attachments, matches, proposals) are
+  visible to the managers of its unit's company, to province staff of its province, and to
+  organisations whose ``NeedAccess`` is approved;
+- needs are posted by a unit's manager for their own company's units, or by an SMT expert (or
+  system admin) for any unit of their province.
+
+Capabilities
+- public ones are visible to all; the others only to their owner organisation and province staff;
+- posted by a member of a university, knowledge-based firm or technology park, by a unit manager
+  for their company, or by an SMT expert (or system admin) on an organisation's behalf.
+
+Proposals
+- visible to the proposing organisation and to the need's side (its unit's managers, province staff).
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AnonymousUser
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.http import Http404
+
+from rownaq.accounts.models import Organisation, OrganisationKind, Role, User
+from rownaq.needs.models import (
+    Capability,
+    Need,
+    NeedAccess,
+    NeedAccessState,
+    Proposal,
+    Visibility,
+)
+from rownaq.registry.models import Unit
+
+# Organisations that may own a capability.
+CAPABILITY_OWNER_KINDS = frozenset(
+    {
+        OrganisationKind.UNIVERSITY,
+        OrganisationKind.KNOWLEDGE_FIRM,
+        OrganisationKind.TECH_PARK,
+        OrganisationKind.UNIT_COMPANY,
+    }
+)
+KNOWLEDGE_KINDS = frozenset({OrganisationKind.UNIVERSITY, OrganisationKind.KNOWLEDGE_FIRM, OrganisationKind.TECH_PARK})
+
+
+def _active(user: User | AnonymousUser) -> bool:
+    return isinstance(user, User) and user.is_active
+
+
+def _is_expert(user: User) -> bool:
+    return user.is_active and (user.is_superuser or user.role in (Role.SMT_EXPERT, Role.SYSTEM_ADMIN))
+
+
+def _staff_of(user: User, province_id: int) -> bool:
+    """Province staff (admin, deputy, expert) of this province, or national staff."""
+    if not user.is_province_staff:
+        return False
+    return user.is_superuser or user.province_id is None or user.province_id == province_id
+
+
+# -- needs -----------------------------------------------------------------------------------------
+
+
+def needs_public() -> QuerySet[Need]:
+    """Needs whose details anyone may see, visitors of the public exhibition pages included."""
+    return Need.objects.filter(visibility=Visibility.PUBLIC)
+
+
+def needs_visible_to(user: User | AnonymousUser) -> QuerySet[Need]:
+    """The needs a person may find in lists and search (for confidential ones, the title only)."""
+    if not _active(user):
+        return needs_public()
+    return Need.objects.all()
+
+
+def needs_with_details_visible_to(user: User | AnonymousUser) -> QuerySet[Need]:
+    """The needs whose details (description, quantities, value, attachments, proposals) a person sees."""
+    public = Q(visibility=Visibility.PUBLIC)
+    if not isinstance(user, User) or not user.is_active:
+        return Need.objects.filter(public)
+    if user.is_superuser or (user.is_province_staff and user.province_id is None):
+        return Need.objects.all()
+    allowed = public
+    if user.is_province_staff:
+        allowed |= Q(unit__county__province_id=user.province_id)
+    if user.organisation_id is not None:
+        if user.role == Role.UNIT_MANAGER:
+            allowed |= Q(unit__owner_id=user.organisation_id)
+        approved = NeedAccess.objects.filter(
+            need=OuterRef("pk"), organisation_id=user.organisation_id, state=NeedAccessState.APPROVED
+        )
+        allowed |= Q(Exists(approved))
+    return Need.objects.filter(allowed)
+
+
+def is_need_side(user: User | AnonymousUser, need: Need) -> bool:
+    """The need's owners: managers of its unit's company, and province staff of its province."""
+    if not isinstance(user, User) or not user.is_active:
+        return False
+    if (
+        user.role == Role.UNIT_MANAGER
+        and user.organisation_id is not None
+        and need.unit.owner_id == user.organisation_id
+    ):
+        return True
+    return _staff_of(user, need.unit.county.province_id)
+
+
+def need_details_visible(user: User | AnonymousUser, need: Need) -> bool:
+    if need.visibility == Visibility.PUBLIC:
+        return True
+    if not isinstance(user, User) or not user.is_active:
+        return False
+    if is_need_side(user, need):
+        return True
+    return (
+        user.organisation_id is not None
+        and NeedAccess.objects.filter(
+            need=need, organisation_id=user.organisation_id, state=NeedAccessState.APPROVED
+        ).exists()
+    )
+
+
+def can_post_need_for(user: User | AnonymousUser, unit: Unit) -> bool:
+    """A unit's manager for their own company's units; an SMT expert or admin for any unit of the province."""
+    if not isinstance(user, User) or not user.is_active:
+        return False
+    if user.role == Role.UNIT_MANAGER:
+        return user.organisation_id is not None and unit.owner_id == user.organisation_id
+    if _is_expert(user):
+        return user.is_superuser or user.province_id is None or user.province_id == unit.county.province_id
+    return False
+
+
+def can_post_needs(user: User | AnonymousUser) -> bool:
+    """Whether the person may post needs at all (for some unit)."""
+    return isinstance(user, User) and (
+        _is_expert(user) or (user.is_active and user.role == Role.UNIT_MANAGER and user.organisation_id is not None)
+    )
+
+
+def can_request_access(user: User | AnonymousUser, need: Need) -> bool:
+    """Someone from an organisation who does not yet see a confidential need's details."""
+    return (
+        isinstance(user, User)
+        and user.is_active
+        and user.organisation_id is not None
+        and need.visibility == Visibility.APPROVED
+        and not need_details_visible(user, need)
+    )
+
+
+def get_need_for_user(user: User | AnonymousUser, pk: int) -> Need:
+    try:
+        return (
+            needs_visible_to(user)
+            .select_related("unit", "unit__owner", "unit__county__province", "sector", "posted_by")
+            .get(pk=pk)
+        )
+    except Need.DoesNotExist:
+        raise Http404 from None
+
+
+# -- capabilities ----------------------------------------------------------------------------------
+
+
+def capabilities_visible_to(user: User | AnonymousUser) -> QuerySet[Capability]:
+    public = Q(is_public=True)
+    if not isinstance(user, User) or not user.is_active:
+        return Capability.objects.filter(public)
+    if user.is_superuser or (user.is_province_staff and user.province_id is None):
+        return Capability.objects.all()
+    allowed = public
+    if user.is_province_staff:
+        allowed |= Q(province_id=user.province_id)
+    if user.organisation_id is not None:
+        allowed |= Q(owner_id=user.organisation_id)
+    return Capability.objects.filter(allowed)
+
+
+def is_capability_member(user: User | AnonymousUser, organisation_id: int | None) -> bool:
+    """A member of an organisation who may act for it on the desk (a knowledge member or a unit manager)."""
+    return (
+        isinstance(user, User)
+        and user.is_active
+        and organisation_id is not None
+        and user.organisation_id == organisation_id
+        and user.role in (Role.KNOWLEDGE_MEMBER, Role.UNIT_MANAGER)
+    )
+
+
+def can_post_capability(user: User | AnonymousUser) -> bool:
+    """A member of a university, firm or park; a unit manager for their company; an SMT expert or admin."""
+    if not isinstance(user, User) or not user.is_active:
+        return False
+    if _is_expert(user):
+        return True
+    if user.organisation_id is None:
+        return False
+    kind = user.organisation.kind  # type: ignore[union-attr]
+    if user.role == Role.KNOWLEDGE_MEMBER:
+        return kind in KNOWLEDGE_KINDS
+    if user.role == Role.UNIT_MANAGER:
+        return kind == OrganisationKind.UNIT_COMPANY
+    return False
+
+
+def can_post_capability_for(user: User | AnonymousUser, owner: Organisation) -> bool:
+    if not can_post_capability(user) or owner.kind not in CAPABILITY_OWNER_KINDS:
+        return False
+    assert isinstance(user, User)
+    if _is_expert(user):
+        return user.is_superuser or user.province_id is None or owner.province_id in (None, user.province_id)
+    return user.organisation_id == owner.pk
+
+
+def can_edit_capability(user: User | AnonymousUser, capability: Capability) -> bool:
+    if not isinstance(user, User) or not user.is_active:
+        return False
+    if _is_expert(user):
+        return user.is_superuser or user.province_id is None or user.province_id == capability.province_id
+    return is_capability_member(user, capability.owner_id)
+
+
+def get_capability_for_user(user: User | AnonymousUser, pk: int) -> Capability:
+    try:
+        return capabilities_visible_to(user).select_related("owner", "province", "posted_by").get(pk=pk)
+    except Capability.DoesNotExist:
+        raise Http404 from None
+
+
+def own_capabilities(user: User | AnonymousUser) -> QuerySet[Capability]:
+    """The capabilities a person may answer needs with: those of their own organisation."""
+    if not isinstance(user, User) or not is_capability_member(user, user.organisation_id):
+        return Capability.objects.none()
+    return Capability.objects.filter(owner_id=user.organisation_id)
+
+
+# -- proposals -------------------------------------------------------------------------------------
+
+
+def proposals_visible_to(user: User | AnonymousUser) -> QuerySet[Proposal]:
+    """The proposing organisation's own proposals, and the proposals on needs of the person's side."""
+    if not isinstance(user, User) or not user.is_active:
+        return Proposal.objects.none()
+    if user.is_superuser or (user.is_province_staff and user.province_id is None):
+        return Proposal.objects.all()
+    allowed = Q(pk__in=[])
+    if user.is_province_staff:
+        allowed |= Q(need__unit__county__province_id=user.province_id)
+    if user.organisation_id is not None:
+        if user.role in (Role.KNOWLEDGE_MEMBER, Role.UNIT_MANAGER):
+            allowed |= Q(organisation_id=user.organisation_id)
+        if user.role == Role.UNIT_MANAGER:
+            allowed |= Q(need__unit__owner_id=user.organisation_id)
+    return Proposal.objects.filter(allowed)
+
+
+def is_proposer(user: User | AnonymousUser, proposal: Proposal) -> bool:
+    return is_capability_member(user, proposal.organisation_id)
+
+
+def get_proposal_for_user(user: User | AnonymousUser, pk: int) -> Proposal:
+    try:
+        return (
+            proposals_visible_to(user)
+            .select_related(
+                "need",
+                "need__unit",
+                "need__unit__owner",
+                "need__unit__county__province",
+                "capability",
+                "organisation",
+                "submitted_by",
+            )
+            .get(pk=pk)
+        )
+    except Proposal.DoesNotExist:
+        raise Http404 from None

@@ -1,0 +1,222 @@
+"""Forms of the desk's pages: needs, capabilities, filters, proposals and their actions."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from rownaq.accounts.models import Organisation, Role, User
+from rownaq.core.forms import (
+    JalaliDateField,
+    LatinDigitsDecimalField,
+    LatinDigitsIntegerField,
+    PersianCharField,
+    style_widgets,
+)
+from rownaq.needs.access import CAPABILITY_OWNER_KINDS, own_capabilities
+from rownaq.needs.models import Capability, DeclineReason, NeedKind, SupplySource, Visibility
+from rownaq.obstacles.forms import MultipleFileField, UnitLookupField
+from rownaq.registry.access import units_visible_to
+from rownaq.registry.models import Sector, SectorLevel, Unit
+
+
+def sector_classes() -> QuerySet[Sector]:
+    return Sector.objects.filter(level=SectorLevel.CLASS).order_by("code")
+
+
+class SectorChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.code} {obj.title or obj.title_en}"
+
+
+class SectorMultipleChoiceField(forms.ModelMultipleChoiceField):  # type: ignore[type-arg]
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.code} {obj.title or obj.title_en}"
+
+
+def _ltr(form: forms.BaseForm, *names: str) -> None:
+    for name in names:
+        if name in form.fields:
+            form.fields[name].widget.attrs.update({"dir": "ltr", "inputmode": "numeric"})
+
+
+class NeedForm(forms.Form):
+    title = PersianCharField(label=_("Title"), max_length=200)
+    description = PersianCharField(label=_("Description"), widget=forms.Textarea(attrs={"rows": 6}))
+    kind = forms.ChoiceField(label=_("Kind"), choices=NeedKind.choices)
+    sector = SectorChoiceField(label=_("ISIC class"), queryset=Sector.objects.none(), required=False)
+    hs_code = forms.CharField(label=_("HS code"), max_length=14, required=False)
+    annual_quantity = LatinDigitsDecimalField(
+        label=_("Annual quantity"), max_digits=16, decimal_places=2, min_value=0, required=False
+    )
+    quantity_unit = PersianCharField(label=_("Unit of measure"), max_length=30, required=False)
+    supplied_from = forms.ChoiceField(label=_("Supplied today"), choices=SupplySource.choices)
+    yearly_value = LatinDigitsIntegerField(label=_("Yearly value (rials)"), min_value=0, required=False)
+    deadline = JalaliDateField(label=_("Deadline"), required=False)
+    visibility = forms.ChoiceField(label=_("Details shown"), choices=Visibility.choices, initial=Visibility.PUBLIC)
+    reply_days = LatinDigitsIntegerField(
+        label=_("Working days to answer a proposal"), min_value=1, max_value=60, initial=10
+    )
+    attachments = MultipleFileField(
+        label=_("Drawings and specifications"), required=False, help_text=_("PDF, PNG or JPEG files.")
+    )
+
+    def __init__(self, *args: Any, user: User, unit: Unit | None = None, editing: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["sector"].queryset = sector_classes()  # type: ignore[attr-defined]
+        if not editing:
+            units = units_visible_to(user).select_related("county")
+            if user.role == Role.UNIT_MANAGER:
+                self.fields["unit"] = forms.ModelChoiceField(
+                    label=_("Production unit"), queryset=units.order_by("name_sort"), initial=unit
+                )
+            else:
+                self.fields["unit"] = UnitLookupField(
+                    label=_("Production unit"),
+                    units=units,
+                    max_length=200,
+                    help_text=_("The unit's national ID or name."),
+                    initial=unit.national_id if unit else None,
+                )
+            self.order_fields(["unit"])
+        style_widgets(self)
+        _ltr(self, "hs_code", "annual_quantity", "yearly_value", "reply_days")
+
+
+class NeedFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False)
+    kind = forms.ChoiceField(label=_("Kind"), required=False, choices=[("", _("All")), *NeedKind.choices])
+    division = forms.ChoiceField(label=_("Sector"), required=False)
+    supplied_from = forms.ChoiceField(
+        label=_("Supplied today"), required=False, choices=[("", _("All")), *SupplySource.choices]
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        divisions = Sector.objects.filter(level=SectorLevel.DIVISION).order_by("code")
+        self.fields["division"].choices = [  # type: ignore[attr-defined]
+            ("", _("All")),
+            *((d.code, f"{d.code} {d.title or d.title_en}") for d in divisions),
+        ]
+        style_widgets(self)
+
+
+class CapabilityForm(forms.Form):
+    title = PersianCharField(label=_("Title"), max_length=200)
+    description = PersianCharField(label=_("What it can make or do"), widget=forms.Textarea(attrs={"rows": 6}))
+    sectors = SectorMultipleChoiceField(
+        label=_("Sectors"),
+        queryset=Sector.objects.none(),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 6}),
+    )
+    hs_codes = forms.CharField(label=_("HS codes"), max_length=200, required=False, help_text=_("Separated by spaces."))
+    equipment = PersianCharField(label=_("Equipment"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    certifications = PersianCharField(
+        label=_("Certifications"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    capacity = PersianCharField(label=_("Capacity"), max_length=200, required=False)
+    references = PersianCharField(label=_("References"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    is_public = forms.BooleanField(label=_("In the public catalogue"), required=False, initial=True)
+
+    def __init__(self, *args: Any, user: User, editing: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["sectors"].queryset = sector_classes()  # type: ignore[attr-defined]
+        if not editing and (user.is_superuser or user.role in (Role.SMT_EXPERT, Role.SYSTEM_ADMIN)):
+            owners = Organisation.objects.filter(kind__in=CAPABILITY_OWNER_KINDS).order_by("name")
+            if user.province_id is not None:
+                owners = owners.filter(province_id=user.province_id)
+            self.fields["owner"] = forms.ModelChoiceField(label=_("Owner"), queryset=owners)
+            self.order_fields(["owner"])
+        style_widgets(self)
+        _ltr(self, "hs_codes")
+
+
+class AccessRequestForm(forms.Form):
+    """Nothing to fill: the button asks for access in the person's organisation's name."""
+
+
+class ProposalForm(forms.Form):
+    capability = forms.ModelChoiceField(label=_("Capability"), queryset=Capability.objects.none())
+    text = PersianCharField(label=_("Offer"), widget=forms.Textarea(attrs={"rows": 4}))
+    price = LatinDigitsIntegerField(label=_("Price (rials)"), min_value=0, required=False)
+    delivery = PersianCharField(label=_("Delivery time"), max_length=100, required=False)
+
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["capability"].queryset = own_capabilities(user).order_by("title")  # type: ignore[attr-defined]
+        style_widgets(self)
+        _ltr(self, "price")
+
+
+class MessageForm(forms.Form):
+    text = PersianCharField(label=_("Message"), widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        style_widgets(self)
+
+
+class ShortlistForm(forms.Form):
+    pass
+
+
+class AcceptForm(forms.Form):
+    value = LatinDigitsIntegerField(label=_("Value of the agreement (rials)"), min_value=0)
+    signed_on = JalaliDateField(label=_("Signed on"))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        style_widgets(self)
+        _ltr(self, "value")
+
+
+class DeclineForm(forms.Form):
+    reason = forms.ChoiceField(label=_("Reason"), choices=[("", "---------"), *DeclineReason.choices])
+    note = PersianCharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        style_widgets(self)
+
+
+class WithdrawForm(forms.Form):
+    pass
+
+
+class DeliverForm(forms.Form):
+    delivered_on = JalaliDateField(label=_("Delivered on"))
+    import_value_replaced = LatinDigitsIntegerField(
+        label=_("Imports replaced per year (rials)"), min_value=0, required=False
+    )
+    currency_saved_usd = LatinDigitsDecimalField(
+        label=_("Foreign currency saved per year (US dollars)"),
+        max_digits=14,
+        decimal_places=2,
+        min_value=0,
+        required=False,
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        style_widgets(self)
+        _ltr(self, "import_value_replaced", "currency_saved_usd")
+
+
+class SearchForm(forms.Form):
+    q = forms.CharField(label=_("What are you looking for?"), required=False, max_length=300)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        style_widgets(self)
+
+
+PROPOSAL_ACTION_FORMS: dict[str, type[forms.Form]] = {
+    "shortlist": ShortlistForm,
+    "accept": AcceptForm,
+    "decline": DeclineForm,
+    "withdraw": WithdrawForm,
+}

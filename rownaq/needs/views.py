@@ -1,0 +1,581 @@
+"""Pages of the Industry Needs Desk: the dashboard, needs, capabilities, proposals and search.
+
+Every object is fetched through ``rownaq.needs.access``; every change goes through
+``rownaq.needs.services``. A confidential need's details (description, quantities, value,
+attachments, matches, proposals) reach the template only when ``need_details_visible`` says so.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models.functions import Coalesce
+from django.forms import Form
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from rownaq.core.http import AuthenticatedRequest
+from rownaq.core.jalali import jalali_today, jalali_year_bounds
+from rownaq.core.normalise import search_key, search_terms
+from rownaq.geography.models import Province
+from rownaq.needs import access, services
+from rownaq.needs.forms import (
+    PROPOSAL_ACTION_FORMS,
+    CapabilityForm,
+    DeliverForm,
+    MessageForm,
+    NeedFilterForm,
+    NeedForm,
+    ProposalForm,
+    SearchForm,
+)
+from rownaq.needs.matching import Document, Engine, document_for_capability, document_for_need
+from rownaq.needs.models import (
+    Agreement,
+    Capability,
+    DomesticTarget,
+    Match,
+    Need,
+    NeedAccess,
+    NeedAttachment,
+    NeedState,
+    Proposal,
+    ProposalState,
+    Visibility,
+)
+from rownaq.registry.access import get_unit_for_user
+from rownaq.registry.models import Unit
+
+PAGE_SIZE = 50
+SEARCH_RESULTS = 20
+
+
+def highlight(text: str, terms: list[str]) -> SafeString:
+    """``text`` escaped, with each shared term wrapped in ``<mark>``."""
+    words = sorted({t for t in terms if t}, key=len, reverse=True)
+    if not words:
+        return SafeString(escape(text))
+    pattern = re.compile("|".join(re.escape(w) for w in words), re.IGNORECASE)
+    parts: list[str] = []
+    last = 0
+    for found in pattern.finditer(text):
+        parts.append(escape(text[last : found.start()]))
+        parts.append(f"<mark>{escape(found.group(0))}</mark>")
+        last = found.end()
+    parts.append(escape(text[last:]))
+    return mark_safe("".join(parts))
+
+
+def _province_of(request: AuthenticatedRequest) -> Province:
+    province_id = request.user.province_id
+    if province_id is not None:
+        return Province.objects.get(pk=province_id)
+    return Province.objects.get(code=settings.ROWNAQ_DEFAULT_PROVINCE)
+
+
+# -- the dashboard ---------------------------------------------------------------------------------
+
+
+def desk_figures(province: Province, year: int) -> dict[str, Any]:
+    """The desk's totals for a province and a Jalali year (delivered agreements counted by delivery date)."""
+    needs = Need.objects.filter(unit__county__province=province)
+    proposals = Proposal.objects.filter(need__unit__county__province=province)
+    agreements = Agreement.objects.filter(proposal__need__unit__county__province=province)
+    first, last = jalali_year_bounds(year)
+    delivered = agreements.filter(delivered_on__gte=first, delivered_on__lte=last).aggregate(
+        count=Count("pk"),
+        domestic=Coalesce(Sum(Coalesce("import_value_replaced", "value")), 0),
+        currency=Sum("currency_saved_usd"),
+    )
+    target = DomesticTarget.objects.filter(province=province, year=year).first()
+    by_state = dict(proposals.values_list("state").annotate(n=Count("pk")).order_by())
+    return {
+        "year": year,
+        "open_needs": needs.filter(state=NeedState.OPEN).count(),
+        "capabilities": Capability.objects.filter(province=province).count(),
+        "proposal_states": [(label, by_state.get(value, 0)) for value, label in ProposalState.choices],
+        "agreements": agreements.count(),
+        "agreements_value": agreements.aggregate(v=Coalesce(Sum("value"), 0))["v"],
+        "delivered": delivered["count"],
+        "domestic_value": delivered["domestic"],
+        "currency_saved": delivered["currency"] or Decimal(0),
+        "target": target.value if target else None,
+        "target_share": (delivered["domestic"] / target.value) if target and target.value else None,
+        "median_reply_days": services.median_reply_days(proposals),
+    }
+
+
+@login_required
+def dashboard(request: AuthenticatedRequest) -> HttpResponse:
+    province = _province_of(request)
+    figures = desk_figures(province, jalali_today().year)
+    recent = (
+        access.needs_visible_to(request.user)
+        .filter(state=NeedState.OPEN, unit__county__province=province)
+        .select_related("sector", "unit__county__province")[:10]
+    )
+    return render(
+        request,
+        "needs/dashboard.html",
+        {"province": province, "figures": figures, "recent": recent, **_abilities(request)},
+    )
+
+
+def _abilities(request: AuthenticatedRequest) -> dict[str, bool]:
+    return {
+        "can_post_need": access.can_post_needs(request.user),
+        "can_post_capability": access.can_post_capability(request.user),
+        "has_capabilities": access.own_capabilities(request.user).exists(),
+    }
+
+
+# -- needs -----------------------------------------------------------------------------------------
+
+
+def _title_matches(needs: QuerySet[Need], terms: list[str]) -> list[int]:
+    """The needs of ``needs`` whose title alone has every term (for needs whose details are hidden)."""
+    return [pk for pk, title in needs.values_list("pk", "title") if all(t in search_key(title) for t in terms)]
+
+
+def filter_needs(user: Any, data: dict[str, Any]) -> QuerySet[Need]:
+    needs = access.needs_visible_to(user)
+    if data.get("kind"):
+        needs = needs.filter(kind=data["kind"])
+    if data.get("division"):
+        needs = needs.filter(sector__code__startswith=data["division"])
+    if data.get("supplied_from"):
+        needs = needs.filter(supplied_from=data["supplied_from"])
+    terms = search_terms(data.get("q"))
+    if terms:
+        # The description is searched only where the person sees it; elsewhere only the title.
+        detailed = access.needs_with_details_visible_to(user)
+        by_text = detailed.filter(pk__in=needs.values("pk"))
+        for term in terms:
+            by_text = by_text.filter(search_text__contains=term)
+        hidden = needs.exclude(pk__in=detailed.values("pk"))
+        needs = needs.filter(Q(pk__in=by_text.values("pk")) | Q(pk__in=_title_matches(hidden, terms)))
+    return needs
+
+
+@login_required
+def need_list(request: AuthenticatedRequest) -> HttpResponse:
+    user = request.user
+    form = NeedFilterForm(request.GET)
+    form.is_valid()
+    needs = filter_needs(user, form.cleaned_data).select_related("sector", "unit__county__province")
+    page = Paginator(needs, PAGE_SIZE).get_page(request.GET.get("page"))
+    detailed = set(
+        access.needs_with_details_visible_to(user).filter(pk__in=[n.pk for n in page]).values_list("pk", flat=True)
+    )
+    rows = [{"need": n, "details": n.pk in detailed} for n in page]
+    return render(request, "needs/need_list.html", {"form": form, "page": page, "rows": rows, **_abilities(request)})
+
+
+def _need_page(
+    request: AuthenticatedRequest, need: Need, *, proposal_form: Form | None = None, status: int = 200
+) -> HttpResponse:
+    user = request.user
+    details = access.need_details_visible(user, need)
+    need_side = access.is_need_side(user, need)
+    context: dict[str, Any] = {
+        "need": need,
+        "details": details,
+        "need_side": need_side,
+        "can_edit": access.can_post_need_for(user, need.unit),
+        "reply_days": services.unit_reply_days(need),
+    }
+    if details:
+        matches = (
+            Match.objects.filter(need=need, capability__in=access.capabilities_visible_to(user))
+            .select_related("capability", "capability__owner", "capability__province")
+            .order_by("rank")
+        )
+        context["matches"] = [
+            {"match": m, "title": highlight(m.capability.title, m.reasons.get("terms", []))} for m in matches
+        ]
+        context["attachments"] = need.attachments.all()
+        context["proposals"] = (
+            access.proposals_visible_to(user).filter(need=need).select_related("organisation", "capability")
+        )
+        if services.can_propose(user, need):
+            context["proposal_form"] = proposal_form or ProposalForm(user=user)
+    if need_side and need.visibility == Visibility.APPROVED:
+        context["access_requests"] = need.accesses.select_related("organisation", "requested_by").order_by(
+            "state", "pk"
+        )
+    if access.can_request_access(user, need):
+        context["access"] = NeedAccess.objects.filter(need=need, organisation=user.organisation).first()
+        context["can_request_access"] = True
+    return render(request, "needs/need_detail.html", context, status=status)
+
+
+@login_required
+def need_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    return _need_page(request, access.get_need_for_user(request.user, pk))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def need_post(request: AuthenticatedRequest) -> HttpResponse:
+    user = request.user
+    if not access.can_post_needs(user):
+        raise PermissionDenied
+    unit: Unit | None = None
+    if request.GET.get("unit"):
+        try:
+            unit = get_unit_for_user(user, int(request.GET["unit"]))
+        except ValueError:
+            raise Http404 from None
+        if not access.can_post_need_for(user, unit):
+            raise PermissionDenied
+    if request.method == "POST":
+        form = NeedForm(request.POST, request.FILES, user=user, unit=unit)
+        if form.is_valid():
+            data = dict(form.cleaned_data)
+            files = data.pop("attachments")
+            try:
+                need = services.need_post(by=user, attachments=files, **data)
+            except PermissionDenied:
+                form.add_error("unit", _("You cannot post a need for this unit."))
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                messages.success(request, _("The need was posted. Matching capabilities are being found."))
+                return redirect("needs-need-detail", pk=need.pk)
+        messages.error(request, _("The need was not posted. Correct the fields marked below."))
+    else:
+        form = NeedForm(user=user, unit=unit)
+    return render(request, "needs/need_form.html", {"form": form, "need": None})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def need_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    user = request.user
+    need = access.get_need_for_user(user, pk)
+    if not access.can_post_need_for(user, need.unit):
+        raise PermissionDenied
+    initial = {name: getattr(need, name) for name in services.NEED_FIELDS}
+    if request.method == "POST":
+        form = NeedForm(request.POST, request.FILES, user=user, editing=True, initial=initial)
+        if form.is_valid():
+            data = dict(form.cleaned_data)
+            files = data.pop("attachments")
+            try:
+                services.need_update(need=need, by=user, attachments=files, **data)
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                messages.success(request, _("The need was saved."))
+                return redirect("needs-need-detail", pk=need.pk)
+        messages.error(request, _("The need was not saved. Correct the fields marked below."))
+    else:
+        form = NeedForm(user=user, editing=True, initial=initial)
+    return render(request, "needs/need_form.html", {"form": form, "need": need})
+
+
+@login_required
+@require_POST
+def need_request_access(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    need = access.get_need_for_user(request.user, pk)
+    services.need_access_request(need=need, by=request.user)
+    messages.success(request, _("Your request was sent to the need's owner."))
+    return redirect("needs-need-detail", pk=pk)
+
+
+@login_required
+@require_POST
+def need_access_decide(request: AuthenticatedRequest, pk: int, decision: str) -> HttpResponse:
+    if decision not in ("approve", "decline"):
+        raise Http404
+    request_row = get_object_or_404(NeedAccess.objects.select_related("need__unit__county"), pk=pk)
+    services.need_access_decide(request=request_row, by=request.user, approve=decision == "approve")
+    messages.success(request, _("Your decision was recorded."))
+    return redirect("needs-need-detail", pk=request_row.need_id)
+
+
+@login_required
+@require_POST
+def need_propose(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    user = request.user
+    need = access.get_need_for_user(user, pk)
+    if not access.need_details_visible(user, need):
+        raise PermissionDenied
+    form = ProposalForm(request.POST, user=user)
+    if not form.is_valid():
+        return _need_page(request, need, proposal_form=form, status=400)
+    try:
+        proposal = services.proposal_submit(need=need, by=user, **form.cleaned_data)
+    except (services.DeskError, ValidationError) as exc:
+        form.add_error(None, exc.messages if isinstance(exc, ValidationError) else str(exc))
+        return _need_page(request, need, proposal_form=form, status=400)
+    messages.success(request, _("Your proposal was sent."))
+    return redirect("needs-proposal-detail", pk=proposal.pk)
+
+
+@login_required
+def attachment_download(request: AuthenticatedRequest, pk: int) -> FileResponse:
+    attachment = get_object_or_404(NeedAttachment.objects.select_related("need__unit__county"), pk=pk)
+    if not access.need_details_visible(request.user, attachment.need):
+        raise Http404
+    return FileResponse(
+        attachment.file.open("rb"), as_attachment=True, filename=attachment.name, content_type=attachment.content_type
+    )
+
+
+# -- capabilities ----------------------------------------------------------------------------------
+
+
+@login_required
+def capability_list(request: AuthenticatedRequest) -> HttpResponse:
+    capabilities = access.capabilities_visible_to(request.user).select_related("owner", "province")
+    query = request.GET.get("q", "")
+    for term in search_terms(query):
+        capabilities = capabilities.filter(search_text__contains=term)
+    page = Paginator(capabilities, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "needs/capability_list.html", {"page": page, "q": query, **_abilities(request)})
+
+
+@login_required
+def capability_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    user = request.user
+    capability = access.get_capability_for_user(user, pk)
+    detailed = access.needs_with_details_visible_to(user)
+    matches = (
+        Match.objects.filter(capability=capability, need__in=access.needs_visible_to(user))
+        .select_related("need", "need__sector", "need__unit__county__province")
+        .order_by("-score", "need_id")
+    )
+    visible = set(detailed.filter(matches__capability=capability).values_list("pk", flat=True))
+    rows = [{"match": m, "details": m.need_id in visible} for m in matches]
+    context = {
+        "capability": capability,
+        "sectors": capability.sectors.all(),
+        "rows": rows,
+        "can_edit": access.can_edit_capability(user, capability),
+    }
+    return render(request, "needs/capability_detail.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def capability_post(request: AuthenticatedRequest) -> HttpResponse:
+    user = request.user
+    if not access.can_post_capability(user):
+        raise PermissionDenied
+    if request.method == "POST":
+        form = CapabilityForm(request.POST, user=user)
+        if form.is_valid():
+            try:
+                capability = services.capability_post(by=user, **form.cleaned_data)
+            except PermissionDenied:
+                form.add_error(None, _("You cannot post a capability for this organisation."))
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                messages.success(request, _("The capability was posted."))
+                return redirect("needs-capability-detail", pk=capability.pk)
+        messages.error(request, _("The capability was not posted. Correct the fields marked below."))
+    else:
+        form = CapabilityForm(user=user)
+    return render(request, "needs/capability_form.html", {"form": form, "capability": None})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def capability_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    user = request.user
+    capability = access.get_capability_for_user(user, pk)
+    if not access.can_edit_capability(user, capability):
+        raise PermissionDenied
+    initial: dict[str, Any] = {name: getattr(capability, name) for name in services.CAPABILITY_FIELDS}
+    initial["sectors"] = list(capability.sectors.all())
+    if request.method == "POST":
+        form = CapabilityForm(request.POST, user=user, editing=True, initial=initial)
+        if form.is_valid():
+            try:
+                services.capability_update(capability=capability, by=user, **form.cleaned_data)
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                messages.success(request, _("The capability was saved."))
+                return redirect("needs-capability-detail", pk=capability.pk)
+        messages.error(request, _("The capability was not saved. Correct the fields marked below."))
+    else:
+        form = CapabilityForm(user=user, editing=True, initial=initial)
+    return render(request, "needs/capability_form.html", {"form": form, "capability": capability})
+
+
+# -- proposals -------------------------------------------------------------------------------------
+
+
+def _proposal_page(
+    request: AuthenticatedRequest, proposal: Proposal, *, bound: tuple[str, Form] | None = None, status: int = 200
+) -> HttpResponse:
+    user = request.user
+    need = proposal.need
+    need_side = access.is_need_side(user, need)
+    bound_name, bound_form = bound if bound else ("", None)
+    actions = []
+    if need_side:
+        for name in ("shortlist", "accept", "decline"):
+            if proposal.state in services.PROPOSAL_TRANSITIONS[name][0]:
+                form = bound_form if name == bound_name else PROPOSAL_ACTION_FORMS[name]()
+                actions.append({"name": name, "form": form})
+    elif access.is_proposer(user, proposal) and proposal.state in services.PROPOSAL_TRANSITIONS["withdraw"][0]:
+        actions.append({"name": "withdraw", "form": PROPOSAL_ACTION_FORMS["withdraw"]()})
+    agreement = Agreement.objects.filter(proposal=proposal).first()
+    context = {
+        "proposal": proposal,
+        "need": need,
+        "need_side": need_side,
+        "thread": proposal.messages.select_related("author", "author__organisation"),
+        "message_form": bound_form if bound_name == "message" else MessageForm(),
+        "actions": actions,
+        "agreement": agreement,
+        "deliver_form": (bound_form if bound_name == "deliver" else DeliverForm())
+        if need_side and agreement and agreement.delivered_on is None
+        else None,
+    }
+    return render(request, "needs/proposal_detail.html", context, status=status)
+
+
+@login_required
+def proposal_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    return _proposal_page(request, access.get_proposal_for_user(request.user, pk))
+
+
+@login_required
+@require_POST
+def proposal_message(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    proposal = access.get_proposal_for_user(request.user, pk)
+    form = MessageForm(request.POST)
+    if not form.is_valid():
+        return _proposal_page(request, proposal, bound=("message", form), status=400)
+    services.proposal_message(proposal=proposal, by=request.user, text=form.cleaned_data["text"])
+    return redirect("needs-proposal-detail", pk=pk)
+
+
+@login_required
+@require_POST
+def proposal_action(request: AuthenticatedRequest, pk: int, action: str) -> HttpResponse:
+    user = request.user
+    proposal = access.get_proposal_for_user(user, pk)
+    form_class = PROPOSAL_ACTION_FORMS.get(action)
+    if form_class is None:
+        raise Http404
+    form = form_class(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("The action was not done. Correct the fields marked below."))
+        return _proposal_page(request, proposal, bound=(action, form), status=400)
+    data = form.cleaned_data
+    try:
+        match action:
+            case "shortlist":
+                services.proposal_shortlist(proposal=proposal, by=user)
+            case "accept":
+                services.proposal_accept(proposal=proposal, by=user, value=data["value"], signed_on=data["signed_on"])
+            case "decline":
+                services.proposal_decline(proposal=proposal, by=user, reason=data["reason"], note=data["note"])
+            case "withdraw":
+                services.proposal_withdraw(proposal=proposal, by=user)
+    except services.DeskError as exc:
+        messages.error(request, str(exc))
+        return _proposal_page(request, access.get_proposal_for_user(user, pk), bound=(action, form), status=400)
+    messages.success(request, _("Done."))
+    return redirect("needs-proposal-detail", pk=pk)
+
+
+@login_required
+@require_POST
+def agreement_deliver(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    user = request.user
+    proposal = access.get_proposal_for_user(user, pk)
+    agreement = get_object_or_404(Agreement, proposal=proposal)
+    form = DeliverForm(request.POST)
+    if not form.is_valid():
+        return _proposal_page(request, proposal, bound=("deliver", form), status=400)
+    try:
+        services.agreement_deliver(agreement=agreement, by=user, **form.cleaned_data)
+    except services.DeskError as exc:
+        messages.error(request, str(exc))
+        return _proposal_page(request, proposal, status=400)
+    messages.success(request, _("The delivery was recorded: it now counts as domestic manufacture."))
+    return redirect("needs-proposal-detail", pk=pk)
+
+
+@login_required
+def my_proposals(request: AuthenticatedRequest) -> HttpResponse:
+    user = request.user
+    if user.organisation_id is None:
+        proposals = Proposal.objects.none()
+    else:
+        proposals = access.proposals_visible_to(user).filter(organisation_id=user.organisation_id)
+    proposals = proposals.select_related("need", "capability", "agreement")
+    page = Paginator(proposals, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "needs/my_proposals.html", {"page": page})
+
+
+# -- search ----------------------------------------------------------------------------------------
+
+
+def _need_documents(user: Any) -> tuple[list[Document], dict[str, Need], set[int]]:
+    """Documents of the needs a person may find: whole for those whose details they see, title only otherwise."""
+    needs = list(
+        access.needs_visible_to(user).exclude(state=NeedState.CLOSED).select_related("sector", "unit__county__province")
+    )
+    detailed = set(access.needs_with_details_visible_to(user).values_list("pk", flat=True))
+    documents = [
+        document_for_need(n) if n.pk in detailed else Document(id=str(n.pk), title=n.title, text="") for n in needs
+    ]
+    return documents, {str(n.pk): n for n in needs}, detailed
+
+
+@login_required
+def search(request: AuthenticatedRequest) -> HttpResponse:
+    """Free-text search over needs and capabilities with the matching engine.
+
+    At demo scale the two indexes are built per request over what the person may see (public
+    capabilities and their own; needs whole where they see the details, by title otherwise). A
+    cached index, rebuilt when needs and capabilities change, is the next step at larger scale.
+    """
+    user = request.user
+    form = SearchForm(request.GET)
+    needs: list[dict[str, Any]] = []
+    capabilities: list[dict[str, Any]] = []
+    query = form.cleaned_data.get("q", "") if form.is_valid() else ""
+    if query.strip():
+        asked = Document(id="query", title=query, text=query)
+        documents, by_id, detailed = _need_documents(user)
+        need_engine = Engine()
+        need_engine.build(documents)
+        for hit in need_engine.rank(asked, k=SEARCH_RESULTS):
+            need = by_id[hit.id]
+            shown = need.pk in detailed
+            needs.append({"need": need, "details": shown, "title": highlight(need.title, hit.terms), "hit": hit})
+        visible = list(
+            access.capabilities_visible_to(user).select_related("owner", "province").prefetch_related("sectors")
+        )
+        capability_engine = Engine()
+        capability_engine.build([document_for_capability(c) for c in visible])
+        by_capability = {str(c.pk): c for c in visible}
+        for hit in capability_engine.rank(asked, k=SEARCH_RESULTS):
+            capability = by_capability[hit.id]
+            capabilities.append({"capability": capability, "title": highlight(capability.title, hit.terms), "hit": hit})
+    return render(
+        request,
+        "needs/search.html",
+        {"form": form, "query": query, "needs": needs, "capabilities": capabilities},
+    )
