@@ -11,6 +11,7 @@ from django.db.models import ProtectedError, RestrictedError
 from django.utils import timezone
 
 from rownaq.geography.models import Province
+from rownaq.needs.demo import DemoDeskSummary, demo_desk_build, demo_desk_reset
 from rownaq.obstacles.demo import demo_cases_build
 from rownaq.registry.demo.generator import (
     DEFAULT_SEED,
@@ -66,6 +67,14 @@ class Command(BaseCommand):
 
         try:
             today = timezone.localdate()
+            if options["reset"]:
+                # The desk's needs and capabilities refer to the units, organisations and users.
+                desk_provinces = Province.objects.order_by("code") if options["national"] else [province]
+                for each in desk_provinces:
+                    if needs := demo_desk_reset(province=each):
+                        self.stdout.write(
+                            f"Deleted the previous Industry Needs Desk demo of {each.name}: {needs:,} needs."
+                        )
             if options["national"]:
                 summaries = demo_national_build(
                     total=units,
@@ -107,6 +116,10 @@ class Command(BaseCommand):
                     f"{cases.commitments} commitments, {cases.objections} objections, "
                     f"{cases.regulations} disruptive regulations"
                 )
+            # The Industry Needs Desk: needs, capabilities, proposals and exhibitions (after the cases).
+            desk = demo_desk_build(province=province, seed=seed, today=today)
+            if desk.created:
+                self._desk_lines(province.name, desk)
         if not built:
             self.stdout.write(
                 self.style.WARNING("Demo data is already present; nothing was generated. Use --reset to rebuild it.")
@@ -127,6 +140,19 @@ class Command(BaseCommand):
             self.stdout.write(
                 self.style.WARNING(f"Existing users left unchanged: {', '.join(skipped)} (of {len(DEMO_USERNAMES)}).")
             )
+
+    def _desk_lines(self, name: str, desk: DemoDeskSummary) -> None:
+        states = ", ".join(f"{state} {count:,}" for state, count in desk.states.items())
+        self.stdout.write(
+            f"{name}: {desk.needs:,} needs ({desk.confidential} confidential), {desk.capabilities:,} capabilities, "
+            f"{desk.organisations} new organisations; {desk.proposals:,} proposals ({states}), "
+            f"{desk.messages:,} messages, {desk.agreements} agreements ({desk.delivered} delivered)"
+        )
+        self.stdout.write(
+            f"{name}: exhibitions {', '.join(desk.exhibitions)}: {desk.halls} halls, {desk.booths} booths, "
+            f"{desk.exhibitors} exhibitors, {desk.visitors} visitors, {desk.meetings} B2B meetings; "
+            "run `manage.py recompute_matches` for the matches."
+        )
 
     def _line(self, summary: DemoSummary) -> None:
         if not summary.created:
