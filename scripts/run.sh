@@ -20,6 +20,8 @@ bash scripts/setup.sh
 
 echo "==> loading the demo province (skipped if already loaded)"
 .venv/bin/python manage.py seed_demo
+echo "==> computing the Industry Needs Desk's matches"
+.venv/bin/python manage.py recompute_matches
 
 worker_pid=""
 scheduler_pid=""
