@@ -1,0 +1,262 @@
+"""The matching engine: Persian text handling, synonyms, ranking with reasons, metrics, benchmark command."""
+
+from __future__ import annotations
+
+import json
+import re
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+
+from rownaq.needs.matching import Document, Engine
+from rownaq.needs.matching.baseline import BaselineBM25
+from rownaq.needs.matching.evaluation import (
+    Result,
+    ndcg_at_k,
+    parse_lines,
+    percentile,
+    recall_at_k,
+    reciprocal_rank,
+    summary_line,
+)
+from rownaq.needs.matching.synonyms import SynonymTable, read_synonyms_file
+from rownaq.needs.matching.text import skeleton, stem, tokens
+
+SYNONYMS = read_synonyms_file()
+TABLE = SynonymTable(SYNONYMS)
+
+
+def keys(text: str) -> list[str]:
+    return [t.key for t in TABLE.apply(tokens(text))]
+
+
+# --- text ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("one", "other"),
+    [
+        ("كاشي سازي", "کاشی‌سازی"),  # Arabic ي/ك, space vs ZWNJ
+        ("کاشی‌سازی", "کاشیسازی"),  # ZWNJ vs joined
+        ("قالب‌های", "قالب"),  # plural with ZWNJ
+        ("قالبهای", "قالب"),  # plural joined
+        ("قالب های", "قالب"),  # plural with a space
+        ("یاتاقان‌ها", "یاتاقان"),
+        ("قطعات", "قطعه"),
+        ("تراش‌کاری", "تراشکاری"),
+        ("تراش کاری", "تراشکاری"),
+        ("ريخته‌گري", "ریخته گری"),
+        ("ماشین‌آلات", "ماشینآلات"),
+        ("بزرگ‌ترین", "بزرگ"),
+        ("می‌سازیم", "سازیم"),
+        ("۱۲۰۰ ١٢٠٠", "1200 1200"),  # Persian, Arabic and Latin digits
+        ("سی‌ان‌سی", "CNC"),
+        ("سی ان سی", "cnc"),
+        ("سیانسی", "CNC"),
+        ("پی‌ال‌سی", "PLC"),
+        ("پی وی سی", "pvc"),
+        ("بلبرینگ", "یاتاقان"),
+        ("رولبرینگ", "بلبرینگ"),
+        ("مولد", "قالب"),
+        ("ریخته‌گری", "ذوب"),
+        ("ماشین‌کاری", "تراشکاری"),
+        ("CAD/CAM", "کد کم"),
+    ],
+)
+def test_spellings_meet(one: str, other: str) -> None:
+    assert keys(one) == keys(other)
+
+
+@pytest.mark.parametrize(("one", "other"), [("قالب", "ریخته‌گری"), ("بلبرینگ", "گیربکس"), ("CNC", "PLC")])
+def test_different_things_stay_apart(one: str, other: str) -> None:
+    assert keys(one) != keys(other)
+
+
+def test_stemmer_keeps_short_words_and_latin() -> None:
+    assert stem("سی") == "سی"
+    assert stem("cnc") == "cnc"
+    assert stem("کارگران") == "کارگر"
+    assert stem("تولیدکنندگان") == stem("تولیدکننده")
+
+
+def test_stop_words_and_detached_affixes_are_dropped() -> None:
+    assert keys("ساخت قالب‌های تزریق برای صنایع و خودرو") == keys("ساخت قالب تزریق صنایع خودرو")
+
+
+def test_surface_is_the_word_as_written() -> None:
+    surfaces = [t.surface for t in tokens("قالب‌های تزريق، سی‌ان‌سی")]
+    assert surfaces == ["قالب‌های", "تزریق", "سی‌ان‌سی"]
+
+
+def test_loanwords_meet_across_scripts() -> None:
+    assert skeleton("gearbox") == skeleton(stem("گیربکس"))
+    assert skeleton("hydraulic") == skeleton(stem("هیدرولیک"))
+    assert skeleton("sensor") != skeleton(stem("گیربکس"))
+
+
+def test_synonym_groups_from_a_list() -> None:
+    table = SynonymTable([["لنت", "لنت ترمز", "brake pad"]])
+    lining = [t.key for t in table.apply(tokens("لنت‌های"))]
+    assert [t.key for t in table.apply(tokens("Brake Pad"))] == lining
+    assert [t.key for t in table.apply(tokens("لنت ترمز"))] == lining
+
+
+# --- ranking ---------------------------------------------------------------------------------
+
+CAPABILITIES = [
+    Document("mold", "ساخت قالب‌های تزریق پلاستیک", "طراحی و ساخت مولد تزریق با فرز سی‌ان‌سی", ("2229",), "25"),
+    Document("cake", "قالب کیک", "قالب‌های سیلیکونی شیرینی‌پزی", ("4649",), "25"),
+    Document("bearing", "تولید یاتاقان", "رولبرینگ و یاتاقان‌های صنعتی برای گیربکس", ("2814", "848210"), "10"),
+    Document("casting", "ذوب و ریخته گری چدن", "قطعات چدنی و فولادی، کوره القایی", ("2431",), "23"),
+    Document("lathe", "کارگاه تراشکاری", "ماشین‌کاری شفت و بوش با CNC", ("2592",), "25"),
+    Document("plc", "اتوماسیون صنعتی", "برنامه‌نویسی PLC و ساخت تابلو برق", ("3320",), "23"),
+    Document("gear", "gearbox manufacturing", "helical and worm gearboxes", (), "23"),
+]
+
+
+@pytest.fixture(scope="module")
+def engine() -> Engine:
+    e = Engine(SYNONYMS)
+    e.build(CAPABILITIES)
+    return e
+
+
+@pytest.mark.parametrize(
+    ("title", "text", "expected"),
+    [
+        ("نیاز به مولد تزریق پلاستیک", "قالب تزريق درب ظرف", "mold"),
+        ("بلبرینگ", "بلبرينگ چرخ واگن وارداتی", "bearing"),
+        ("ریخته‌گری", "پوسته پمپ چدنی", "casting"),
+        ("تراش کاری شفت", "با دستگاه cnc", "lathe"),
+        ("پی ال سی", "اتوماسیون خط بسته‌بندی", "plc"),
+        ("گیربکس حلزونی", "", "gear"),  # Latin capability, Persian need
+    ],
+)
+def test_the_right_capability_comes_first(engine: Engine, title: str, text: str, expected: str) -> None:
+    hits = engine.rank(Document("q", title, text), k=3)
+    assert hits[0].id == expected
+
+
+def test_reasons_are_readable(engine: Engine) -> None:
+    hits = engine.rank(Document("q", "بلبرینگ", "یاتاقان گیربکس", ("848299",), "10"), k=1)
+    hit = hits[0]
+    assert hit.id == "bearing"
+    assert "یاتاقان" in hit.terms  # as written in the capability, not a stem
+    assert "گیربکس" in hit.terms
+    assert hit.codes == ["848210"]  # the same 4-digit HS heading
+    assert hit.same_province is True
+    assert hit.reasons() == {"terms": hit.terms, "codes": hit.codes, "same_province": True}
+
+
+def test_codes_and_province_break_ties() -> None:
+    twins = [
+        Document("a", "تولید فنر صنعتی", "فنر فشاری", (), "10"),
+        Document("b", "تولید فنر صنعتی", "فنر فشاری", ("2599",), "25"),
+        Document("c", "تولید فنر صنعتی", "فنر فشاری", (), "25"),
+    ]
+    e = Engine(SYNONYMS)
+    e.build(twins)
+    ranked = [h.id for h in e.rank(Document("q", "فنر", "", ("2599",), "25"))]
+    assert ranked == ["b", "c", "a"]
+
+
+def test_codes_and_province_do_not_override_a_clear_text_match() -> None:
+    e = Engine(SYNONYMS)
+    e.build(
+        [
+            Document("text", "آبکاری کروم سخت", "آبکاری الکتریکی قطعات فولادی با کروم سخت", (), "10"),
+            Document("code", "تولید کاشی", "کاشی دیواری و سرامیک", ("2592",), "25"),
+        ]
+    )
+    hits = e.rank(Document("q", "آبکاری کروم", "کروم سخت برای شفت", ("2592",), "25"))
+    assert hits[0].id == "text"
+
+
+def test_empty_index_and_empty_query() -> None:
+    e = Engine([])
+    assert e.rank(Document("q", "قالب", "")) == []
+    e.build(CAPABILITIES)
+    assert e.rank(Document("q", "", "")) == []
+
+
+@pytest.mark.django_db
+def test_synonym_groups_from_the_admin_are_merged() -> None:
+    from rownaq.needs.models import SynonymGroup
+
+    SynonymGroup.objects.create(terms="لنت\nپد ترمز")
+    SynonymGroup.objects.create(terms="کلاچ\nصفحه دیسک", is_active=False)
+    e = Engine()
+    e.build([Document("pad", "تولید پد ترمز", ""), Document("clutch", "تولید صفحه دیسک", "")])
+    assert [h.id for h in e.rank(Document("q", "لنت", ""))] == ["pad"]
+    assert e.rank(Document("q", "کلاچ", "")) == []
+
+
+def test_baseline_is_plain_whitespace_bm25() -> None:
+    b = BaselineBM25()
+    b.build(CAPABILITIES)
+    assert [h.id for h in b.rank(Document("q", "رولبرینگ", ""))] == ["bearing"]
+    assert b.rank(Document("q", "رولبرینگ‌ها", "")) == []  # no normalisation, no stemming
+
+
+# --- metrics ---------------------------------------------------------------------------------
+
+
+def test_ndcg_on_a_known_ranking() -> None:
+    relevant = {"a": 2, "b": 1}
+    assert ndcg_at_k(["a", "b", "x"], relevant) == pytest.approx(1.0)
+    # b first, a second: (1 + 2/log2(3)) / (2 + 1/log2(3))
+    assert ndcg_at_k(["b", "a"], relevant) == pytest.approx((1 + 2 / 1.5849625) / (2 + 1 / 1.5849625))
+    assert ndcg_at_k(["x", "y"], relevant) == 0.0
+    assert ndcg_at_k(["x"] * 10 + ["a"], relevant, k=10) == 0.0
+    assert ndcg_at_k(["a"], {}) == 0.0
+
+
+def test_recall_and_mrr() -> None:
+    relevant = {"a": 2, "b": 1, "c": 0}
+    assert recall_at_k(["x", "a", "c"], relevant) == 0.5
+    assert recall_at_k(["b", "a"], relevant) == 1.0
+    assert reciprocal_rank(["x", "c", "b"], relevant) == pytest.approx(1 / 3)
+    assert reciprocal_rank(["x"], relevant) == 0.0
+
+
+def test_percentile_and_summary_line() -> None:
+    assert percentile([1, 2, 3, 4, 5], 50) == 3
+    assert percentile([1.0, 2.0], 95) == pytest.approx(1.95)
+    e = Result("engine", 0.8123, 0.9, 0.7, 1.0, 1.0, 2.0, 10, 2)
+    b = Result("baseline", 0.6011, 0.8, 0.6, 1.0, 1.0, 2.0, 10, 2)
+    assert summary_line(e, b) == "nDCG@10 engine=0.812 baseline=0.601 ratio=1.35"
+
+
+def test_parse_lines_rejects_unknown_kinds() -> None:
+    with pytest.raises(ValueError, match="unknown kind"):
+        parse_lines(['{"kind": "other", "id": "1"}'])
+
+
+# --- the benchmark command -------------------------------------------------------------------
+
+
+def _tiny_set(path: Path) -> None:
+    rows: list[dict[str, object]] = []
+    for c in CAPABILITIES:
+        rows.append({"kind": "capability", "id": c.id, "title": c.title, "text": c.text, "codes": list(c.codes)})
+        rows[-1]["province"] = c.province
+    rows += [
+        {"kind": "need", "id": "n1", "title": "مولد", "text": "قالب‌های تزريق", "relevant": {"mold": 2}},
+        {"kind": "need", "id": "n2", "title": "بلبرینگ‌ها", "codes": ["848210"], "relevant": {"bearing": 2}},
+        {"kind": "need", "id": "n3", "title": "سی ان سی", "text": "تراشکاری", "relevant": {"lathe": 2, "mold": 1}},
+    ]
+    path.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows) + "\n", encoding="utf-8")
+
+
+def test_benchmark_command_end_to_end(tmp_path: Path) -> None:
+    data = tmp_path / "tiny.jsonl"
+    _tiny_set(data)
+    out = StringIO()
+    call_command("benchmark_matching", str(data), "--scale", "50", stdout=out)
+    lines = out.getvalue().strip().splitlines()
+    assert "50 capabilities" in lines[0]
+    assert re.fullmatch(r"nDCG@10 engine=\d\.\d{3} baseline=\d\.\d{3} ratio=(\d+\.\d{2}|inf)", lines[-1])
+    engine_ndcg = float(re.findall(r"engine=(\d\.\d{3})", lines[-1])[0])
+    assert engine_ndcg > 0.9
