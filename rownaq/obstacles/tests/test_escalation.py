@@ -98,7 +98,9 @@ def test_an_overdue_referral_is_escalated_by_the_worker(
         assert bank.name in notice.text
     assert len(mailoutbox) == 1
     assert sorted(mailoutbox[0].to) == ["deputy@ostandari.example", "liaison@bank.example"]
-    assert DBTaskResult.objects.get(task_path="rownaq.obstacles.tasks.escalate_overdue_referrals").status == "SUCCESSFUL"
+    assert (
+        DBTaskResult.objects.get(task_path="rownaq.obstacles.tasks.escalate_overdue_referrals").status == "SUCCESSFUL"
+    )
 
     # Running it again escalates nothing more.
     notices = Notification.objects.count()
