@@ -4,12 +4,14 @@ from django.urls import URLPattern, URLResolver, include, path
 from rest_framework.routers import DefaultRouter
 
 from rownaq.accounts.api import TokenView
+from rownaq.needs import api as needs_api
 from rownaq.obstacles import api as obstacles_api
 from rownaq.registry import api as registry_api
 
 router = DefaultRouter()
 registry_api.register(router)
 obstacles_api.register(router)
+needs_api.register(router)
 
 api_urlpatterns: list[URLPattern | URLResolver] = [
     path("auth/token", TokenView.as_view(), name="api-token"),

@@ -156,7 +156,10 @@ def filter_needs(user: Any, data: dict[str, Any]) -> QuerySet[Need]:
     if data.get("division"):
         needs = needs.filter(sector__code__startswith=data["division"])
     if data.get("supplied_from"):
-        needs = needs.filter(supplied_from=data["supplied_from"])
+        # How a need is supplied today is one of its details: filter only the needs whose details the
+        # person sees, or the filter would tell an outsider what the owner keeps confidential.
+        detailed = access.needs_with_details_visible_to(user).filter(supplied_from=data["supplied_from"])
+        needs = needs.filter(pk__in=detailed.values("pk"))
     terms = search_terms(data.get("q"))
     if terms:
         # The description is searched only where the person sees it; elsewhere only the title.

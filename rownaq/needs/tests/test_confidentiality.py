@@ -167,3 +167,13 @@ def test_visitors_are_sent_to_log_in(secret_need: Need) -> None:
     response = Client().get(reverse("needs-need-detail", args=[secret_need.pk]))
     assert response.status_code == 302
     assert "/accounts/login/" in response["Location"]
+
+
+def test_the_supply_filter_does_not_reveal_how_a_confidential_need_is_supplied(
+    secret_need: Need, desk: Desk, manager: User
+) -> None:
+    lab = client_for(desk.lab)
+    for source in ("imported", "province", "other_province", "none"):
+        assert TITLE not in lab.get(reverse("needs-need-list"), {"supplied_from": source}).content.decode()
+    owner_view = client_for(manager).get(reverse("needs-need-list"), {"supplied_from": secret_need.supplied_from})
+    assert TITLE in owner_view.content.decode()

@@ -1,0 +1,360 @@
+"""API of the Industry Needs Desk (DRF): what a caller sees comes from ``access``, every change from ``services``.
+
+- ``needs``: every need a logged-in person may find; a need shown only to people its owner approves
+  comes with its title, kind, sector, province and state only, its details left out (see
+  ``serializers.DETAIL_FIELDS``). ``q`` searches the description only where the caller sees it, the
+  title elsewhere (as the pages do). POST posts one; ``GET needs/{id}/matches/`` the ranked
+  capabilities with their reasons, for those who see the details.
+- ``capabilities``: the public catalogue and the caller's own; POST posts one.
+- ``proposals``: the caller's organisation's proposals and those on needs of their side; POST answers
+  a need; ``POST proposals/{id}/actions/{name}/`` shortlists, accepts, declines or withdraws;
+  ``POST proposals/{id}/messages/`` writes in the proposal's thread.
+
+A refused change answers 400 (the state does not allow it, or a field is wrong), 403 (the caller's
+part does not allow it) or 404 (no such object for the caller, or no such action), with a translated
+``detail``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeVar, cast
+
+import django_filters
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
+from rest_framework import exceptions, mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.routers import BaseRouter
+
+from rownaq.accounts.models import User
+from rownaq.needs import access, services
+from rownaq.needs.models import Capability, Need, NeedKind, Proposal, ProposalState, SupplySource
+from rownaq.needs.serializers import (
+    CapabilityPostSerializer,
+    CapabilitySerializer,
+    MatchSerializer,
+    NeedDetailSerializer,
+    NeedPostSerializer,
+    NeedSerializer,
+    ProposalActionSerializer,
+    ProposalDetailSerializer,
+    ProposalMessagePostSerializer,
+    ProposalMessageSerializer,
+    ProposalSerializer,
+    ProposalSubmitSerializer,
+    matches_shown,
+)
+from rownaq.needs.services import DeskError
+
+T = TypeVar("T")
+
+ERROR = inline_serializer(name="NeedsError", fields={"detail": serializers.CharField()})
+ERRORS = {
+    400: OpenApiResponse(ERROR, description="A field is wrong, or the state does not allow it."),
+    403: OpenApiResponse(ERROR, description="The caller's part does not allow it."),
+    404: OpenApiResponse(ERROR, description="No such object for the caller, or no such action."),
+}
+ACTION_NAMES = ("shortlist", "accept", "decline", "withdraw")
+
+
+def _run(step: Callable[[], T]) -> T:
+    """Call a desk service and turn its refusals into HTTP answers."""
+    try:
+        return step()
+    except DeskError as exc:
+        raise exceptions.ValidationError({"detail": str(exc)}) from exc
+    except DjangoPermissionDenied as exc:
+        raise exceptions.PermissionDenied(str(exc) or None) from exc
+    except DjangoValidationError as exc:
+        raise exceptions.ValidationError(exc.message_dict if hasattr(exc, "error_dict") else exc.messages) from exc
+
+
+def _user(request: Request) -> User:
+    return cast(User, request.user)  # IsAuthenticated lets only logged-in people through
+
+
+# -- needs -----------------------------------------------------------------------------------------
+
+
+class NeedFilter(django_filters.FilterSet):
+    kind = django_filters.ChoiceFilter(label=gettext_lazy("Kind"), choices=NeedKind.choices)
+    sector = django_filters.CharFilter(
+        label=gettext_lazy("ISIC code or its beginning (division, group, class)"), method="filter_sector"
+    )
+    supplied_from = django_filters.ChoiceFilter(
+        label=gettext_lazy("Supplied today"), choices=SupplySource.choices, method="filter_supplied_from"
+    )
+    q = django_filters.CharFilter(label=gettext_lazy("Search"), method="filter_q")
+
+    class Meta:
+        model = Need
+        fields = ["kind", "sector", "supplied_from", "q"]
+
+    def filter_sector(self, queryset: QuerySet[Need], name: str, value: str) -> QuerySet[Need]:
+        return queryset.filter(sector__code__startswith=value.strip()) if value.strip() else queryset
+
+    def filter_supplied_from(self, queryset: QuerySet[Need], name: str, value: str) -> QuerySet[Need]:
+        # How a need is supplied is one of its details: filter only among the needs whose details the caller sees.
+        if not value:
+            return queryset
+        detailed = access.needs_with_details_visible_to(self.request.user)
+        return queryset.filter(supplied_from=value, pk__in=detailed.values("pk"))
+
+    def filter_q(self, queryset: QuerySet[Need], name: str, value: str) -> QuerySet[Need]:
+        from rownaq.needs.views import filter_needs
+
+        if not value.strip():
+            return queryset
+        found = filter_needs(self.request.user, {"q": value})
+        return queryset.filter(pk__in=found.values("pk"))
+
+
+class NeedViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    viewsets.GenericViewSet[Need],
+):
+    """Needs of production units. A confidential need's details are left out for callers the owner
+    has not approved: its title, kind, sector, province and state only."""
+
+    filterset_class = NeedFilter
+    ordering_fields = ["created_at", "deadline"]
+    ordering = ["-created_at", "-pk"]
+
+    def get_queryset(self) -> QuerySet[Need]:
+        return access.needs_visible_to(self.request.user).select_related(
+            "unit", "unit__owner", "unit__county__province", "sector"
+        )
+
+    def get_serializer_class(self) -> type[serializers.BaseSerializer[Need]]:
+        if self.action == "create":
+            return NeedPostSerializer
+        return NeedSerializer if self.action == "list" else NeedDetailSerializer
+
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        needs = self.filter_queryset(self.get_queryset())
+        page = self.paginate_queryset(needs)
+        rows = list(page) if page is not None else list(needs)
+        detailed = set(
+            access.needs_with_details_visible_to(request.user)
+            .filter(pk__in=[n.pk for n in rows])
+            .values_list("pk", flat=True)
+        )
+        context = {**self.get_serializer_context(), "detailed": detailed}
+        data = NeedSerializer(rows, many=True, context=context).data
+        return self.get_paginated_response(data) if page is not None else Response(data)
+
+    @extend_schema(
+        summary="Post a need",
+        request=NeedPostSerializer,
+        responses={201: NeedDetailSerializer, 400: ERRORS[400], 403: ERRORS[403]},
+    )
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        user = _user(request)
+        if not access.can_post_needs(user):
+            raise exceptions.PermissionDenied(_("You cannot post a need for this unit."))
+        given = NeedPostSerializer(data=request.data, context=self.get_serializer_context())
+        given.is_valid(raise_exception=True)
+        fields = dict(given.validated_data)
+        need = _run(lambda: services.need_post(by=user, **fields))
+        shown = self.get_queryset().get(pk=need.pk)
+        return Response(NeedDetailSerializer(shown, context=self.get_serializer_context()).data, status=201)
+
+    @extend_schema(
+        summary="Capabilities ranked for a need, with the reasons",
+        description="Only for callers who see the need's details; the others get 403.",
+        responses={200: MatchSerializer(many=True), 403: ERRORS[403], 404: ERRORS[404]},
+    )
+    @action(detail=True, methods=["get"], pagination_class=None, filterset_class=None)
+    def matches(self, request: Request, pk: str) -> Response:
+        need = self.get_object()
+        if not access.need_details_visible(request.user, need):
+            raise exceptions.PermissionDenied(_("Ask for access to the need's details to see its matches."))
+        return Response(MatchSerializer(matches_shown(_user(request), need), many=True).data)
+
+
+# -- capabilities ----------------------------------------------------------------------------------
+
+
+class CapabilityFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=gettext_lazy("Search"), method="filter_q")
+    owner = django_filters.NumberFilter(label=gettext_lazy("Owner (organisation ID)"), field_name="owner_id")
+
+    class Meta:
+        model = Capability
+        fields = ["q", "owner"]
+
+    def filter_q(self, queryset: QuerySet[Capability], name: str, value: str) -> QuerySet[Capability]:
+        from rownaq.core.normalise import search_terms
+
+        for term in search_terms(value):
+            queryset = queryset.filter(search_text__contains=term)
+        return queryset
+
+
+class CapabilityViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    viewsets.GenericViewSet[Capability],
+):
+    """What universities, knowledge-based firms, technology-park companies and units can make or do:
+    the public catalogue and the caller's own organisation's."""
+
+    filterset_class = CapabilityFilter
+    ordering_fields = ["created_at"]
+    ordering = ["-created_at", "-pk"]
+
+    def get_queryset(self) -> QuerySet[Capability]:
+        return (
+            access.capabilities_visible_to(self.request.user)
+            .select_related("owner", "province")
+            .prefetch_related("sectors")
+        )
+
+    def get_serializer_class(self) -> type[serializers.BaseSerializer[Capability]]:
+        return CapabilityPostSerializer if self.action == "create" else CapabilitySerializer
+
+    @extend_schema(
+        summary="Post a capability",
+        request=CapabilityPostSerializer,
+        responses={201: CapabilitySerializer, 400: ERRORS[400], 403: ERRORS[403]},
+    )
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        user = _user(request)
+        if not access.can_post_capability(user):
+            raise exceptions.PermissionDenied(_("You cannot post a capability for this organisation."))
+        given = CapabilityPostSerializer(data=request.data, context=self.get_serializer_context())
+        given.is_valid(raise_exception=True)
+        fields = dict(given.validated_data)
+        capability = _run(lambda: services.capability_post(by=user, **fields))
+        shown = self.get_queryset().get(pk=capability.pk)
+        return Response(CapabilitySerializer(shown, context=self.get_serializer_context()).data, status=201)
+
+
+# -- proposals -------------------------------------------------------------------------------------
+
+
+class ProposalFilter(django_filters.FilterSet):
+    need = django_filters.NumberFilter(label=gettext_lazy("Need (ID)"), field_name="need_id")
+    state = django_filters.MultipleChoiceFilter(label=gettext_lazy("State"), choices=ProposalState.choices)
+
+    class Meta:
+        model = Proposal
+        fields = ["need", "state"]
+
+
+class ProposalViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    viewsets.GenericViewSet[Proposal],
+):
+    """Offers answering needs: the caller's organisation's own, and those on needs of the caller's side."""
+
+    filterset_class = ProposalFilter
+    ordering_fields = ["submitted_at"]
+    ordering = ["-submitted_at", "-pk"]
+
+    def get_queryset(self) -> QuerySet[Proposal]:
+        return access.proposals_visible_to(self.request.user).select_related(
+            "need", "need__unit", "need__unit__county", "capability", "organisation"
+        )
+
+    def get_serializer_class(self) -> type[serializers.BaseSerializer[Proposal]]:
+        if self.action == "create":
+            return ProposalSubmitSerializer
+        if self.action == "take":
+            return ProposalActionSerializer
+        return ProposalSerializer if self.action == "list" else ProposalDetailSerializer
+
+    def _shown(self, pk: int) -> dict[str, Any]:
+        proposal = self.get_queryset().prefetch_related("messages__author").get(pk=pk)
+        return dict(ProposalDetailSerializer(proposal, context=self.get_serializer_context()).data)
+
+    @extend_schema(
+        summary="Answer a need with a proposal",
+        request=ProposalSubmitSerializer,
+        responses={201: ProposalDetailSerializer, **ERRORS},
+    )
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        user = _user(request)
+        own = access.own_capabilities(user)
+        if not own.exists():
+            raise exceptions.PermissionDenied(_("Only the capability's owner can answer with it."))
+        given = ProposalSubmitSerializer(data=request.data)
+        given.is_valid(raise_exception=True)
+        fields = dict(given.validated_data)
+        need = (
+            access.needs_visible_to(user).select_related("unit", "unit__county").filter(pk=fields.pop("need")).first()
+        )
+        if need is None:
+            raise exceptions.ValidationError({"need": [_("There is no such need.")]})
+        capability = own.filter(pk=fields.pop("capability")).first()
+        if capability is None:
+            raise exceptions.ValidationError({"capability": [_("Choose one of your organisation's capabilities.")]})
+        proposal = _run(lambda: services.proposal_submit(need=need, capability=capability, by=user, **fields))
+        return Response(self._shown(proposal.pk), status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        summary="Shortlist, accept, decline or withdraw a proposal",
+        description="The need's side shortlists, accepts (`value`, `signed_on`) or declines (`reason`, `note`); "
+        "the proposing organisation withdraws. The caller's possible actions are in `allowed_actions`.",
+        parameters=[
+            OpenApiParameter("name", str, OpenApiParameter.PATH, enum=list(ACTION_NAMES), description="action")
+        ],
+        request=ProposalActionSerializer,
+        responses={200: ProposalDetailSerializer, **ERRORS},
+    )
+    @action(detail=True, methods=["post"], url_path=r"actions/(?P<name>[a-z_]+)")
+    def take(self, request: Request, pk: str, name: str) -> Response:
+        if name not in ACTION_NAMES:
+            raise exceptions.NotFound(_("There is no such action."))
+        proposal = self.get_object()
+        given = ProposalActionSerializer(data=request.data)
+        given.is_valid(raise_exception=True)
+        data = given.validated_data
+        user = _user(request)
+        if name == "shortlist":
+            _run(lambda: services.proposal_shortlist(proposal=proposal, by=user))
+        elif name == "accept":
+            if data["value"] is None:
+                raise exceptions.ValidationError({"value": [_("Give the agreement's value.")]})
+            signed_on = data["signed_on"] or timezone.localdate()
+            _run(lambda: services.proposal_accept(proposal=proposal, by=user, value=data["value"], signed_on=signed_on))
+        elif name == "decline":
+            _run(
+                lambda: services.proposal_decline(proposal=proposal, by=user, reason=data["reason"], note=data["note"])
+            )
+        else:
+            _run(lambda: services.proposal_withdraw(proposal=proposal, by=user))
+        return Response(self._shown(proposal.pk))
+
+    @extend_schema(
+        summary="Write in a proposal's thread",
+        request=ProposalMessagePostSerializer,
+        responses={201: ProposalMessageSerializer, **ERRORS},
+    )
+    @action(detail=True, methods=["post"], filterset_class=None)
+    def messages(self, request: Request, pk: str) -> Response:
+        proposal = self.get_object()
+        given = ProposalMessagePostSerializer(data=request.data)
+        given.is_valid(raise_exception=True)
+        user = _user(request)
+        message = _run(lambda: services.proposal_message(proposal=proposal, by=user, text=given.validated_data["text"]))
+        return Response(ProposalMessageSerializer(message).data, status=status.HTTP_201_CREATED)
+
+
+def register(router: BaseRouter) -> None:
+    router.register("needs", NeedViewSet, basename="api-needs-need")
+    router.register("capabilities", CapabilityViewSet, basename="api-needs-capability")
+    router.register("proposals", ProposalViewSet, basename="api-needs-proposal")
