@@ -91,12 +91,17 @@ class SynonymTable:
                 canonical = self.phrases.get(tuple(t.key for t in toks[i : i + length]))
                 if canonical is not None:
                     part = toks[i : i + length]
-                    head = part[0].head if length == 1 else ""
+                    head = self._head(part[0].head) if length == 1 else ""
                     surfaces = [t.surface for m, t in enumerate(part) if m == 0 or t.surface != part[m - 1].surface]
                     out.append(Token(canonical, " ".join(surfaces), head))
                     i += length
                     break
             else:
-                out.append(toks[i])
+                token = toks[i]
+                # A compound's first part meets its synonyms too: «قالب‌سازی» → head «قالب» ~ «مولد».
+                out.append(token._replace(head=self._head(token.head)) if token.head else token)
                 i += 1
         return out
+
+    def _head(self, head: str) -> str:
+        return self.phrases.get((head,), head) if head else head

@@ -103,6 +103,14 @@ def test_synonym_groups_from_a_list() -> None:
     assert [t.key for t in table.apply(tokens("لنت ترمز"))] == lining
 
 
+def test_a_compounds_first_part_meets_its_synonyms() -> None:
+    table = SynonymTable([["قالب", "مولد", "mold"]])
+    mould = table.apply(tokens("مولد"))[0].key
+    compound = table.apply(tokens("قالب‌سازی"))[0]
+    assert compound.head == mould  # «قالب‌سازی» is indexed under «قالب» too, which is «مولد»
+    assert table.apply(tokens("قالب سازی"))[0].head == mould  # written with a space, the same
+
+
 # --- ranking ---------------------------------------------------------------------------------
 
 CAPABILITIES = [
