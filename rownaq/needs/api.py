@@ -127,7 +127,7 @@ class NeedViewSet(
     has not approved: its title, kind, sector, province and state only."""
 
     filterset_class = NeedFilter
-    ordering_fields = ["created_at", "deadline"]
+    ordering_fields = ["created_at"]  # not the deadline: for a confidential need it is one of its details
     ordering = ["-created_at", "-pk"]
 
     def get_queryset(self) -> QuerySet[Need]:

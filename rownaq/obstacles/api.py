@@ -51,6 +51,7 @@ from rownaq.obstacles.serializers import (
     ReferralListSerializer,
 )
 from rownaq.obstacles.workflow import CaseError, StaleCaseError
+from rownaq.registry import access as registry_access
 
 
 class Conflict(exceptions.APIException):
@@ -93,7 +94,7 @@ class CaseFilter(django_filters.FilterSet):
     state = django_filters.MultipleChoiceFilter(label=gettext_lazy("State"), choices=CaseState.choices)
     category = django_filters.CharFilter(label=gettext_lazy("Category (code)"), field_name="category__code")
     urgency = django_filters.MultipleChoiceFilter(label=gettext_lazy("Urgency"), choices=Urgency.choices)
-    unit = django_filters.NumberFilter(label=gettext_lazy("Production unit (ID)"), field_name="unit_id")
+    unit = django_filters.NumberFilter(label=gettext_lazy("Production unit (ID)"), method="filter_unit")
     overdue = django_filters.BooleanFilter(
         label=gettext_lazy("Has a referral past its due date"), method="filter_overdue"
     )
@@ -101,6 +102,15 @@ class CaseFilter(django_filters.FilterSet):
     class Meta:
         model = Case
         fields = ["state", "category", "urgency", "unit", "overdue"]
+
+    def filter_unit(self, queryset: QuerySet[Case], name: str, value: int | None) -> QuerySet[Case]:
+        """Only for people who see units' registry records: for a liaison the unit's id stays hidden."""
+        if value is None:
+            return queryset
+        user = getattr(self.request, "user", None)
+        if not registry_access.can_view_registry(user):  # type: ignore[arg-type]
+            return queryset.none()
+        return queryset.filter(unit_id=value)
 
     def filter_overdue(self, queryset: QuerySet[Case], name: str, value: bool | None) -> QuerySet[Case]:
         if value is None:

@@ -89,7 +89,9 @@ def _filtered_cases(user: User, data: dict[str, Any]) -> QuerySet[Case]:
     if data.get("overdue"):
         late = Referral.objects.filter(case=OuterRef("pk"), state=ReferralState.OPEN, due_on__lt=timezone.localdate())
         cases = cases.filter(Exists(late))
-    if data.get("estate"):
+    # An agency liaison sees a unit's name, sector and county only: no filter or search may reveal more.
+    sees_units = can_view_registry(user)
+    if data.get("estate") and sees_units:
         cases = cases.filter(unit__estate=data["estate"])
     if data.get("sector"):
         cases = cases.filter(unit__sector__code__startswith=data["sector"])
@@ -102,7 +104,10 @@ def _filtered_cases(user: User, data: dict[str, Any]) -> QuerySet[Case]:
             events__at__date__lte=year_end,
         ).distinct()
     for term in search_terms(data.get("q")):
-        cases = cases.filter(Q(search_text__contains=term) | Q(unit__search_text__contains=term))
+        if sees_units or not term.isdigit():
+            cases = cases.filter(Q(search_text__contains=term) | Q(unit__search_text__contains=term))
+        else:  # digits would match the unit's national ID, which a liaison does not see
+            cases = cases.filter(search_text__contains=term)
     return cases
 
 

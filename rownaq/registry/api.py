@@ -92,6 +92,9 @@ class UnitSerializer(serializers.ModelSerializer[Unit]):
         request = self.context.get("request")
         user = getattr(request, "user", None)
         province_id = user.province_id if isinstance(user, User) else None
+        if not (isinstance(user, User) and user.can_edit_registry):
+            # A unit manager keeps the unit's identity as the SMT organisation registered it (as on the page).
+            self.fields["national_id"].read_only = True
         if province_id is not None:
             # Province staff register units in their own province only.
             self.fields["county"].queryset = County.objects.filter(province_id=province_id)  # type: ignore[attr-defined]

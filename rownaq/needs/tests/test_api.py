@@ -7,6 +7,7 @@ address, its matches, or a search by a word of its description.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 from collections.abc import Callable
@@ -389,3 +390,13 @@ def test_the_schema_has_the_desk_paths() -> None:
         "/api/v1/proposals/{id}/messages/",
     ):
         assert path in paths, path
+
+
+def test_needs_cannot_be_ordered_by_a_confidential_deadline(
+    unit: Unit, manager: User, desk: Desk, secret_need: Need
+) -> None:
+    later = post_need(unit, manager, title="نیاز عمومی دیرتر", description="شرح", deadline=dt.date(2030, 1, 1))
+    ordered = [row["id"] for row in client_for(desk.lab).get(NEEDS, {"ordering": "deadline"}).json()["results"]]
+    default = [row["id"] for row in client_for(desk.lab).get(NEEDS).json()["results"]]
+    assert ordered == default  # the deadline ordering is not offered, so it tells nothing
+    assert later.pk in ordered

@@ -369,3 +369,11 @@ class TestBadInput:
         assert "county" in response.json()
         unit.refresh_from_db()
         assert unit.county == qom_county
+
+
+def test_a_unit_manager_cannot_change_the_units_national_id(manager: User, unit: Unit) -> None:
+    before = unit.national_id
+    response = client_for(manager).patch(detail(unit), {"national_id": "10380284790", "employees": 31}, format="json")
+    assert response.status_code == 200
+    unit.refresh_from_db()
+    assert (unit.national_id, unit.employees) == (before, 31)  # the rest of the change is kept
