@@ -18,8 +18,8 @@ from rownaq.core.forms import (
 )
 from rownaq.needs.access import CAPABILITY_OWNER_KINDS, own_capabilities
 from rownaq.needs.models import Capability, DeclineReason, NeedKind, SupplySource, Visibility
-from rownaq.obstacles.forms import MultipleFileField, UnitLookupField
-from rownaq.registry.access import units_visible_to
+from rownaq.obstacles.forms import MultipleFileField
+from rownaq.registry.forms import unit_field
 from rownaq.registry.models import Sector, SectorLevel, Unit
 
 
@@ -68,19 +68,7 @@ class NeedForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["sector"].queryset = sector_classes()  # type: ignore[attr-defined]
         if not editing:
-            units = units_visible_to(user).select_related("county")
-            if user.role == Role.UNIT_MANAGER:
-                self.fields["unit"] = forms.ModelChoiceField(
-                    label=_("Production unit"), queryset=units.order_by("name_sort"), initial=unit
-                )
-            else:
-                self.fields["unit"] = UnitLookupField(
-                    label=_("Production unit"),
-                    units=units,
-                    max_length=200,
-                    help_text=_("The unit's national ID or name."),
-                    initial=unit.national_id if unit else None,
-                )
+            self.fields["unit"] = unit_field(user=user, initial=unit)
             self.order_fields(["unit"])
         style_widgets(self)
         _ltr(self, "hs_code", "annual_quantity", "yearly_value", "reply_days")

@@ -10,15 +10,15 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from rownaq.accounts.models import Organisation, Role, User
+from rownaq.accounts.models import Organisation, User
 from rownaq.core.forms import LatinDigitsIntegerField, PersianCharField, style_widgets
-from rownaq.core.normalise import normalise_digits_only, search_terms, to_latin_digits
+from rownaq.core.normalise import to_latin_digits
 from rownaq.geography.models import IndustrialEstate
 from rownaq.obstacles.access import cases_visible_to
 from rownaq.obstacles.attachments import ACCEPT, attachment_content_type
 from rownaq.obstacles.models import Case, CaseState, ObstacleCategory, OutcomeKind, Urgency
 from rownaq.obstacles.workflow import default_agencies
-from rownaq.registry.access import units_visible_to
+from rownaq.registry.forms import unit_field
 from rownaq.registry.models import Unit
 
 OPEN = "open"  # the state filter's "every open state"
@@ -74,30 +74,6 @@ class MultipleFileField(forms.FileField):
         return cleaned
 
 
-class UnitLookupField(forms.CharField):
-    """A unit typed as its national ID or its name; exactly one unit of ``units`` must match."""
-
-    def __init__(self, *args: Any, units: QuerySet[Unit], **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.units = units
-
-    def clean(self, value: Any) -> Unit:  # type: ignore[override]
-        text = super().clean(value)
-        digits = normalise_digits_only(text)
-        if digits.isdigit():
-            found = list(self.units.filter(national_id=digits)[:2])
-        else:
-            units = self.units
-            for term in search_terms(text):
-                units = units.filter(search_text__contains=term)
-            found = list(units[:2])
-        if not found:
-            raise forms.ValidationError(_("No unit of the province has this national ID or name."))
-        if len(found) > 1:
-            raise forms.ValidationError(_("Several units match; type the national ID."))
-        return found[0]
-
-
 class CaseFileForm(forms.Form):
     category = forms.TypedChoiceField(label=_("Kind of obstacle"), coerce=int)
     title = PersianCharField(label=_("Title"), max_length=200)
@@ -126,20 +102,9 @@ class CaseFileForm(forms.Form):
     def __init__(self, *args: Any, user: User, unit: Unit | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.user = user
-        units = units_visible_to(user).select_related("county")
-        if user.role == Role.UNIT_MANAGER:
-            self.fields["unit"] = forms.ModelChoiceField(
-                label=_("Production unit"), queryset=units.order_by("name_sort"), initial=unit
-            )
-        else:
-            self.fields["unit"] = UnitLookupField(
-                label=_("Production unit"),
-                units=units,
-                max_length=200,
-                help_text=_("The unit's national ID or name."),
-                initial=unit.national_id if unit else None,
-            )
-            self.fields["unit"].widget.attrs["list"] = "unit-options"
+        self.fields["unit"] = unit_field(user=user, initial=unit)
+        if not isinstance(self.fields["unit"], forms.ModelChoiceField):
+            self.fields["unit"].widget.attrs["list"] = "unit-options"  # suggestions as the expert types (htmx)
         self.order_fields(["unit"])
         self.fields["category"].choices = category_choices()  # type: ignore[attr-defined]
         self.fields["agencies"].queryset = agencies_for(user.province_id)  # type: ignore[attr-defined]

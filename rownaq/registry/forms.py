@@ -5,10 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.db.models import QuerySet
 from django.forms import inlineformset_factory
 from django.utils.translation import gettext_lazy as _
 
-from rownaq.accounts.models import User
+from rownaq.accounts.models import Role, User
 from rownaq.core.forms import (
     JalaliDateField,
     LatinDigitsDecimalField,
@@ -16,8 +17,9 @@ from rownaq.core.forms import (
     PersianCharField,
     style_widgets,
 )
-from rownaq.core.normalise import normalise_digits_only
+from rownaq.core.normalise import normalise_digits_only, search_terms
 from rownaq.geography.models import County, IndustrialEstate
+from rownaq.registry.access import units_visible_to
 from rownaq.registry.models import Contact, Product, Sector, SectorLevel, Unit, UnitStatus
 from rownaq.registry.validators import validate_national_id
 
@@ -182,3 +184,42 @@ class ContactForm(forms.ModelForm):  # type: ignore[type-arg]
 
 ProductFormSet = inlineformset_factory(Unit, Product, form=ProductForm, extra=1, can_delete=True)
 ContactFormSet = inlineformset_factory(Unit, Contact, form=ContactForm, extra=1, can_delete=True)
+
+
+class UnitLookupField(forms.CharField):
+    """A unit typed as its national ID or its name; exactly one unit of ``units`` must match."""
+
+    def __init__(self, *args: Any, units: QuerySet[Unit], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.units = units
+
+    def clean(self, value: Any) -> Unit:  # type: ignore[override]
+        text = super().clean(value)
+        digits = normalise_digits_only(text)
+        if digits.isdigit():
+            found = list(self.units.filter(national_id=digits)[:2])
+        else:
+            units = self.units
+            for term in search_terms(text):
+                units = units.filter(search_text__contains=term)
+            found = list(units[:2])
+        if not found:
+            raise forms.ValidationError(_("No unit of the province has this national ID or name."))
+        if len(found) > 1:
+            raise forms.ValidationError(_("Several units match; type the national ID."))
+        return found[0]
+
+
+def unit_field(*, user: User, initial: Unit | None = None) -> forms.Field:
+    """The field in which a person picks a unit they may act for: a unit manager chooses among their
+    company's units; province staff, with hundreds of units, type a national ID or a name."""
+    units = units_visible_to(user).select_related("county")
+    if user.role == Role.UNIT_MANAGER:
+        return forms.ModelChoiceField(label=_("Production unit"), queryset=units.order_by("name_sort"), initial=initial)
+    return UnitLookupField(
+        label=_("Production unit"),
+        units=units,
+        max_length=200,
+        help_text=_("The unit's national ID or name."),
+        initial=initial.national_id if initial else None,
+    )
