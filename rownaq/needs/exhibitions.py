@@ -448,7 +448,8 @@ def b2b_book(
     ``by`` owns one side (a manager of the need's company, or a member of the capability's
     organisation); the other side is public and on show at the exhibition. Neither organisation
     nor the booth may have another meeting at an overlapping time: the checks run with the
-    exhibition row locked, so two bookings at once cannot both pass.
+    exhibition's and both organisations' rows locked, so two bookings at once cannot both pass,
+    even at two exhibitions.
     """
     # Lock first: every booking of this exhibition queues here, then sees the others' commits.
     exhibition = Exhibition.objects.select_for_update().get(pk=exhibition.pk)
@@ -468,6 +469,11 @@ def b2b_book(
         raise PermissionDenied
     if need.unit.owner_id is None or need.unit.owner_id == capability.owner_id:
         raise ValidationError(_("A meeting needs two different organisations."))
+    # An organisation may exhibit at two exhibitions at once: its row is locked too (in one order,
+    # so two bookings never wait on each other), so that bookings at another exhibition queue here.
+    list(
+        Organisation.objects.select_for_update().filter(pk__in=[need.unit.owner_id, capability.owner_id]).order_by("pk")
+    )
     _check_slot(exhibition, starts_at)
     if booth is None:
         booth = meeting_booth(exhibition, need=need, capability=capability, prefer_need_side=not owns_need(by, need))

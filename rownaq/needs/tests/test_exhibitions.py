@@ -509,6 +509,76 @@ class TestBooking:
         assert any(isinstance(outcome, ValidationError) for outcome in outcomes)
         assert B2BMeeting.objects.filter(booth=expo.booths["A2"]).count() == 1
 
+    @pytest.mark.django_db(transaction=True)
+    def test_one_organisation_at_two_exhibitions_at_once_on_postgresql(
+        self, expo: Expo, manager: User, other_unit: Unit, other_manager: User
+    ) -> None:
+        """The lab exhibits at two exhibitions on the same days; two connections book it at the same
+        time, one at each exhibition: exactly one wins."""
+        if connection.vendor != "postgresql":
+            pytest.skip("row locks across connections are tested on PostgreSQL")
+        first = expo.exhibition
+        second = Exhibition.objects.create(
+            province=first.province,
+            title="نمایشگاه میز نیاز صنعت",
+            slug="needs-desk",
+            kind=ExhibitionKind.NEEDS_DESK,
+            starts_on=first.starts_on,
+            ends_on=first.ends_on,
+            opens_at=first.opens_at,
+            closes_at=first.closes_at,
+            venue="دانشگاه قم",
+            meeting_minutes=first.meeting_minutes,
+        )
+        booth = Booth.objects.create(hall=Hall.objects.create(exhibition=second, name="سالن الف"), code="B1")
+        carpet_need = Need.objects.create(
+            unit=other_unit,
+            posted_by=other_manager,
+            title="قالب قطعه دستگاه بافت",
+            description="قطعه پلاستیکی",
+            kind=NeedKind.PART,
+            supplied_from=SupplySource.IMPORTED,
+        )
+        for organisation, shown_booth, needs, capabilities in (
+            (expo.lab, booth, [], [expo.capability]),
+            (other_unit.owner, None, [carpet_need], []),
+        ):
+            exhibitor = Exhibitor.objects.create(exhibition=second, organisation=organisation)
+            exhibitor.needs.set(needs)
+            exhibitor.capabilities.set(capabilities)
+            if shown_booth is not None:
+                shown_booth.exhibitor = exhibitor
+                shown_booth.save(update_fields=["exhibitor"])
+        bookings = [
+            {"exhibition": first, "need": expo.need, "by": manager, "booth": expo.booths["A2"]},
+            {"exhibition": second, "need": carpet_need, "by": other_manager, "booth": booth},
+        ]
+        start = threading.Barrier(2)
+        outcomes: list[BaseException | None] = []
+
+        def book(kwargs: dict[str, Any]) -> None:
+            try:
+                start.wait(timeout=10)
+                services.b2b_book(capability=expo.capability, starts_at=expo.at(1, 19), **kwargs)
+                outcomes.append(None)
+            except BaseException as exc:
+                outcomes.append(exc)
+            finally:
+                connection.close()
+
+        threads = [threading.Thread(target=book, args=(kwargs,)) for kwargs in bookings]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=30)
+
+        assert len(outcomes) == 2
+        assert outcomes.count(None) == 1, outcomes
+        refused = next(o for o in outcomes if o is not None)
+        assert isinstance(refused, ValidationError)
+        assert expo.lab.name in messages_of(refused)
+        assert B2BMeeting.objects.filter(capability=expo.capability).count() == 1
+
 
 # -- schedules --------------------------------------------------------------------------------------
 
