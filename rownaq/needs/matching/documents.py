@@ -26,9 +26,11 @@ class Hit:
     terms: list[str] = field(default_factory=list)
     codes: list[str] = field(default_factory=list)
     same_province: bool = False
+    # Related terms of the document (a concept of ``related.csv`` that the query also has).
+    related: list[str] = field(default_factory=list)
 
     def reasons(self) -> dict[str, object]:
-        return {"terms": self.terms, "codes": self.codes, "same_province": self.same_province}
+        return {"terms": self.terms, "codes": self.codes, "same_province": self.same_province, "related": self.related}
 
 
 def document_for_need(need: Need) -> Document:

@@ -20,7 +20,7 @@ from scipy import sparse
 
 from rownaq.core.normalise import normalise_digits_only
 from rownaq.needs.matching.documents import Document, Hit
-from rownaq.needs.matching.synonyms import SynonymTable, default_synonyms
+from rownaq.needs.matching.synonyms import CONCEPT, ConceptTable, SynonymTable, default_related, default_synonyms
 from rownaq.needs.matching.text import GENERIC_KEYS, Token, index_terms, skeleton, tokens
 
 K1 = 1.0
@@ -35,6 +35,12 @@ FUZZY_LENGTH = 5  # shorter terms are not expanded (too many unrelated neighbour
 CODE_WEIGHT = 0.15  # share of the best text score for a full shared code (a shared heading: half)
 PROVINCE_WEIGHT = 0.05  # share of the best text score for the same province
 CODE_PREFIX = 4  # a 6-digit HS code and its 4-digit heading; a 4-digit ISIC class and its group
+RELATED_WEIGHT = 0.3  # query weight of a related concept (نیتراسیون ~ عملیات حرارتی) against a shared word
+
+
+def symbolic(term: str) -> bool:
+    """A synonym group's key (≡…) or a related concept (∼…): not a written word."""
+    return term[:1] in ("≡", CONCEPT)
 
 
 def trigrams(term: str) -> set[str]:
@@ -54,9 +60,13 @@ def code_prefixes(code: str) -> list[tuple[str, float]]:
 
 
 class Engine:
-    def __init__(self, synonyms: Iterable[Sequence[str]] | None = None) -> None:
-        """``synonyms``: groups of equivalent terms; by default the data file plus the admin's groups."""
+    def __init__(
+        self, synonyms: Iterable[Sequence[str]] | None = None, related: Iterable[Sequence[str]] | None = None
+    ) -> None:
+        """``synonyms``: groups of equivalent terms; ``related``: groups of related concepts. By default
+        each is its data file plus the admin's groups of that kind."""
         self.synonyms = SynonymTable(default_synonyms() if synonyms is None else synonyms)
+        self.concepts = ConceptTable(default_related() if related is None else related, self.synonyms)
         self.documents: list[Document] = []
         self.vocabulary: dict[str, int] = {}
         self.matrix: sparse.csc_matrix = sparse.csc_matrix((0, 0))
@@ -73,11 +83,14 @@ class Engine:
         return self.synonyms.apply(tokens(text, surfaces=surfaces))
 
     def _weighted_terms(self, document: Document) -> dict[str, float]:
+        """Term → weighted count: words (title words count more) and the related concepts they bring."""
         counts: dict[str, float] = defaultdict(float)
-        for term in index_terms(self.analyse(document.title)):
-            counts[term] += TITLE_WEIGHT
-        for term in index_terms(self.analyse(document.text)):
-            counts[term] += 1.0
+        for text, weight in ((document.title, TITLE_WEIGHT), (document.text, 1.0)):
+            analysed = self.analyse(text)
+            for term in index_terms(analysed):
+                counts[term] += weight
+            for concept, _ in self.concepts.find(analysed):
+                counts[concept] += weight
         return counts
 
     # --- index ----------------------------------------------------------------------------------
@@ -128,7 +141,7 @@ class Engine:
             key = skeleton(term)
             if len(key) >= 3:
                 skeletons[(key, term.isascii())].append(j)
-            if len(term) < FUZZY_LENGTH - 1 or term.startswith("≡") or term.isascii():
+            if len(term) < FUZZY_LENGTH - 1 or symbolic(term) or term.isascii():
                 continue
             g = trigrams(term)
             self.term_grams[j] = len(g)
@@ -143,7 +156,7 @@ class Engine:
         if term in self._near:
             return self._near[term]
         found: list[tuple[int, float]] = []
-        if len(term) >= FUZZY_LENGTH and not term.startswith("≡") and not term.isascii():
+        if len(term) >= FUZZY_LENGTH and not symbolic(term) and not term.isascii():
             g = trigrams(term)
             lists = [self.grams[x] for x in g if x in self.grams]
             if lists:
@@ -171,6 +184,8 @@ class Engine:
                 qw *= QUERY_TITLE_BOOST
             if term in GENERIC_KEYS:
                 qw *= GENERIC_WEIGHT
+            if term.startswith(CONCEPT):
+                qw *= RELATED_WEIGHT
             j = self.vocabulary.get(term)
             if j is not None:
                 columns[j] = max(columns.get(j, 0.0), qw)
@@ -227,17 +242,23 @@ class Engine:
         document = self.documents[i]
         terms: list[str] = []
         seen: set[str] = set()
-        for token in self.analyse(f"{document.title}\n{document.text}", surfaces=True):
+        analysed = self.analyse(f"{document.title}\n{document.text}", surfaces=True)
+        for token in analysed:
             for key in (token.key, token.head):
                 if key and key in wanted and key not in seen:
                     seen.add(key)
                     if token.surface not in terms:
                         terms.append(token.surface)
                     break
+        related: list[str] = []
+        for concept, surface in self.concepts.find(analysed):
+            if concept in wanted and concept not in seen and surface not in terms and surface not in related:
+                seen.add(concept)
+                related.append(surface)
         shared_codes = []
         query_prefixes = {p for c in query.codes for p, _ in code_prefixes(c)}
         for code in document.codes:
             if any(p in query_prefixes for p, _ in code_prefixes(code)):
                 shared_codes.append(normalise_digits_only(code))
         same_province = bool(query.province) and query.province == document.province
-        return Hit(document.id, round(score, 4), terms, shared_codes, same_province)
+        return Hit(document.id, round(score, 4), terms, shared_codes, same_province, related)

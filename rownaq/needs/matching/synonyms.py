@@ -1,8 +1,14 @@
-"""Domain synonyms as data: ``rownaq/needs/data/synonyms.csv`` (one group a line, terms separated by
-«|») merged with the active ``SynonymGroup`` rows that experts keep in the admin.
+"""Domain vocabulary as data, merged with the active ``SynonymGroup`` rows that experts keep in the admin:
 
-A group is compiled into a phrase table over the engine's own token keys, so every spelling the
-tokeniser folds together (ZWNJ, space or joined; plural or singular; Arabic letters) meets the group.
+- equivalents, ``rownaq/needs/data/synonyms.csv``: terms that mean the same thing (قالب / مولد);
+  each is replaced by its group's key, so they match as one word;
+- related concepts, ``rownaq/needs/data/related.csv``: terms that are not interchangeable but that
+  answer each other (نیتراسیون / عملیات حرارتی; لرزش / آنالیز ارتعاشات); each adds its group's
+  concept term beside the words, and the engine weighs a concept match below a shared word.
+
+Both files hold one group a line, terms separated by «|». A group is compiled into a phrase table
+over the engine's own token keys, so every spelling the tokeniser folds together (ZWNJ, space or
+joined; plural or singular; Arabic letters) meets the group.
 """
 
 from __future__ import annotations
@@ -15,8 +21,11 @@ from rownaq.needs.matching.text import Token, tokens
 
 logger = logging.getLogger(__name__)
 
-SYNONYMS_FILE = Path(__file__).resolve().parent.parent / "data" / "synonyms.csv"
+DATA = Path(__file__).resolve().parent.parent / "data"
+SYNONYMS_FILE = DATA / "synonyms.csv"
+RELATED_FILE = DATA / "related.csv"
 MAX_PHRASE = 5
+CONCEPT = "∼"  # the first character of a related group's concept term (never a written word)
 
 
 def read_synonyms_file(path: Path | str = SYNONYMS_FILE) -> list[list[str]]:
@@ -32,8 +41,12 @@ def read_synonyms_file(path: Path | str = SYNONYMS_FILE) -> list[list[str]]:
     return groups
 
 
-def database_synonyms() -> list[list[str]]:
-    """The active ``SynonymGroup`` rows, or nothing when Django or the database is not there."""
+def read_related_file(path: Path | str = RELATED_FILE) -> list[list[str]]:
+    return read_synonyms_file(path)
+
+
+def database_synonyms(kind: str = "equivalent") -> list[list[str]]:
+    """The active ``SynonymGroup`` rows of a kind, or nothing when Django or the database is not there."""
     try:
         from django.apps import apps
 
@@ -41,14 +54,18 @@ def database_synonyms() -> list[list[str]]:
             return []
         from rownaq.needs.models import SynonymGroup
 
-        return [g.term_list() for g in SynonymGroup.objects.filter(is_active=True)]
-    except Exception:  # no settings, no table yet, no database: the file alone
+        return [g.term_list() for g in SynonymGroup.objects.filter(is_active=True, kind=kind)]
+    except Exception:  # no settings, no table yet, no database: the files alone
         logger.debug("synonym groups from the database unavailable", exc_info=True)
         return []
 
 
 def default_synonyms() -> list[list[str]]:
-    return read_synonyms_file() + database_synonyms()
+    return read_synonyms_file() + database_synonyms("equivalent")
+
+
+def default_related() -> list[list[str]]:
+    return read_related_file() + database_synonyms("related")
 
 
 class SynonymTable:
@@ -78,7 +95,8 @@ class SynonymTable:
         return tuple(t.key for t in tokens(term, surfaces=False))[:MAX_PHRASE]
 
     def apply(self, toks: list[Token]) -> list[Token]:
-        """Replace each longest known phrase by its group's key (a compound keeps its head)."""
+        """Replace each longest known phrase by its group's key (a compound keeps its head); the words
+        of a longer phrase stay beside the key."""
         if not self.phrases:
             return toks
         out: list[Token] = []
@@ -94,6 +112,9 @@ class SynonymTable:
                     head = self._head(part[0].head) if length == 1 else ""
                     surfaces = [t.surface for m, t in enumerate(part) if m == 0 or t.surface != part[m - 1].surface]
                     out.append(Token(canonical, " ".join(surfaces), head))
+                    if length > 1:
+                        # The words of a phrase still count alone: «جک هیدرولیک» is also a «جک».
+                        out.extend(self._single(t) for t in part)
                     i += length
                     break
             else:
@@ -105,3 +126,54 @@ class SynonymTable:
 
     def _head(self, head: str) -> str:
         return self.phrases.get((head,), head) if head else head
+
+    def _single(self, token: Token) -> Token:
+        """A token with its one-word synonym applied (and its compound head's)."""
+        key = self.phrases.get((token.key,), token.key)
+        return Token(key, token.surface, self._head(token.head))
+
+
+class ConceptTable:
+    """Related groups as phrases (over the keys after the equivalents) → the concept terms they add.
+
+    A phrase may belong to several groups; every phrase found in a text adds its groups' concepts,
+    overlapping or not (a concept only adds, it replaces nothing).
+    """
+
+    def __init__(self, groups: Iterable[Sequence[str]] = (), synonyms: SynonymTable | None = None) -> None:
+        self.synonyms = synonyms or SynonymTable()
+        self.phrases: dict[tuple[str, ...], tuple[str, ...]] = {}
+        self.starts: dict[str, int] = {}
+        for number, group in enumerate(groups):
+            concept = f"{CONCEPT}{number}"
+            keyed = {k for k in (self._keys(term) for term in group) if k}
+            if len(keyed) < 2:
+                continue
+            for k in keyed:
+                if concept not in self.phrases.get(k, ()):
+                    self.phrases[k] = (*self.phrases.get(k, ()), concept)
+                self.starts[k[0]] = max(self.starts.get(k[0], 0), len(k))
+
+    def _keys(self, term: str) -> tuple[str, ...]:
+        return tuple(t.key for t in self.synonyms.apply(tokens(term, surfaces=False)))[:MAX_PHRASE]
+
+    def __bool__(self) -> bool:
+        return bool(self.phrases)
+
+    def find(self, toks: Sequence[Token]) -> list[tuple[str, str]]:
+        """(concept, surface of the phrase that brought it) for every phrase of the table in ``toks``."""
+        found: list[tuple[str, str]] = []
+        if not self.phrases:
+            return found
+        starts, phrases = self.starts, self.phrases
+        keys = [t.key for t in toks]
+        for i, token in enumerate(toks):
+            for start in (token.key, token.head):
+                longest = starts.get(start, 0) if start else 0
+                if not longest or (start == token.head and start == token.key):
+                    continue
+                for length in range(1, min(longest, len(keys) - i) + 1):
+                    phrase = (start, *keys[i + 1 : i + length]) if length > 1 else (start,)
+                    for concept in phrases.get(phrase, ()):
+                        found.append((concept, " ".join(t.surface for t in toks[i : i + length])))
+        return found

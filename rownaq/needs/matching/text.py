@@ -92,18 +92,42 @@ _SUFFIXES = (
 )
 
 
+# Arabic broken plurals common in Persian technical and business writing, plural → singular: no
+# suffix rule reaches them (مخازن / مخزن, عیوب / عیب). Pairs whose plural means something else in
+# Persian are left out (اشکال "shapes" / "faults"; مصالح "building materials").
+_BROKEN_PLURALS_TEXT = """
+مخازن مخزن  معادن معدن  صنایع صنعت  کارخانجات کارخانه  مراکز مرکز  ابعاد بعد  اجزا جزء  اجزاء جزء
+عناصر عنصر  منابع منبع  ظروف ظرف  انواع نوع  مراحل مرحله  مسائل مسئله  اجناس جنس  اقلام قلم
+مواد ماده  اسناد سند  آلات آلت  قوالب قالب  اوراق ورق  عوامل عامل  مشاغل شغل  مزارع مزرعه
+مصارف مصرف  مقادیر مقدار  معایب عیب  عیوب عیب  مراجع مرجع  مناطق منطقه  مدارک مدرک  اجسام جسم
+اشیا شیء  اشیاء شیء  حروف حرف  خطوط خط  طرق طریق  علائم علامت  فنون فن  قوانین قانون  مجاری مجرا
+موانع مانع  نتایج نتیجه  نقاط نقطه  وسایل وسیله  وسائل وسیله  اوزان وزن  احجام حجم  ارقام رقم
+اصول اصل  اطراف طرف  اعضا عضو  اعضاء عضو  اماکن مکان  بنادر بندر  جداول جدول  حدود حد  دلایل دلیل
+سطوح سطح  شرایط شرط  شرکا شریک  ضوابط ضابطه  عناوین عنوان  فواصل فاصله  قواعد قاعده  مدارات مدار
+مفاصل مفصل  مقاطع مقطع  منافذ منفذ  نواحی ناحیه  نواقص نقص  وظایف وظیفه  کتب کتاب  ذرات ذره
+ادوات ادات  اسلاف سلف  معابر معبر  مخاطرات مخاطره  محاسبات محاسبه  ملزومات ملزوم  تاسیسات تاسیس
+فلزات فلز  قطعات قطعه  محصولات محصول  تجهیزات تجهیز  مشتقات مشتق  ترکیبات ترکیب  مشخصات مشخصه
+اغذیه غذا  ادویه دوا  اطعمه طعام  البسه لباس  ابنیه بنا  اراضی زمین  اسامی اسم  ادارات اداره
+مصنوعات مصنوع  مخازنی مخزن  معادنی معدن  ماشینآلات ماشین  ابزارآلات ابزار  لوازم لازمه
+"""
+_PAIRS = _BROKEN_PLURALS_TEXT.split()
+BROKEN_PLURALS = {search_key(_PAIRS[i]): search_key(_PAIRS[i + 1]) for i in range(0, len(_PAIRS), 2)}
+
+
 @lru_cache(maxsize=200_000)
 def stem(token: str) -> str:
-    """A light Persian stemmer: plurals, the ezafe/adjective «ی», superlatives; Latin and digits untouched."""
+    """A light Persian stemmer: plurals (broken ones from a table), the ezafe/adjective «ی»,
+    superlatives; Latin and digits untouched."""
     if not token or not ("\u0600" <= token[0] <= "\u06ff"):
         return token
-    word = token
+    word = BROKEN_PLURALS.get(token, token)
     for _ in range(2):
         for suffix, keep in _SUFFIXES:
             if word.endswith(suffix) and len(word) - len(suffix) >= keep:
                 word = word[: -len(suffix)]
                 if suffix in ("ندگان", "گان"):
                     word += "ه" if suffix == "گان" else "نده"
+                word = BROKEN_PLURALS.get(word, word)  # اجزای → اجزا → جزء
                 break
         else:
             break

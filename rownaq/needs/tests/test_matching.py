@@ -50,6 +50,11 @@ def keys(text: str) -> list[str]:
         ("ريخته‌گري", "ریخته گری"),
         ("ماشین‌آلات", "ماشینآلات"),
         ("بزرگ‌ترین", "بزرگ"),
+        ("مخازن", "مخزن"),  # Arabic broken plurals
+        ("عیوب", "عیب"),
+        ("کارخانجات", "کارخانه"),
+        ("اجزای", "جزء"),  # a broken plural with the ezafe
+        ("مخازني", "مخزن‌ها"),
         ("می‌سازیم", "سازیم"),
         ("۱۲۰۰ ١٢٠٠", "1200 1200"),  # Persian, Arabic and Latin digits
         ("سی‌ان‌سی", "CNC"),
@@ -66,7 +71,9 @@ def keys(text: str) -> list[str]:
     ],
 )
 def test_spellings_meet(one: str, other: str) -> None:
-    assert keys(one) == keys(other)
+    ones, others = keys(one), keys(other)
+    # Equal, or one synonym group's key first (a phrase's own words follow it, and may differ).
+    assert ones == others or (ones[0] == others[0] and ones[0].startswith("≡"))
 
 
 @pytest.mark.parametrize(("one", "other"), [("قالب", "ریخته‌گری"), ("بلبرینگ", "گیربکس"), ("CNC", "PLC")])
@@ -99,8 +106,16 @@ def test_loanwords_meet_across_scripts() -> None:
 def test_synonym_groups_from_a_list() -> None:
     table = SynonymTable([["لنت", "لنت ترمز", "brake pad"]])
     lining = [t.key for t in table.apply(tokens("لنت‌های"))]
-    assert [t.key for t in table.apply(tokens("Brake Pad"))] == lining
-    assert [t.key for t in table.apply(tokens("لنت ترمز"))] == lining
+    assert lining[0].startswith("≡")
+    assert [t.key for t in table.apply(tokens("Brake Pad"))] == [*lining, "brake", "pad"]
+    assert [t.key for t in table.apply(tokens("لنت ترمز"))] == [*lining, *lining, "ترمز"]
+
+
+def test_the_words_of_a_phrase_still_count_alone() -> None:
+    table = SynonymTable([["جک هیدرولیک", "سیلندر هیدرولیک"]])
+    found = [t.key for t in table.apply(tokens("تعمیر جک هیدرولیک"))]
+    assert found[1].startswith("≡")  # the phrase, as its group
+    assert "جک" in found  # and the jack itself, for a need that says only «جک»
 
 
 def test_a_compounds_first_part_meets_its_synonyms() -> None:
@@ -155,7 +170,7 @@ def test_reasons_are_readable(engine: Engine) -> None:
     assert "گیربکس" in hit.terms
     assert hit.codes == ["848210"]  # the same 4-digit HS heading
     assert hit.same_province is True
-    assert hit.reasons() == {"terms": hit.terms, "codes": hit.codes, "same_province": True}
+    assert hit.reasons() == {"terms": hit.terms, "codes": hit.codes, "same_province": True, "related": hit.related}
 
 
 def test_codes_and_province_break_ties() -> None:
@@ -199,6 +214,51 @@ def test_synonym_groups_from_the_admin_are_merged() -> None:
     e.build([Document("pad", "تولید پد ترمز", ""), Document("clutch", "تولید صفحه دیسک", "")])
     assert [h.id for h in e.rank(Document("q", "لنت", ""))] == ["pad"]
     assert e.rank(Document("q", "کلاچ", "")) == []
+
+
+RELATED = [["نیتراسیون", "عملیات حرارتی", "سختکاری"], ["لرزش", "آنالیز ارتعاشات", "بالانس"]]
+
+
+def test_a_related_concept_finds_what_no_shared_word_would() -> None:
+    e = Engine(SYNONYMS, RELATED)
+    e.build(
+        [
+            Document("heat", "عملیات حرارتی پارس", "کوئنچ و تمپر، کوره تحت خلأ"),
+            Document("compressor", "کمپرسورسازی", "تولید کمپرسور پیستونی"),
+            Document("vibration", "پایش وضعیت", "آنالیز ارتعاش و بالانس دینامیکی در محل"),
+        ]
+    )
+    hits = e.rank(Document("q", "نیتروره کردن", "نیتراسیون میل‌لنگ"))
+    assert [h.id for h in hits] == ["heat"]
+    assert hits[0].terms == []
+    assert hits[0].related == ["عملیات حرارتی"]
+    assert hits[0].reasons()["related"] == ["عملیات حرارتی"]
+    # Plural, ZWNJ and Arabic letters reach the group like every other word.
+    assert [h.id for h in e.rank(Document("q", "لرزش‌های شاسي", ""))] == ["vibration"]
+
+
+def test_a_related_concept_counts_less_than_a_shared_word() -> None:
+    e = Engine(SYNONYMS, RELATED)
+    e.build(
+        [Document("heat", "عملیات حرارتی", "کوئنچ و تمپر"), Document("nitride", "نیتراسیون پلاسما", "قطعات فولادی")]
+    )
+    assert [h.id for h in e.rank(Document("q", "نیتراسیون", ""))] == ["nitride", "heat"]
+    # Without the related groups there is no way from one to the other.
+    plain = Engine(SYNONYMS, [])
+    plain.build([Document("heat", "عملیات حرارتی", "کوئنچ و تمپر")])
+    assert plain.rank(Document("q", "نیتراسیون", "")) == []
+
+
+@pytest.mark.django_db
+def test_related_groups_from_the_admin_are_used() -> None:
+    from rownaq.needs.models import SynonymGroup, SynonymKind
+
+    SynonymGroup.objects.create(terms="ترک‌خوردگی\nتست غیرمخرب", kind=SynonymKind.RELATED)
+    e = Engine()
+    e.build([Document("ndt", "بازرسی جوش", "تست غیرمخرب به روش التراسونیک"), Document("x", "فروش ورق", "")])
+    assert [h.id for h in e.rank(Document("q", "ترک‌خوردگی مخزن", ""))] == ["ndt"]
+    # A related group is not an equivalence: the words are not merged.
+    assert not {t.key for t in e.analyse("ترک‌خوردگی")} & {t.key for t in e.analyse("تست غیرمخرب")}
 
 
 def test_baseline_is_plain_whitespace_bm25() -> None:

@@ -33,7 +33,7 @@ def test_recomputing_twice_stores_the_same_rows(unit: Unit, manager: User, desk:
     assert recompute_need(need.pk) >= 1
     first = stored(need)
     assert first[0][0] == desk.capability.pk
-    assert set(first[0][3]) == {"terms", "codes", "same_province"}
+    assert set(first[0][3]) == {"terms", "codes", "same_province", "related"}
     assert recompute_need(need.pk) == len(first)
     assert stored(need) == first
     assert recompute_need(987654) == 0  # a need that no longer exists

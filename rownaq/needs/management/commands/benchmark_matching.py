@@ -9,7 +9,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from rownaq.needs.matching.baseline import BaselineBM25
 from rownaq.needs.matching.engine import Engine
 from rownaq.needs.matching.evaluation import Result, evaluate, load_jsonl, summary_line
-from rownaq.needs.matching.synonyms import SYNONYMS_FILE, read_synonyms_file
+from rownaq.needs.matching.synonyms import RELATED_FILE, SYNONYMS_FILE, read_related_file, read_synonyms_file
 from rownaq.needs.matching.synthetic import generate_capabilities
 
 
@@ -18,8 +18,8 @@ class Command(BaseCommand):
         "Rank a data set's capabilities for each of its needs (JSONL, see shared/data/eval/README.md) with the "
         "matching engine and with plain BM25 over whitespace tokens (no normalisation); print nDCG@10, recall@10, "
         "MRR@10, index build time and p50/p95 time per need. Only texts, titles, codes and provinces are used; the "
-        "labels only score. For reproducibility the engine uses the synonyms file "
-        "(rownaq/needs/data/synonyms.csv) only, not the admin's SynonymGroup rows. The database is not touched."
+        "labels only score. For reproducibility the engine uses the data files (rownaq/needs/data/synonyms.csv and "
+        "related.csv) only, not the admin's SynonymGroup rows. The database is not touched."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -41,9 +41,9 @@ class Command(BaseCommand):
             capabilities += generate_capabilities(options["scale"] - len(capabilities))
         self.stdout.write(
             f"{options['file']}: {len(capabilities)} capabilities ({len(data.capabilities)} from the file), "
-            f"{len(data.needs)} needs; synonyms: {SYNONYMS_FILE.name} only"
+            f"{len(data.needs)} needs; vocabulary: {SYNONYMS_FILE.name} and {RELATED_FILE.name} only"
         )
-        engine = evaluate("engine", Engine(read_synonyms_file()), capabilities, data.needs)
+        engine = evaluate("engine", Engine(read_synonyms_file(), read_related_file()), capabilities, data.needs)
         baseline = evaluate("baseline", BaselineBM25(), capabilities, data.needs)
         header = ("nDCG@10", "recall@10", "MRR@10", "build s", "p50 ms", "p95 ms")
         self.stdout.write(f"{'':10} " + " ".join(f"{h:>9}" for h in header))
