@@ -20,6 +20,7 @@ from rownaq.needs.models import (
     NeedAccess,
     NeedAttachment,
     Proposal,
+    ProposalEvent,
     ProposalMessage,
     SynonymGroup,
 )
@@ -35,8 +36,8 @@ class _ReadOnly:
 
 @admin.register(SynonymGroup)
 class SynonymGroupAdmin(admin.ModelAdmin[SynonymGroup]):
-    list_display = ["__str__", "note", "is_active", "updated_at"]
-    list_filter = ["is_active"]
+    list_display = ["__str__", "kind", "note", "is_active", "updated_at"]
+    list_filter = ["kind", "is_active"]
     search_fields = ["terms", "note"]
 
 
@@ -87,12 +88,19 @@ class ProposalMessageInline(_ReadOnly, admin.TabularInline[ProposalMessage, Prop
     readonly_fields = ["author", "text", "created_at"]
 
 
+class ProposalEventInline(_ReadOnly, admin.TabularInline[ProposalEvent, Proposal]):
+    model = ProposalEvent
+    extra = 0
+    fields = ["kind", "by", "at", "note"]
+    readonly_fields = ["kind", "by", "at", "note"]
+
+
 @admin.register(Proposal)
 class ProposalAdmin(_ReadOnly, admin.ModelAdmin[Proposal]):
     list_display = ["need", "organisation", "state", "submitted_at", "first_reply_at", "reminded_at"]
     list_filter = ["state", "decline_reason"]
     list_select_related = ["need", "organisation"]
-    inlines = [ProposalMessageInline]
+    inlines = [ProposalEventInline, ProposalMessageInline]
 
 
 @admin.register(Agreement)
@@ -102,5 +110,5 @@ class AgreementAdmin(_ReadOnly, admin.ModelAdmin[Agreement]):
 
 @admin.register(NeedAccess)
 class NeedAccessAdmin(_ReadOnly, admin.ModelAdmin[NeedAccess]):
-    list_display = ["need", "organisation", "state", "decided_at"]
+    list_display = ["need", "organisation", "state", "decided_by", "decided_at"]
     list_filter = ["state"]

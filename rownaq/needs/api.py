@@ -5,10 +5,17 @@
   ``serializers.DETAIL_FIELDS``). ``q`` searches the description only where the caller sees it, the
   title elsewhere (as the pages do). POST posts one; ``GET needs/{id}/matches/`` the ranked
   capabilities with their reasons, for those who see the details.
+- ``needs/{id}/access-requests/``: POST asks for the caller's organisation to see a confidential
+  need's details; GET lists the need's requests, for its owner's side only, who approves or
+  declines one with ``POST needs/{id}/access-requests/{request_id}/approve/`` (or ``decline/``).
+- ``needs/{id}/attachments/``: GET lists the need's drawings and specifications, for those who see
+  its details (the same rule as its matches); POST (multipart, ``files``) attaches more, by the
+  need's owner's side.
 - ``capabilities``: the public catalogue and the caller's own; POST posts one.
 - ``proposals``: the caller's organisation's proposals and those on needs of their side; POST answers
   a need; ``POST proposals/{id}/actions/{name}/`` shortlists, accepts, declines or withdraws;
-  ``POST proposals/{id}/messages/`` writes in the proposal's thread.
+  ``POST proposals/{id}/messages/`` writes in the proposal's thread. A proposal's detail carries its
+  history (``events``).
 
 A refused change answers 400 (the state does not allow it, or a field is wrong), 403 (the caller's
 part does not allow it) or 404 (no such object for the caller, or no such action), with a translated
@@ -36,11 +43,24 @@ from rest_framework.routers import BaseRouter
 
 from rownaq.accounts.models import User
 from rownaq.needs import access, services
-from rownaq.needs.models import Capability, Need, NeedKind, Proposal, ProposalState, SupplySource
+from rownaq.needs.models import (
+    Capability,
+    Need,
+    NeedAccess,
+    NeedAccessState,
+    NeedAttachment,
+    NeedKind,
+    Proposal,
+    ProposalState,
+    SupplySource,
+)
 from rownaq.needs.serializers import (
     CapabilityPostSerializer,
     CapabilitySerializer,
     MatchSerializer,
+    NeedAccessSerializer,
+    NeedAttachmentSerializer,
+    NeedAttachmentUploadSerializer,
     NeedDetailSerializer,
     NeedPostSerializer,
     NeedSerializer,
@@ -63,6 +83,7 @@ ERRORS = {
     404: OpenApiResponse(ERROR, description="No such object for the caller, or no such action."),
 }
 ACTION_NAMES = ("shortlist", "accept", "decline", "withdraw")
+REQUEST_ID = OpenApiParameter("request_id", int, OpenApiParameter.PATH, description="the access request (its `id`)")
 
 
 def _run(step: Callable[[], T]) -> T:
@@ -181,6 +202,147 @@ class NeedViewSet(
             raise exceptions.PermissionDenied(_("Ask for access to the need's details to see its matches."))
         return Response(MatchSerializer(matches_shown(_user(request), need), many=True).data)
 
+    # -- access to a confidential need's details ---------------------------------------------------
+
+    def _need_side_only(self, need: Need, message: str) -> User:
+        """The caller, if of the need's owner side; 403 otherwise, before anything of the requests is looked up."""
+        user = _user(self.request)
+        if not access.is_need_side(user, need):
+            raise exceptions.PermissionDenied(message)
+        return user
+
+    @extend_schema(
+        summary="Requests for access to a confidential need",
+        description="The organisations that asked to see the need's details, with the owner's decisions. "
+        "Only for the need's owner side (its unit's managers, province staff); the others get 403.",
+        responses={200: NeedAccessSerializer(many=True), 403: ERRORS[403], 404: ERRORS[404]},
+    )
+    @action(detail=True, methods=["get"], url_path="access-requests", pagination_class=None, filter_backends=[])
+    def access_requests(self, request: Request, pk: str) -> Response:
+        need = self.get_object()
+        self._need_side_only(need, _("Only the need's owner decides who sees its details."))
+        rows = need.accesses.select_related("organisation", "requested_by", "decided_by").order_by("state", "pk")
+        return Response(NeedAccessSerializer(rows, many=True).data)
+
+    @extend_schema(
+        summary="Ask for access to a confidential need's details",
+        description="For the caller's organisation; the need's owner is told and approves or declines. "
+        "Answers 201 with the new request, 200 if the organisation's request is already waiting, 403 when "
+        "there is nothing to ask for (a public need, or details the caller already sees) or the caller "
+        "has no organisation.",
+        request=None,
+        responses={
+            201: NeedAccessSerializer,
+            200: OpenApiResponse(NeedAccessSerializer, description="The request was already waiting."),
+            403: ERRORS[403],
+            404: ERRORS[404],
+        },
+    )
+    @access_requests.mapping.post
+    def request_access(self, request: Request, pk: str) -> Response:
+        need = self.get_object()
+        user = _user(request)
+        waiting = (
+            user.organisation_id is not None
+            and NeedAccess.objects.filter(
+                need=need, organisation_id=user.organisation_id, state=NeedAccessState.REQUESTED
+            ).exists()
+        )
+        row = _run(lambda: services.need_access_request(need=need, by=user))
+        shown = NeedAccess.objects.select_related("organisation", "requested_by", "decided_by").get(pk=row.pk)
+        answer = status.HTTP_200_OK if waiting else status.HTTP_201_CREATED
+        return Response(NeedAccessSerializer(shown).data, status=answer)
+
+    def _decide(self, request_id: str, approve: bool) -> Response:
+        need = self.get_object()
+        user = self._need_side_only(need, _("Only the need's owner decides who sees its details."))
+        row = (
+            need.accesses.select_related("need__unit__county", "organisation", "requested_by")
+            .filter(pk=request_id)
+            .first()
+        )
+        if row is None:
+            raise exceptions.NotFound(_("There is no such request for this need."))
+        decided = _run(lambda: services.need_access_decide(request=row, by=user, approve=approve))
+        return Response(NeedAccessSerializer(decided).data)
+
+    @extend_schema(
+        summary="Approve a request for access",
+        description="The requesting organisation sees the need's details from now on. Only for the need's "
+        "owner side; the others get 403.",
+        parameters=[REQUEST_ID],
+        request=None,
+        responses={200: NeedAccessSerializer, 403: ERRORS[403], 404: ERRORS[404]},
+    )
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path=r"access-requests/(?P<request_id>[0-9]+)/approve",
+        filter_backends=[],
+    )
+    def approve_access(self, request: Request, pk: str, request_id: str) -> Response:
+        return self._decide(request_id, approve=True)
+
+    @extend_schema(
+        summary="Decline a request for access",
+        description="The requesting organisation keeps seeing the title only (an approved access declined "
+        "later is withdrawn). Only for the need's owner side; the others get 403.",
+        parameters=[REQUEST_ID],
+        request=None,
+        responses={200: NeedAccessSerializer, 403: ERRORS[403], 404: ERRORS[404]},
+    )
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path=r"access-requests/(?P<request_id>[0-9]+)/decline",
+        filter_backends=[],
+    )
+    def decline_access(self, request: Request, pk: str, request_id: str) -> Response:
+        return self._decide(request_id, approve=False)
+
+    # -- drawings and specifications ---------------------------------------------------------------
+
+    @extend_schema(
+        summary="A need's drawings and specifications",
+        description="Only for callers who see the need's details (the same rule as its matches); the others "
+        "get 403. `url` downloads the file on the site, with a logged-in session.",
+        responses={200: NeedAttachmentSerializer(many=True), 403: ERRORS[403], 404: ERRORS[404]},
+    )
+    @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
+    def attachments(self, request: Request, pk: str) -> Response:
+        need = self.get_object()
+        if not access.need_details_visible(request.user, need):
+            raise exceptions.PermissionDenied(
+                _("Ask for access to the need's details to see its drawings and specifications.")
+            )
+        files = need.attachments.order_by("uploaded_at", "pk")
+        return Response(NeedAttachmentSerializer(files, many=True).data)
+
+    @extend_schema(
+        summary="Attach drawings and specifications to a need",
+        description="Multipart form data with one or more `files` (PDF, PNG or JPEG, each within the size "
+        "limit), stored all or none. Only for the need's owner side; a file of another kind answers 400 "
+        "with the reason under `files`.",
+        request={"multipart/form-data": NeedAttachmentUploadSerializer},
+        responses={201: NeedAttachmentSerializer(many=True), **ERRORS},
+    )
+    @attachments.mapping.post
+    def attach(self, request: Request, pk: str) -> Response:
+        need = self.get_object()
+        user = _user(request)
+        files = request.FILES.getlist("files")
+
+        def store() -> list[NeedAttachment]:
+            try:
+                return services.need_attachments_add(need=need, files=files, by=user)
+            except DjangoValidationError as exc:
+                raise exceptions.ValidationError({"files": exc.messages}) from exc
+
+        created = _run(store)  # the service checks the caller's side before the files
+        if not created:
+            raise exceptions.ValidationError({"files": [_("Choose a file to attach.")]})
+        return Response(NeedAttachmentSerializer(created, many=True).data, status=status.HTTP_201_CREATED)
+
 
 # -- capabilities ----------------------------------------------------------------------------------
 
@@ -266,9 +428,12 @@ class ProposalViewSet(
     ordering = ["-submitted_at", "-pk"]
 
     def get_queryset(self) -> QuerySet[Proposal]:
-        return access.proposals_visible_to(self.request.user).select_related(
+        proposals = access.proposals_visible_to(self.request.user).select_related(
             "need", "need__unit", "need__unit__county", "capability", "organisation"
         )
+        if self.action == "retrieve":
+            proposals = proposals.prefetch_related("messages__author", "events__by")
+        return proposals
 
     def get_serializer_class(self) -> type[serializers.BaseSerializer[Proposal]]:
         if self.action == "create":
@@ -278,7 +443,7 @@ class ProposalViewSet(
         return ProposalSerializer if self.action == "list" else ProposalDetailSerializer
 
     def _shown(self, pk: int) -> dict[str, Any]:
-        proposal = self.get_queryset().prefetch_related("messages__author").get(pk=pk)
+        proposal = self.get_queryset().prefetch_related("messages__author", "events__by").get(pk=pk)
         return dict(ProposalDetailSerializer(proposal, context=self.get_serializer_context()).data)
 
     @extend_schema(

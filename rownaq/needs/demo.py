@@ -88,6 +88,8 @@ from rownaq.needs.models import (
     NeedKind,
     NeedState,
     Proposal,
+    ProposalEvent,
+    ProposalEventKind,
     ProposalMessage,
     ProposalState,
     SupplySource,
@@ -569,7 +571,12 @@ class _DeskBuilder:
             )
         self.accesses.append(
             NeedAccess(
-                need=plan.need, organisation_id=organisation_id, state=state, requested_by=by, decided_at=decided
+                need=plan.need,
+                organisation_id=organisation_id,
+                state=state,
+                requested_by=by,
+                decided_at=decided,
+                decided_by=self._owner_side(plan) if decided else None,
             )
         )
 
@@ -631,6 +638,29 @@ class _DeskBuilder:
                 by = self.university if self.university and self._is_university(organisation_id) else self.expert
                 self._access(plan, organisation_id, state, self.now, by)
 
+    def _events(self) -> list[ProposalEvent]:
+        """Each proposal's history, as the services would have written it step by step."""
+        events: list[ProposalEvent] = []
+        kinds: dict[str, str] = {
+            PS.ACCEPTED: ProposalEventKind.ACCEPTED,
+            PS.DECLINED: ProposalEventKind.DECLINED,
+            PS.WITHDRAWN: ProposalEventKind.WITHDRAWN,
+        }
+        for item in self.proposals:
+            proposal, owner_side = item.proposal, self._owner_side(item.plan)
+            steps: list[tuple[str, User, dt.datetime, str]] = [
+                (ProposalEventKind.SUBMITTED, proposal.submitted_by, proposal.submitted_at, "")
+            ]
+            if proposal.state in (PS.SHORTLISTED, PS.ACCEPTED) and proposal.first_reply_at:
+                steps.append((ProposalEventKind.SHORTLISTED, owner_side, proposal.first_reply_at, ""))
+            steps += [(ProposalEventKind.MESSAGE, m.author, m.created_at, "") for m in item.messages]
+            if proposal.state in kinds and proposal.decided_at:
+                by = proposal.submitted_by if proposal.state == PS.WITHDRAWN else owner_side
+                note = str(DeclineReason(proposal.decline_reason).label) if proposal.state == PS.DECLINED else ""
+                steps.append((kinds[proposal.state], by, proposal.decided_at, note))
+            events += [ProposalEvent(proposal=proposal, kind=k, by=by, at=at, note=n) for k, by, at, n in steps]
+        return events
+
     def _write_proposals(self) -> None:
         for item in self.proposals:
             item.proposal.need = item.plan.need
@@ -647,6 +677,7 @@ class _DeskBuilder:
                 item.agreement.proposal = item.proposal
                 agreements.append(item.agreement)
         ProposalMessage.objects.bulk_create(messages)
+        ProposalEvent.objects.bulk_create(self._events())
         Agreement.objects.bulk_create(agreements)
         NeedAccess.objects.bulk_create(self.accesses)
         agreed = [plan.need.pk for plan in self.needs if plan.need.state == NeedState.AGREED]

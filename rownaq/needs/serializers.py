@@ -25,9 +25,13 @@ from rownaq.needs.models import (
     DeclineReason,
     Match,
     Need,
+    NeedAccess,
+    NeedAccessState,
     NeedAttachment,
     NeedKind,
     Proposal,
+    ProposalEvent,
+    ProposalEventKind,
     ProposalMessage,
     ProposalState,
     SupplySource,
@@ -86,6 +90,36 @@ class NeedAttachmentSerializer(serializers.ModelSerializer[NeedAttachment]):
     def get_url(self, obj: NeedAttachment) -> str:
         """The download address (a logged-in session on the site)."""
         return reverse("needs-attachment", args=[obj.pk])
+
+
+class NeedAttachmentUploadSerializer(serializers.Serializer[NeedAttachment]):
+    """Drawings and specifications to attach to a need (multipart form data)."""
+
+    files = serializers.ListField(
+        child=serializers.FileField(), help_text="One or more PDF, PNG or JPEG files, each within the size limit."
+    )
+
+
+class NeedAccessSerializer(serializers.ModelSerializer[NeedAccess]):
+    """An organisation's request to see a confidential need's details, and the owner's decision."""
+
+    state = serializers.CharField(read_only=True, help_text=_states(NeedAccessState))
+    state_label = serializers.CharField(source="get_state_display", read_only=True)
+    organisation = OrganisationBriefSerializer(read_only=True)
+    requested_by = serializers.SerializerMethodField()
+    decided_by = serializers.SerializerMethodField()
+
+    class Meta:
+        model = NeedAccess
+        fields = ["id", "state", "state_label", "organisation", "requested_by", "decided_by", "decided_at"]
+        read_only_fields = fields
+
+    def get_requested_by(self, obj: NeedAccess) -> str:
+        return str(obj.requested_by)
+
+    def get_decided_by(self, obj: NeedAccess) -> str | None:
+        """Who on the need's side decided; empty while the request waits."""
+        return str(obj.decided_by) if obj.decided_by_id is not None else None
 
 
 class MatchReasonsSerializer(serializers.Serializer[Any]):
@@ -385,6 +419,23 @@ class ProposalMessageSerializer(serializers.ModelSerializer[ProposalMessage]):
         return str(obj.author)
 
 
+class ProposalEventSerializer(serializers.ModelSerializer[ProposalEvent]):
+    """One step of a proposal's history."""
+
+    kind = serializers.CharField(read_only=True, help_text=_states(ProposalEventKind))
+    kind_label = serializers.CharField(source="get_kind_display", read_only=True)
+    by = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ProposalEvent
+        fields = ["kind", "kind_label", "by", "at", "note"]
+        read_only_fields = fields
+
+    def get_by(self, obj: ProposalEvent) -> str | None:
+        """Who took the step; empty for the reminder sent by the system."""
+        return str(obj.by) if obj.by_id is not None else None
+
+
 class AgreementSerializer(serializers.ModelSerializer[Agreement]):
     class Meta:
         model = Agreement
@@ -440,10 +491,11 @@ class ProposalSerializer(serializers.ModelSerializer[Proposal]):
 
 class ProposalDetailSerializer(ProposalSerializer):
     messages = ProposalMessageSerializer(many=True, read_only=True)
+    events = ProposalEventSerializer(many=True, read_only=True)
     agreement = serializers.SerializerMethodField()
 
     class Meta(ProposalSerializer.Meta):
-        fields = [*ProposalSerializer.Meta.fields, "messages", "agreement"]
+        fields = [*ProposalSerializer.Meta.fields, "messages", "events", "agreement"]
         read_only_fields = fields
 
     @extend_schema_field(AgreementSerializer(allow_null=True))

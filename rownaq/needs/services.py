@@ -37,6 +37,8 @@ from rownaq.needs.models import (
     NeedAttachment,
     NeedState,
     Proposal,
+    ProposalEvent,
+    ProposalEventKind,
     ProposalMessage,
     ProposalState,
     Visibility,
@@ -132,11 +134,15 @@ def _enqueue_capability_matches(capability: Capability) -> None:
 # -- needs -----------------------------------------------------------------------------------------
 
 
+@transaction.atomic
 def need_attachments_add(*, need: Need, files: Iterable[UploadedFile], by: User) -> list[NeedAttachment]:
-    """Store checked drawings and specifications (PDF, PNG, JPEG) on a need; the caller holds the transaction."""
+    """Store checked drawings and specifications (PDF, PNG, JPEG) on a need, all or none: by its owner's side."""
+    if not access.is_need_side(by, need):
+        raise PermissionDenied(_("Only the need's owner can do this."))
+    uploads = list(files)
+    content_types = [attachment_content_type(upload) for upload in uploads]  # every file checked before any is stored
     created = []
-    for upload in files:
-        content_type = attachment_content_type(upload)
+    for upload, content_type in zip(uploads, content_types, strict=True):
         name = os.path.basename(upload.name or "file")[:200]
         attachment = NeedAttachment(
             need=need, name=name, content_type=content_type, size=upload.size or 0, uploaded_by=by
@@ -307,8 +313,9 @@ def need_access_request(*, need: Need, by: User) -> NeedAccess:
     if not created:
         if request.state == NeedAccessState.REQUESTED:
             return request
-        request.state, request.requested_by, request.decided_at = NeedAccessState.REQUESTED, by, None
-        request.save(update_fields=["state", "requested_by", "decided_at"])
+        request.state, request.requested_by = NeedAccessState.REQUESTED, by
+        request.decided_by, request.decided_at = None, None
+        request.save(update_fields=["state", "requested_by", "decided_by", "decided_at"])
     notify(
         users=_need_side_people(need),
         text=_("%(org)s asks to see the details of your need “%(title)s”.")
@@ -324,8 +331,8 @@ def need_access_decide(*, request: NeedAccess, by: User, approve: bool) -> NeedA
     if not access.is_need_side(by, need):
         raise PermissionDenied(_("Only the need's owner decides who sees its details."))
     request.state = NeedAccessState.APPROVED if approve else NeedAccessState.DECLINED
-    request.decided_at = timezone.now()
-    request.save(update_fields=["state", "decided_at"])
+    request.decided_by, request.decided_at = by, timezone.now()
+    request.save(update_fields=["state", "decided_by", "decided_at"])
     text = (
         _("You may now see the details of the need “%(title)s”.")
         if approve
@@ -336,6 +343,13 @@ def need_access_decide(*, request: NeedAccess, by: User, approve: bool) -> NeedA
 
 
 # -- proposals -------------------------------------------------------------------------------------
+
+
+def _event(
+    proposal: Proposal, kind: str, by: User | None, *, at: dt.datetime | None = None, note: str = ""
+) -> ProposalEvent:
+    """Write one step of the proposal's history; the caller holds the transaction of the step itself."""
+    return ProposalEvent.objects.create(proposal=proposal, kind=kind, by=by, at=at or timezone.now(), note=note)
 
 
 def can_propose(user: User, need: Need) -> bool:
@@ -388,6 +402,7 @@ def proposal_submit(
             proposal.save()
     except IntegrityError:
         raise DeskError(_("Your organisation has already answered this need.")) from None
+    _event(proposal, ProposalEventKind.SUBMITTED, by, at=proposal.submitted_at)
     notify(
         users=_need_side_people(need),
         text=_("New proposal from %(org)s for your need “%(title)s”.")
@@ -436,6 +451,7 @@ def proposal_message(*, proposal: Proposal, by: User, text: str) -> ProposalMess
         raise ValidationError(_("Write the message."))
     now = timezone.now()
     message = ProposalMessage.objects.create(proposal=locked, author=by, text=text, created_at=now)
+    _event(locked, ProposalEventKind.MESSAGE, by, at=now)
     if need_side:
         fields = _first_reply(locked, now)
         if fields:
@@ -455,8 +471,10 @@ def proposal_message(*, proposal: Proposal, by: User, text: str) -> ProposalMess
 @transaction.atomic
 def proposal_shortlist(*, proposal: Proposal, by: User) -> Proposal:
     locked = _move(proposal, "shortlist", by)
+    now = timezone.now()
     locked.state = P.SHORTLISTED
-    locked.save(update_fields=["state", *_first_reply(locked, timezone.now())])
+    locked.save(update_fields=["state", *_first_reply(locked, now)])
+    _event(locked, ProposalEventKind.SHORTLISTED, by, at=now)
     notify(
         users=_members(locked.organisation_id),
         text=_("Your proposal for “%(title)s” was shortlisted.") % {"title": locked.need.title},
@@ -478,6 +496,7 @@ def proposal_accept(*, proposal: Proposal, by: User, value: int, signed_on: dt.d
     locked.state, locked.decided_at = P.ACCEPTED, now
     locked.save(update_fields=["state", "decided_at", *_first_reply(locked, now)])
     agreement = Agreement.objects.create(proposal=locked, value=value, signed_on=signed_on)
+    _event(locked, ProposalEventKind.ACCEPTED, by, at=now)
     Need.objects.filter(pk=locked.need_id).update(state=NeedState.AGREED, updated_at=now)
     notify(
         users=_members(locked.organisation_id),
@@ -498,6 +517,7 @@ def proposal_decline(*, proposal: Proposal, by: User, reason: str, note: str = "
     locked.state, locked.decided_at = P.DECLINED, now
     locked.decline_reason, locked.decline_note = reason, note
     locked.save(update_fields=["state", "decided_at", "decline_reason", "decline_note", *_first_reply(locked, now)])
+    _event(locked, ProposalEventKind.DECLINED, by, at=now, note=str(DeclineReason(reason).label))
     notify(
         users=_members(locked.organisation_id),
         text=_("Your proposal for “%(title)s” was declined: %(reason)s")
@@ -513,6 +533,7 @@ def proposal_withdraw(*, proposal: Proposal, by: User) -> Proposal:
     locked = _move(proposal, "withdraw", by)
     locked.state, locked.decided_at = P.WITHDRAWN, timezone.now()
     locked.save(update_fields=["state", "decided_at"])
+    _event(locked, ProposalEventKind.WITHDRAWN, by, at=locked.decided_at)
     proposal.refresh_from_db()
     return proposal
 
@@ -559,9 +580,11 @@ def proposals_remind_overdue(today: dt.date | None = None) -> int:
         if working_days_between(submitted, today) <= proposal.need.reply_days:
             continue
         with transaction.atomic():
+            now = timezone.now()
             claimed = Proposal.objects.filter(pk=proposal.pk, reminded_at__isnull=True, first_reply_at__isnull=True)
-            if not claimed.update(reminded_at=timezone.now()):
+            if not claimed.update(reminded_at=now):
                 continue  # answered, or reminded by a run at the same time
+            _event(proposal, ProposalEventKind.REMINDED, None, at=now)
             notify(
                 users=_need_side_people(proposal.need),
                 text=_(

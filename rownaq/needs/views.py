@@ -215,9 +215,9 @@ def _need_page(
         if services.can_propose(user, need):
             context["proposal_form"] = proposal_form or ProposalForm(user=user)
     if need_side and need.visibility == Visibility.APPROVED:
-        context["access_requests"] = need.accesses.select_related("organisation", "requested_by").order_by(
-            "state", "pk"
-        )
+        context["access_requests"] = need.accesses.select_related(
+            "organisation", "requested_by", "decided_by"
+        ).order_by("state", "pk")
     if access.can_request_access(user, need):
         context["access"] = NeedAccess.objects.filter(need=need, organisation=user.organisation).first()
         context["can_request_access"] = True
@@ -445,6 +445,7 @@ def _proposal_page(
         "need": need,
         "need_side": need_side,
         "thread": proposal.messages.select_related("author", "author__organisation"),
+        "events": proposal.events.select_related("by", "by__organisation"),
         "message_form": bound_form if bound_name == "message" else MessageForm(),
         "actions": actions,
         "agreement": agreement,

@@ -13,10 +13,13 @@ from rownaq.needs.models.desk import (
     NeedKind,
     NeedState,
     Proposal,
+    ProposalEvent,
+    ProposalEventKind,
     ProposalMessage,
     ProposalState,
     SupplySource,
     SynonymGroup,
+    SynonymKind,
     Visibility,
 )
 from rownaq.needs.models.exhibitions import (
@@ -48,10 +51,13 @@ __all__ = [
     "NeedKind",
     "NeedState",
     "Proposal",
+    "ProposalEvent",
+    "ProposalEventKind",
     "ProposalMessage",
     "ProposalState",
     "SupplySource",
     "SynonymGroup",
+    "SynonymKind",
     "Visibility",
     "VisitorRegistration",
 ]

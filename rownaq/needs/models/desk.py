@@ -126,6 +126,9 @@ class NeedAccess(models.Model):
     organisation = models.ForeignKey("accounts.Organisation", on_delete=models.CASCADE, related_name="+")
     state = models.CharField(max_length=10, choices=NeedAccessState.choices, default=NeedAccessState.REQUESTED)
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     decided_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -200,10 +203,24 @@ class Match(models.Model):
         return f"{self.need_id} ~ {self.capability_id}: {self.score:.3f}"
 
 
-class SynonymGroup(models.Model):
-    """Words that mean the same thing in Persian industrial text (قالب / مولد; CNC / سی‌ان‌سی): data experts extend."""
+class SynonymKind(models.TextChoices):
+    EQUIVALENT = "equivalent", _("Same meaning")
+    RELATED = "related", _("Related concepts")
 
-    terms = models.TextField(_("terms"), help_text=_("One spelling per line; all lines mean the same thing."))
+
+class SynonymGroup(models.Model):
+    """Vocabulary experts extend: words that mean the same thing in Persian industrial text (قالب / مولد;
+    CNC / سی‌ان‌سی), or related concepts that answer each other (نیتراسیون / عملیات حرارتی)."""
+
+    terms = models.TextField(
+        _("terms"),
+        help_text=_(
+            "One term per line. Same meaning: all lines can replace each other. Related concepts: a need "
+            "written with one is often answered by a capability written with another; they count less than "
+            "a shared word."
+        ),
+    )
+    kind = models.CharField(_("kind"), max_length=12, choices=SynonymKind.choices, default=SynonymKind.EQUIVALENT)
     note = models.CharField(_("note"), max_length=200, blank=True)
     is_active = models.BooleanField(_("in use"), default=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -297,6 +314,42 @@ class ProposalMessage(models.Model):
     def save(self, *args: object, **kwargs: object) -> None:
         self.text = normalise_text(self.text)
         super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+
+class ProposalEventKind(models.TextChoices):
+    SUBMITTED = "submitted", _("Proposal submitted")
+    SHORTLISTED = "shortlisted", _("Added to the shortlist")
+    MESSAGE = "message", _("Message written")
+    ACCEPTED = "accepted", _("Accepted")
+    DECLINED = "declined", _("Declined")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+    REMINDED = "reminded", _("The need's owner was reminded to answer")
+
+
+class ProposalEvent(models.Model):
+    """One step in a proposal's history, written by the service that took it (``by`` is empty for the
+    reminder job)."""
+
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(_("kind"), max_length=12, choices=ProposalEventKind.choices)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    at = models.DateTimeField(_("at"), default=timezone.now)
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        verbose_name = _("proposal event")
+        verbose_name_plural = _("proposal history")
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.proposal_id}: {self.kind}"
 
 
 class Agreement(models.Model):

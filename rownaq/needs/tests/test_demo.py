@@ -41,6 +41,7 @@ from rownaq.needs.models import (
     NeedAccessState,
     NeedState,
     Proposal,
+    ProposalEventKind,
     ProposalMessage,
     ProposalState,
     SupplySource,
@@ -138,7 +139,7 @@ def test_proposals_at_every_stage_agree_with_their_history(demo: Province) -> No
     proposals = list(
         Proposal.objects.filter(need__in=demo_desk_needs(province=demo))
         .select_related("need", "capability")
-        .prefetch_related("messages")
+        .prefetch_related("messages", "events")
     )
     now = dt.datetime(TODAY.year, TODAY.month, TODAY.day, 9, tzinfo=ZoneInfo(settings.TIME_ZONE))
     assert {p.state for p in proposals} == set(S.values)
@@ -182,6 +183,15 @@ def test_proposals_at_every_stage_agree_with_their_history(demo: Province) -> No
         if p.need.visibility == Visibility.APPROVED:
             access = NeedAccess.objects.get(need=p.need, organisation=p.organisation)
             assert access.state == NeedAccessState.APPROVED
+            assert access.decided_by is not None
+        # The history shown on the proposal's page tells the same story, in order.
+        events = list(p.events.all())
+        assert events[0].kind == ProposalEventKind.SUBMITTED
+        assert all(a.at <= b.at for a, b in pairwise(events))
+        assert sum(e.kind == ProposalEventKind.MESSAGE for e in events) == len(messages)
+        ends: dict[str, str] = {S.ACCEPTED: "accepted", S.DECLINED: "declined", S.WITHDRAWN: "withdrawn"}
+        last = ends.get(p.state)
+        assert (events[-1].kind if last else None) == last
     agreed = {p.need_id for p in proposals if p.state == S.ACCEPTED}
     assert set(demo_desk_needs(province=demo).filter(state=NeedState.AGREED).values_list("pk", flat=True)) == agreed
 

@@ -539,6 +539,7 @@ class TestBooking:
             kind=NeedKind.PART,
             supplied_from=SupplySource.IMPORTED,
         )
+        assert other_unit.owner is not None
         for organisation, shown_booth, needs, capabilities in (
             (expo.lab, booth, [], [expo.capability]),
             (other_unit.owner, None, [carpet_need], []),
