@@ -49,6 +49,7 @@ from rownaq.needs.models import (
     VisitorRegistration,
 )
 from rownaq.registry.demo.generator import demo_province_build
+from rownaq.registry.models import Unit
 
 pytestmark = pytest.mark.django_db
 
@@ -253,3 +254,19 @@ def test_seed_demo_reset_removes_the_desk_first(qom: Province) -> None:
     assert "Industry Needs Desk" in out.getvalue()
     assert 140 <= demo_desk_needs(province=qom).count() <= 160
     assert Organisation.objects.filter(pk__in=demo_desk_organisations(province=qom)).count() > 0
+
+
+def test_seed_demo_adds_a_missing_desk_to_an_earlier_demo(qom: Province) -> None:
+    """A database seeded before the desk existed gets the desk on the next `make run`, units untouched."""
+    call_command("seed_demo", "--units", "40", stdout=io.StringIO())
+    demo_desk_reset(province=qom)
+    units = Unit.objects.count()
+    out = io.StringIO()
+    call_command("seed_demo", "--units", "40", stdout=out)
+    assert "needs" in out.getvalue()
+    assert "already present; nothing was generated" not in out.getvalue()
+    assert demo_desk_needs(province=qom).exists()
+    assert Unit.objects.count() == units
+    again = io.StringIO()
+    call_command("seed_demo", "--units", "40", stdout=again)
+    assert "already present; nothing was generated" in again.getvalue()
