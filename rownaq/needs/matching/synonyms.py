@@ -94,7 +94,7 @@ class SynonymTable:
     def _keys(term: str) -> tuple[str, ...]:
         return tuple(t.key for t in tokens(term, surfaces=False))[:MAX_PHRASE]
 
-    def apply(self, toks: list[Token]) -> list[Token]:
+    def apply(self, toks: list[Token], keep_parts: bool = True) -> list[Token]:
         """Replace each longest known phrase by its group's key (a compound keeps its head); the words
         of a longer phrase stay beside the key."""
         if not self.phrases:
@@ -112,7 +112,7 @@ class SynonymTable:
                     head = self._head(part[0].head) if length == 1 else ""
                     surfaces = [t.surface for m, t in enumerate(part) if m == 0 or t.surface != part[m - 1].surface]
                     out.append(Token(canonical, " ".join(surfaces), head))
-                    if length > 1:
+                    if length > 1 and keep_parts:
                         # The words of a phrase still count alone: «جک هیدرولیک» is also a «جک».
                         out.extend(self._single(t) for t in part)
                     i += length
@@ -155,7 +155,8 @@ class ConceptTable:
                 self.starts[k[0]] = max(self.starts.get(k[0], 0), len(k))
 
     def _keys(self, term: str) -> tuple[str, ...]:
-        return tuple(t.key for t in self.synonyms.apply(tokens(term, surfaces=False)))[:MAX_PHRASE]
+        # A phrase of the equivalents is its group's key alone here (a text has the key first).
+        return tuple(t.key for t in self.synonyms.apply(tokens(term, surfaces=False), keep_parts=False))[:MAX_PHRASE]
 
     def __bool__(self) -> bool:
         return bool(self.phrases)

@@ -237,6 +237,13 @@ def test_a_related_concept_finds_what_no_shared_word_would() -> None:
     assert [h.id for h in e.rank(Document("q", "لرزش‌های شاسي", ""))] == ["vibration"]
 
 
+def test_a_related_phrase_that_is_also_a_synonym_reads_once() -> None:
+    e = Engine([["مهندسی معکوس", "reverse engineering"]], [["نقشه ندارد", "مهندسی معکوس"]])
+    e.build([Document("re", "آزمایشگاه", "مهندسی معکوس قطعات با اسکن سه‌بعدی")])
+    hits = e.rank(Document("q", "قطعه", "قطعه نقشه ندارد"))
+    assert hits[0].related == ["مهندسی معکوس"]
+
+
 def test_a_related_concept_counts_less_than_a_shared_word() -> None:
     e = Engine(SYNONYMS, RELATED)
     e.build(
