@@ -7,6 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from rownaq.core.jalali import JalaliDateError, format_jalali, parse_jalali_date
@@ -29,12 +30,17 @@ class PlainDecimalInput(forms.TextInput):
 class JalaliDateInput(forms.TextInput):
     def __init__(self, attrs: dict[str, Any] | None = None) -> None:
         defaults = {
-            "placeholder": "۱۴۰۳/۰۱/۰۱",
             "dir": "ltr",
             "inputmode": "numeric",
             "class": "form-control jalali-date",
         }
         super().__init__({**defaults, **(attrs or {})})
+
+    def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
+        # The example is today's date, so that it shows the format and never a stale year.
+        if "placeholder" not in self.attrs:
+            attrs = {"placeholder": format_jalali(timezone.localdate()), **(attrs or {})}
+        return super().get_context(name, value, attrs)
 
     def format_value(self, value: Any) -> str | None:
         if isinstance(value, dt.date):

@@ -154,3 +154,13 @@ class TestJalaliDateField:
         html = str(form["day"])
         assert 'value="۱۴۰۳/۰۵/۱۲"' in html
         assert 'dir="ltr"' in html
+
+
+def test_a_jalali_date_input_shows_today_as_its_example() -> None:
+    from django.utils import timezone
+
+    class Form(forms.Form):
+        day = JalaliDateField()
+
+    html = str(Form()["day"])
+    assert f'placeholder="{format_jalali(timezone.localdate())}"' in html
