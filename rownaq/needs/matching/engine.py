@@ -20,7 +20,14 @@ from scipy import sparse
 
 from rownaq.core.normalise import normalise_digits_only
 from rownaq.needs.matching.documents import Document, Hit
-from rownaq.needs.matching.synonyms import CONCEPT, ConceptTable, SynonymTable, default_related, default_synonyms
+from rownaq.needs.matching.synonyms import (
+    CONCEPT,
+    ConceptTable,
+    SynonymTable,
+    default_related,
+    default_synonyms,
+    default_tables,
+)
 from rownaq.needs.matching.text import GENERIC_KEYS, Token, index_terms, skeleton, tokens
 
 K1 = 1.0
@@ -65,8 +72,11 @@ class Engine:
     ) -> None:
         """``synonyms``: groups of equivalent terms; ``related``: groups of related concepts. By default
         each is its data file plus the admin's groups of that kind."""
-        self.synonyms = SynonymTable(default_synonyms() if synonyms is None else synonyms)
-        self.concepts = ConceptTable(default_related() if related is None else related, self.synonyms)
+        if synonyms is None and related is None:
+            self.synonyms, self.concepts = default_tables()
+        else:
+            self.synonyms = SynonymTable(default_synonyms() if synonyms is None else synonyms)
+            self.concepts = ConceptTable(default_related() if related is None else related, self.synonyms)
         self.documents: list[Document] = []
         self.vocabulary: dict[str, int] = {}
         self.matrix: sparse.csc_matrix = sparse.csc_matrix((0, 0))

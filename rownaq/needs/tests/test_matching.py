@@ -268,6 +268,26 @@ def test_related_groups_from_the_admin_are_used() -> None:
     assert not {t.key for t in e.analyse("ترک‌خوردگی")} & {t.key for t in e.analyse("تست غیرمخرب")}
 
 
+@pytest.mark.django_db
+def test_the_vocabulary_is_compiled_once_until_an_expert_changes_it() -> None:
+    from rownaq.needs.models import SynonymGroup
+
+    first = Engine()
+    assert Engine().synonyms is first.synonyms  # not compiled again for the next search
+    group = SynonymGroup.objects.create(terms="لنت\nپد ترمز")
+    assert Engine().synonyms is not first.synonyms
+    e = Engine()
+    e.build([Document("pad", "تولید پد ترمز", "")])
+    assert [h.id for h in e.rank(Document("q", "لنت", ""))] == ["pad"]
+    group.is_active = False
+    group.save()
+    e = Engine()
+    e.build([Document("pad", "تولید پد ترمز", "")])
+    assert all(not hit.terms for hit in e.rank(Document("q", "لنت", "")))  # no longer the same word
+    group.delete()
+    assert Engine().synonyms is not e.synonyms
+
+
 def test_baseline_is_plain_whitespace_bm25() -> None:
     b = BaselineBM25()
     b.build(CAPABILITIES)
