@@ -9,8 +9,8 @@
   need's details; GET lists the need's requests, for its owner's side only, who approves or
   declines one with ``POST needs/{id}/access-requests/{request_id}/approve/`` (or ``decline/``).
 - ``needs/{id}/attachments/``: GET lists the need's drawings and specifications, for those who see
-  its details (the same rule as its matches); POST (multipart, ``files``) attaches more, by the
-  need's owner's side.
+  its details (the same rule as its matches), and ``needs/{id}/attachments/{attachment_id}/`` gives
+  one file; POST (multipart, ``files``) attaches more, by the need's owner's side.
 - ``capabilities``: the public catalogue and the caller's own; POST posts one.
 - ``proposals``: the caller's organisation's proposals and those on needs of their side; POST answers
   a need; ``POST proposals/{id}/actions/{name}/`` shortlists, accepts, declines or withdraws;
@@ -31,9 +31,11 @@ import django_filters
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
+from django.http import FileResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import exceptions, mixins, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -317,6 +319,32 @@ class NeedViewSet(
             )
         files = need.attachments.order_by("uploaded_at", "pk")
         return Response(NeedAttachmentSerializer(files, many=True).data)
+
+    @extend_schema(
+        summary="Download one of a need's drawings or specifications",
+        description="The file itself, for callers who see the need's details (a token works here; the "
+        "listing's `url` is the site's download address for a logged-in session).",
+        responses={(200, "application/octet-stream"): OpenApiTypes.BINARY, 403: ERRORS[403], 404: ERRORS[404]},
+    )
+    @action(
+        detail=True,
+        methods=["get"],
+        url_path=r"attachments/(?P<attachment_id>[0-9]+)",
+        pagination_class=None,
+        filter_backends=[],
+    )
+    def attachment(self, request: Request, pk: str, attachment_id: str) -> FileResponse:
+        need = self.get_object()
+        if not access.need_details_visible(request.user, need):
+            raise exceptions.PermissionDenied(
+                _("Ask for access to the need's details to see its drawings and specifications.")
+            )
+        found = need.attachments.filter(pk=int(attachment_id)).first()
+        if found is None:
+            raise exceptions.NotFound()
+        return FileResponse(
+            found.file.open("rb"), as_attachment=True, filename=found.name, content_type=found.content_type
+        )
 
     @extend_schema(
         summary="Attach drawings and specifications to a need",

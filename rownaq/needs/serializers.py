@@ -81,15 +81,20 @@ class NeedUnitSerializer(serializers.Serializer[Any]):
 
 class NeedAttachmentSerializer(serializers.ModelSerializer[NeedAttachment]):
     url = serializers.SerializerMethodField()
+    download = serializers.SerializerMethodField()
 
     class Meta:
         model = NeedAttachment
-        fields = ["id", "name", "content_type", "size", "uploaded_at", "url"]
+        fields = ["id", "name", "content_type", "size", "uploaded_at", "url", "download"]
         read_only_fields = fields
 
     def get_url(self, obj: NeedAttachment) -> str:
-        """The download address (a logged-in session on the site)."""
+        """The download address on the site (a logged-in session)."""
         return reverse("needs-attachment", args=[obj.pk])
+
+    def get_download(self, obj: NeedAttachment) -> str:
+        """The download address in the API (a token or a session)."""
+        return reverse("api-needs-need-attachment", args=[obj.need_id, obj.pk])
 
 
 class NeedAttachmentUploadSerializer(serializers.Serializer[NeedAttachment]):

@@ -88,10 +88,14 @@ def test_the_owner_lists_approves_and_declines_and_the_requester_then_sees_the_d
 ) -> None:
     lab, firm, owner = client_for(desk.lab), client_for(desk.firm), client_for(manager)
 
-    # Before any approval the lab sees neither the drawings nor their names.
+    # Before any approval the lab sees neither the drawings nor their names, nor a file by its number.
     refused = lab.get(attachments_url(secret_need))
     assert refused.status_code == 403
     assert_no_details(refused)
+    stored = NeedAttachment.objects.get(need=secret_need)
+    guessed = lab.get(f"{attachments_url(secret_need)}{stored.pk}/")
+    assert guessed.status_code == 403
+    assert PDF not in guessed.content
     assert "attachments" not in lab.get(f"{NEEDS}{secret_need.pk}/").json()
 
     asked = lab.post(requests_url(secret_need))
@@ -163,7 +167,7 @@ def test_the_owner_lists_approves_and_declines_and_the_requester_then_sees_the_d
     files = lab.get(attachments_url(secret_need))
     assert files.status_code == 200
     (attachment,) = files.json()
-    assert set(attachment) == {"id", "name", "size", "content_type", "uploaded_at", "url"}
+    assert set(attachment) == {"id", "name", "size", "content_type", "uploaded_at", "url", "download"}
     assert (attachment["name"], attachment["size"], attachment["content_type"]) == (
         SECRET_FILE,
         len(PDF),
@@ -173,6 +177,16 @@ def test_the_owner_lists_approves_and_declines_and_the_requester_then_sees_the_d
     browser = Client()
     browser.force_login(desk.lab)
     assert browser.get(attachment["url"]).status_code == 200
+    # A machine client downloads it with its token.
+    assert attachment["download"] == f"{attachments_url(secret_need)}{attachment['id']}/"
+    downloaded = lab.get(attachment["download"])
+    assert downloaded.status_code == 200
+    assert b"".join(downloaded.streaming_content) == PDF  # type: ignore[attr-defined]
+    assert SECRET_FILE in downloaded["Content-Disposition"]
+    # Only the need's own files: another need's file number is not found under this need.
+    other = post_need(unit, manager, attachments=[SimpleUploadedFile("other.pdf", PDF)])
+    foreign = NeedAttachment.objects.get(need=other)
+    assert lab.get(f"{attachments_url(secret_need)}{foreign.pk}/").status_code == 404
     # … but still not who else asked, and there is nothing more to ask for.
     assert lab.get(requests_url(secret_need)).status_code == 403
     assert lab.post(requests_url(secret_need)).status_code == 403
