@@ -1,6 +1,7 @@
 """In a real browser: a factory's manager posts a need for a part it imports and sees the ranked
 capabilities with their reasons, a university lab's among them although it writes «مولد» where the
-need writes «قالب» and «سی‌ان‌سی» where the need writes «CNC».
+need writes «قالب» and «سی‌ان‌سی» where the need writes «CNC»; the lab answers, the factory accepts,
+and the desk's dashboard counts the agreement.
 
 The matches are computed by the real database worker, run in the test process after the post.
 """
@@ -12,10 +13,11 @@ from typing import Any
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from conftest import browser_log_in
 from rownaq.accounts.models import Organisation, OrganisationKind, Role, User
-from rownaq.core.jalali import parse_jalali_date
+from rownaq.core.jalali import format_jalali, parse_jalali_date
 from rownaq.needs import services
 from rownaq.needs.models import Capability, Match, Need, NeedKind, SupplySource
 from rownaq.needs.tests.test_services import run_worker
@@ -106,3 +108,71 @@ def test_manager_posts_a_need_and_sees_ranked_capabilities_with_reasons(
     assert set(highlighted) <= set(shared), (highlighted, shared)
     assert first.locator(".same-province").count() == 1
     assert unrelated_capability.title not in page.inner_text("#matches > li:first-child")
+
+
+def test_a_lab_answers_the_factory_accepts_and_the_desk_counts_the_agreement(
+    live_server: Any,
+    page: Any,
+    manager: User,
+    unit: Unit,
+    expert: User,
+    lab_capability: Capability,
+    settings: Any,
+    tmp_path: Any,
+) -> None:
+    """The rest of the story: the lab answers the need from its page, the factory's manager accepts
+    it with the agreement's value and date, records the delivery, and the desk's dashboard counts it."""
+    settings.MEDIA_ROOT = tmp_path
+    need = services.need_post(
+        unit=unit,
+        by=manager,
+        title=NEED_TITLE,
+        description=NEED_DESCRIPTION,
+        kind=NeedKind.PART,
+        supplied_from=SupplySource.IMPORTED,
+        yearly_value=9_000_000_000,
+    )
+
+    # The lab's member answers from the need's page.
+    browser_log_in(page, live_server.url, "lab")
+    page.wait_for_selector("nav")
+    page.goto(f"{live_server.url}{reverse('needs-need-detail', args=[need.pk])}")
+    page.wait_for_selector("#proposal-form")
+    page.select_option("#proposal-form [name=capability]", str(lab_capability.pk))
+    page.fill("#proposal-form [name=text]", "ساخت مولد ۸ حفره با فولاد ۲۳۱۶ و تحویل نمونه اول در ۱۰ هفته")
+    page.fill("#proposal-form [name=price]", "۴٬۵۰۰٬۰۰۰٬۰۰۰")  # Persian digits and separators
+    page.click("#send-proposal")
+    page.wait_for_selector("#proposal-state")
+    proposal = need.proposals.get()
+    assert proposal.price == 4_500_000_000
+
+    # The factory's manager accepts it with the agreement's value and a Jalali date, then records delivery.
+    page.context.clear_cookies()
+    browser_log_in(page, live_server.url, "manager")
+    page.wait_for_selector("nav")
+    page.goto(f"{live_server.url}{reverse('needs-proposal-detail', args=[proposal.pk])}")
+    page.wait_for_selector("#accept-form")
+    page.fill("#accept-form [name=value]", "4200000000")
+    today = format_jalali(timezone.localdate())  # the dashboard counts this Jalali year's deliveries
+    page.fill("#accept-form [name=signed_on]", today)
+    page.click("#accept-form button[type=submit]")
+    page.wait_for_selector("#agreement")
+    assert page.inner_text("#proposal-state") == "پذیرفته‌شده"
+    page.fill("#deliver-form [name=delivered_on]", today)
+    page.fill("#deliver-form [name=import_value_replaced]", "9000000000")
+    page.click("#deliver-form button[type=submit]")
+    page.wait_for_selector("#delivered-on")
+    assert page.inner_text("#delivered-on").strip() == today
+    history = page.inner_text("#proposal-events")
+    assert "پیشنهاد ثبت شد" in history
+    assert "پذیرفته‌شده" in history
+
+    # The desk's dashboard counts the agreement and the value made at home.
+    page.context.clear_cookies()
+    browser_log_in(page, live_server.url, "expert")
+    page.wait_for_selector("nav")
+    page.goto(f"{live_server.url}{reverse('needs-dashboard')}")
+    page.wait_for_selector("#desk-figures")
+    assert page.inner_text("#agreement-count").strip() == "۱"
+    assert page.inner_text("#delivered-count").strip() == "۱"
+    assert "۹٬۰۰۰٬۰۰۰٬۰۰۰" in page.inner_text("#domestic-value")
