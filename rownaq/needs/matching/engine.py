@@ -262,7 +262,9 @@ class Engine:
                     break
         related: list[str] = []
         for concept, surface in self.concepts.find(analysed):
-            if concept in wanted and concept not in seen and surface not in terms and surface not in related:
+            # A related term that is part of a shared one («نقاله» of «نوار نقاله») says nothing more.
+            shown = any(surface in term for term in terms) or surface in related
+            if concept in wanted and concept not in seen and not shown:
                 seen.add(concept)
                 related.append(surface)
         shared_codes = []

@@ -244,6 +244,14 @@ def test_a_related_phrase_that_is_also_a_synonym_reads_once() -> None:
     assert hits[0].related == ["مهندسی معکوس"]
 
 
+def test_a_related_term_inside_a_shared_one_is_not_repeated() -> None:
+    e = Engine()  # the data files: «نوار نقاله» is an equivalent, «نقاله» a related term
+    e.build([Document("conveyor", "ساخت تونل سرد و نوار نقاله بهداشتی", "")])
+    hit = e.rank(Document("q", "دستگاه تونل سرد و خنک‌کن نوار نقاله", "تونل سرد برای خنک کردن سوهان"))[0]
+    assert "نوار نقاله" in hit.terms
+    assert not [r for r in hit.related if any(r in term for term in hit.terms)], (hit.terms, hit.related)
+
+
 def test_a_related_concept_counts_less_than_a_shared_word() -> None:
     e = Engine(SYNONYMS, RELATED)
     e.build(
