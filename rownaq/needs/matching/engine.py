@@ -28,7 +28,7 @@ from rownaq.needs.matching.synonyms import (
     default_synonyms,
     default_tables,
 )
-from rownaq.needs.matching.text import GENERIC_KEYS, Token, index_terms, skeleton, tokens
+from rownaq.needs.matching.text import GENERIC_KEYS, TRADE_KEYS, Token, index_terms, skeleton, tokens
 
 K1 = 1.0
 B = 0.6
@@ -43,6 +43,9 @@ CODE_WEIGHT = 0.15  # share of the best text score for a full shared code (a sha
 PROVINCE_WEIGHT = 0.05  # share of the best text score for the same province
 CODE_PREFIX = 4  # a 6-digit HS code and its 4-digit heading; a 4-digit ISIC class and its group
 RELATED_WEIGHT = 0.3  # query weight of a related concept (نیتراسیون ~ عملیات حرارتی) against a shared word
+# The desk is for domestic manufacture: a capability whose title offers trade (فروش، واردات، نمایندگی)
+# ranks below a maker's or a service's that says the same.
+TRADE_FACTOR = 0.8
 
 
 def symbolic(term: str) -> bool:
@@ -82,6 +85,7 @@ class Engine:
         self.matrix: sparse.csc_matrix = sparse.csc_matrix((0, 0))
         self.codes: dict[str, np.ndarray] = {}
         self.provinces: np.ndarray = np.zeros(0, dtype=object)
+        self.trade: np.ndarray = np.ones(0)
         self.terms: list[str] = []
         self.term_grams: list[int] = []
         self.grams: dict[str, np.ndarray] = {}
@@ -139,6 +143,9 @@ class Engine:
         self.vocabulary = vocabulary
         self.codes = {prefix: np.array(members, dtype=np.int64) for prefix, members in codes.items()}
         self.provinces = np.array([d.province for d in self.documents], dtype=object)
+        self.trade = np.array(
+            [TRADE_FACTOR if TRADE_KEYS & set(index_terms(self.analyse(d.title))) else 1.0 for d in self.documents]
+        )
         self._build_expansions()
 
     def _build_expansions(self) -> None:
@@ -217,7 +224,7 @@ class Engine:
             start, end = indptr[j], indptr[j + 1]
             parts_i.append(indices[start:end])
             parts_w.append(data[start:end] * qw)
-        scores = np.bincount(np.concatenate(parts_i), weights=np.concatenate(parts_w), minlength=n)
+        scores = np.bincount(np.concatenate(parts_i), weights=np.concatenate(parts_w), minlength=n) * self.trade
         return scores, matched
 
     def _code_scores(self, query: Document) -> np.ndarray:

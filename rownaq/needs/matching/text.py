@@ -228,6 +228,10 @@ def index_terms(toks: list[Token]) -> list[str]:
 
 GENERIC_KEYS = frozenset(stem(search_key(w)) for w in _GENERIC_TEXT.split())
 
+# A capability whose title offers trade (a shop, an importer, an agent) rather than making or doing.
+_TRADE_TEXT = "فروش فروشگاه واردات واردکننده نمایندگی عاملیت بازرگانی"
+TRADE_KEYS = frozenset(stem(search_key(w)) for w in _TRADE_TEXT.split())
+
 
 # Cross-script skeletons: a loanword written in Latin and in Persian letters (gearbox / گیربکس,
 # sensor / سنسور, hydraulic / هیدرولیک) reduces to the same consonants. Vowels go, letters that

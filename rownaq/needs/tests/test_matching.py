@@ -252,6 +252,20 @@ def test_a_related_term_inside_a_shared_one_is_not_repeated() -> None:
     assert not [r for r in hit.related if any(r in term for term in hit.terms)], (hit.terms, hit.related)
 
 
+def test_a_maker_ranks_above_a_shop_that_says_the_same() -> None:
+    e = Engine(SYNONYMS, [])
+    e.build(
+        [
+            Document("a-shop", "فروش بلبرینگ", "بلبرینگ صنعتی شیار عمیق"),
+            Document("b-maker", "تولید بلبرینگ", "بلبرینگ صنعتی شیار عمیق"),
+        ]
+    )
+    assert [h.id for h in e.rank(Document("q", "بلبرینگ شیار عمیق", "بلبرینگ صنعتی"))] == [
+        "b-maker",
+        "a-shop",
+    ]  # not the order of the ids
+
+
 def test_a_related_concept_counts_less_than_a_shared_word() -> None:
     e = Engine(SYNONYMS, RELATED)
     e.build(
