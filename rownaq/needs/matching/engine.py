@@ -96,16 +96,20 @@ class Engine:
     def analyse(self, text: str, surfaces: bool = False) -> list[Token]:
         return self.synonyms.apply(tokens(text, surfaces=surfaces))
 
-    def _weighted_terms(self, document: Document) -> dict[str, float]:
-        """Term → weighted count: words (title words count more) and the related concepts they bring."""
+    def _weighted_terms(self, document: Document) -> tuple[dict[str, float], set[str]]:
+        """Term → weighted count (words, title words counting more, and the related concepts they
+        bring), and the title's own words."""
         counts: dict[str, float] = defaultdict(float)
+        titles: list[set[str]] = []
         for text, weight in ((document.title, TITLE_WEIGHT), (document.text, 1.0)):
             analysed = self.analyse(text)
-            for term in index_terms(analysed):
+            words = index_terms(analysed)
+            for term in words:
                 counts[term] += weight
             for concept, _ in self.concepts.find(analysed):
                 counts[concept] += weight
-        return counts
+            titles.append(set(words))
+        return counts, titles[0]
 
     # --- index ----------------------------------------------------------------------------------
     def build(self, documents: Sequence[Document]) -> None:
@@ -116,8 +120,11 @@ class Engine:
         values: list[float] = []
         lengths = np.zeros(len(self.documents))
         codes: dict[str, list[int]] = defaultdict(list)
+        self.trade = np.ones(len(self.documents))
         for i, document in enumerate(self.documents):
-            counts = self._weighted_terms(document)
+            counts, title = self._weighted_terms(document)
+            if TRADE_KEYS & title:
+                self.trade[i] = TRADE_FACTOR
             lengths[i] = sum(counts.values())
             for term, tf in counts.items():
                 rows.append(i)
@@ -143,9 +150,6 @@ class Engine:
         self.vocabulary = vocabulary
         self.codes = {prefix: np.array(members, dtype=np.int64) for prefix, members in codes.items()}
         self.provinces = np.array([d.province for d in self.documents], dtype=object)
-        self.trade = np.array(
-            [TRADE_FACTOR if TRADE_KEYS & set(index_terms(self.analyse(d.title))) else 1.0 for d in self.documents]
-        )
         self._build_expansions()
 
     def _build_expansions(self) -> None:
@@ -188,13 +192,12 @@ class Engine:
 
     # --- query ----------------------------------------------------------------------------------
     def _text_scores(self, query: Document) -> tuple[np.ndarray, set[str]]:
-        wanted = self._weighted_terms(query)
+        wanted, title = self._weighted_terms(query)
         n = len(self.documents)
         # Column → query weight: a term repeated (or in the title) weighs a little more, saturating;
         # a near-spelling or a loanword in the other script weighs less.
         columns: dict[int, float] = {}
         matched = set(wanted)
-        title = set(index_terms(self.analyse(query.title)))
         for term, count in wanted.items():
             qw = 1.0 + 0.25 * math.log(count)
             if term in title:

@@ -17,8 +17,14 @@ import logging
 import threading
 from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+from django.db.models import Count, Max, QuerySet
 
 from rownaq.needs.matching.text import Token, tokens
+
+if TYPE_CHECKING:
+    from rownaq.needs.models import SynonymGroup
 
 logger = logging.getLogger(__name__)
 
@@ -46,17 +52,23 @@ def read_related_file(path: Path | str = RELATED_FILE) -> list[list[str]]:
     return read_synonyms_file(path)
 
 
+def _synonym_groups() -> QuerySet[SynonymGroup] | None:
+    """The admin's groups, or ``None`` when Django or the database is not there (the files alone)."""
+    from django.apps import apps
+
+    if not apps.ready:
+        return None
+    from rownaq.needs.models import SynonymGroup
+
+    return SynonymGroup.objects.all()
+
+
 def database_synonyms(kind: str = "equivalent") -> list[list[str]]:
     """The active ``SynonymGroup`` rows of a kind, or nothing when Django or the database is not there."""
     try:
-        from django.apps import apps
-
-        if not apps.ready:
-            return []
-        from rownaq.needs.models import SynonymGroup
-
-        return [g.term_list() for g in SynonymGroup.objects.filter(is_active=True, kind=kind)]
-    except Exception:  # no settings, no table yet, no database: the files alone
+        groups = _synonym_groups()
+        return [g.term_list() for g in groups.filter(is_active=True, kind=kind)] if groups is not None else []
+    except Exception:  # no table yet, no database, or no database access here: the files alone
         logger.debug("synonym groups from the database unavailable", exc_info=True)
         return []
 
@@ -72,17 +84,12 @@ def default_related() -> list[list[str]]:
 def _database_signature() -> tuple[object, ...]:
     """Changes whenever an admin's group is added, changed, switched off or deleted."""
     try:
-        from django.apps import apps
-
-        if not apps.ready:
+        groups = _synonym_groups()
+        if groups is None:
             return ()
-        from django.db.models import Count, Max
-
-        from rownaq.needs.models import SynonymGroup
-
-        found = SynonymGroup.objects.aggregate(count=Count("pk"), last=Max("updated_at"))
+        found = groups.aggregate(count=Count("pk"), last=Max("updated_at"))
         return (found["count"], found["last"])
-    except Exception:  # no settings, no table yet, no database: the files alone
+    except Exception:  # as in database_synonyms
         return ()
 
 
@@ -194,9 +201,6 @@ class ConceptTable:
     def _keys(self, term: str) -> tuple[str, ...]:
         # A phrase of the equivalents is its group's key alone here (a text has the key first).
         return tuple(t.key for t in self.synonyms.apply(tokens(term, surfaces=False), keep_parts=False))[:MAX_PHRASE]
-
-    def __bool__(self) -> bool:
-        return bool(self.phrases)
 
     def find(self, toks: Sequence[Token]) -> list[tuple[str, str]]:
         """(concept, surface of the phrase that brought it) for every phrase of the table in ``toks``."""
