@@ -75,6 +75,7 @@ from rownaq.needs.serializers import (
     matches_shown,
 )
 from rownaq.needs.services import DeskError
+from rownaq.needs.views import attachment_file
 
 T = TypeVar("T")
 
@@ -85,6 +86,7 @@ ERRORS = {
     404: OpenApiResponse(ERROR, description="No such object for the caller, or no such action."),
 }
 ACTION_NAMES = ("shortlist", "accept", "decline", "withdraw")
+DRAWINGS_REFUSED = gettext_lazy("Ask for access to the need's details to see its drawings and specifications.")
 REQUEST_ID = OpenApiParameter("request_id", int, OpenApiParameter.PATH, description="the access request (its `id`)")
 
 
@@ -199,10 +201,15 @@ class NeedViewSet(
     )
     @action(detail=True, methods=["get"], pagination_class=None, filterset_class=None)
     def matches(self, request: Request, pk: str) -> Response:
-        need = self.get_object()
-        if not access.need_details_visible(request.user, need):
-            raise exceptions.PermissionDenied(_("Ask for access to the need's details to see its matches."))
+        need = self._need_with_details(_("Ask for access to the need's details to see its matches."))
         return Response(MatchSerializer(matches_shown(_user(request), need), many=True).data)
+
+    def _need_with_details(self, message: str) -> Need:
+        """The need, if the caller sees its details; 403 with ``message`` otherwise."""
+        need = self.get_object()
+        if not access.need_details_visible(self.request.user, need):
+            raise exceptions.PermissionDenied(message)
+        return need
 
     # -- access to a confidential need's details ---------------------------------------------------
 
@@ -312,11 +319,7 @@ class NeedViewSet(
     )
     @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
     def attachments(self, request: Request, pk: str) -> Response:
-        need = self.get_object()
-        if not access.need_details_visible(request.user, need):
-            raise exceptions.PermissionDenied(
-                _("Ask for access to the need's details to see its drawings and specifications.")
-            )
+        need = self._need_with_details(str(DRAWINGS_REFUSED))
         files = need.attachments.order_by("uploaded_at", "pk")
         return Response(NeedAttachmentSerializer(files, many=True).data)
 
@@ -334,17 +337,11 @@ class NeedViewSet(
         filter_backends=[],
     )
     def attachment(self, request: Request, pk: str, attachment_id: str) -> FileResponse:
-        need = self.get_object()
-        if not access.need_details_visible(request.user, need):
-            raise exceptions.PermissionDenied(
-                _("Ask for access to the need's details to see its drawings and specifications.")
-            )
+        need = self._need_with_details(str(DRAWINGS_REFUSED))
         found = need.attachments.filter(pk=int(attachment_id)).first()
         if found is None:
             raise exceptions.NotFound()
-        return FileResponse(
-            found.file.open("rb"), as_attachment=True, filename=found.name, content_type=found.content_type
-        )
+        return attachment_file(found)
 
     @extend_schema(
         summary="Attach drawings and specifications to a need",

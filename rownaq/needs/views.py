@@ -333,6 +333,11 @@ def attachment_download(request: AuthenticatedRequest, pk: int) -> FileResponse:
     attachment = get_object_or_404(NeedAttachment.objects.select_related("need__unit__county"), pk=pk)
     if not access.need_details_visible(request.user, attachment.need):
         raise Http404
+    return attachment_file(attachment)
+
+
+def attachment_file(attachment: NeedAttachment) -> FileResponse:
+    """The file as a download under its own name (the caller has checked who asks)."""
     return FileResponse(
         attachment.file.open("rb"), as_attachment=True, filename=attachment.name, content_type=attachment.content_type
     )
