@@ -131,6 +131,9 @@ class MatchReasonsSerializer(serializers.Serializer[Any]):
     terms = serializers.ListField(child=serializers.CharField(), help_text="Terms the need and capability share.")
     codes = serializers.ListField(child=serializers.CharField(), help_text="HS or ISIC codes they share.")
     same_province = serializers.BooleanField()
+    related = serializers.ListField(
+        child=serializers.CharField(), help_text="Terms of the capability related to the need's (not the same word)."
+    )
 
 
 class CapabilityBriefSerializer(serializers.ModelSerializer[Capability]):
@@ -161,6 +164,7 @@ class MatchSerializer(serializers.ModelSerializer[Match]):
             "terms": list(reasons.get("terms", [])),
             "codes": list(reasons.get("codes", [])),
             "same_province": bool(reasons.get("same_province", False)),
+            "related": list(reasons.get("related", [])),
         }
 
 

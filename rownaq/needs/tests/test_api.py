@@ -24,7 +24,17 @@ from conftest import PASSWORD
 from rownaq.accounts.models import Organisation, User
 from rownaq.needs import services
 from rownaq.needs.matching_jobs import recompute_need
-from rownaq.needs.models import Agreement, Capability, Need, NeedKind, Proposal, ProposalState, SupplySource, Visibility
+from rownaq.needs.models import (
+    Agreement,
+    Capability,
+    Match,
+    Need,
+    NeedKind,
+    Proposal,
+    ProposalState,
+    SupplySource,
+    Visibility,
+)
 from rownaq.needs.serializers import DETAIL_FIELDS
 from rownaq.needs.tests.test_services import PDF, Desk, make_desk, post_need
 from rownaq.registry.models import Unit
@@ -219,6 +229,13 @@ def test_the_public_need_shows_its_ranked_capabilities_with_reasons(public_need:
     assert top["capability"]["owner"]["name"] == desk.lab_org.name
     assert top["reasons"]["terms"]
     assert top["reasons"]["same_province"] is True
+    # Related terms travel with the reasons too, as the engine stored them.
+    stored = Match.objects.get(need=public_need, rank=1)
+    assert top["reasons"]["related"] == stored.reasons.get("related", [])
+    stored.reasons = {**stored.reasons, "related": ["عملیات حرارتی"]}
+    stored.save(update_fields=["reasons"])
+    again = client_for(desk.firm).get(f"{NEEDS}{public_need.pk}/matches/").json()[0]
+    assert again["reasons"]["related"] == ["عملیات حرارتی"]
 
 
 # -- posting ----------------------------------------------------------------------------------------
