@@ -178,6 +178,30 @@ def messages_of(exc: ValidationError) -> str:
     return " ".join(exc.messages)
 
 
+def book_at_once(bookings: list[dict[str, Any]]) -> list[BaseException | None]:
+    """Each booking from its own thread and database connection, all released at the same moment;
+    per booking, ``None`` if it went through or what refused it."""
+    start = threading.Barrier(len(bookings))
+    outcomes: list[BaseException | None] = []
+
+    def book(kwargs: dict[str, Any]) -> None:
+        try:
+            start.wait(timeout=10)
+            services.b2b_book(**kwargs)
+            outcomes.append(None)
+        except BaseException as exc:
+            outcomes.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=book, args=(kwargs,)) for kwargs in bookings]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    return outcomes
+
+
 # -- setting up -------------------------------------------------------------------------------------
 
 
@@ -483,26 +507,8 @@ class TestBooking:
             {"need": expo.need, "capability": expo.capability, "by": manager},
             {"need": carpet_need, "capability": expo.firm_capability, "by": other_manager},
         ]
-        start = threading.Barrier(2)
-        outcomes: list[BaseException | None] = []
-
-        def book(kwargs: dict[str, Any]) -> None:
-            try:
-                start.wait(timeout=10)
-                services.b2b_book(
-                    exhibition=expo.exhibition, starts_at=expo.at(1, 19), booth=expo.booths["A2"], **kwargs
-                )
-                outcomes.append(None)
-            except BaseException as exc:
-                outcomes.append(exc)
-            finally:
-                connection.close()
-
-        threads = [threading.Thread(target=book, args=(kwargs,)) for kwargs in bookings]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join(timeout=30)
+        same_slot = {"exhibition": expo.exhibition, "starts_at": expo.at(1, 19), "booth": expo.booths["A2"]}
+        outcomes = book_at_once([{**kwargs, **same_slot} for kwargs in bookings])
 
         assert len(outcomes) == 2
         assert outcomes.count(None) == 1
@@ -554,24 +560,8 @@ class TestBooking:
             {"exhibition": first, "need": expo.need, "by": manager, "booth": expo.booths["A2"]},
             {"exhibition": second, "need": carpet_need, "by": other_manager, "booth": booth},
         ]
-        start = threading.Barrier(2)
-        outcomes: list[BaseException | None] = []
-
-        def book(kwargs: dict[str, Any]) -> None:
-            try:
-                start.wait(timeout=10)
-                services.b2b_book(capability=expo.capability, starts_at=expo.at(1, 19), **kwargs)
-                outcomes.append(None)
-            except BaseException as exc:
-                outcomes.append(exc)
-            finally:
-                connection.close()
-
-        threads = [threading.Thread(target=book, args=(kwargs,)) for kwargs in bookings]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join(timeout=30)
+        same_time = {"capability": expo.capability, "starts_at": expo.at(1, 19)}
+        outcomes = book_at_once([{**kwargs, **same_time} for kwargs in bookings])
 
         assert len(outcomes) == 2
         assert outcomes.count(None) == 1, outcomes
