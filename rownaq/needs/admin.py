@@ -1,4 +1,5 @@
-"""The admin of the desk: synonym groups are data experts extend; the rest is for looking things up.
+"""The admin of the desk: vocabulary groups (equivalents and related concepts) are data experts
+extend; the rest is for looking things up.
 
 Proposals, agreements and accesses change through ``rownaq.needs.services`` (which notifies people
 and keeps the need's state); the admin shows them read-only.

@@ -226,8 +226,8 @@ class SynonymGroup(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
-        verbose_name = _("synonym group")
-        verbose_name_plural = _("synonym groups")
+        verbose_name = _("vocabulary group")
+        verbose_name_plural = _("vocabulary groups")
 
     def __str__(self) -> str:
         return " / ".join(self.term_list()[:4])
