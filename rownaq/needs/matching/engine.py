@@ -3,7 +3,9 @@
 Text → core normaliser → tokens (light stemmer, compounds, spelled-out acronyms: ``text.py``) →
 domain synonyms (``synonyms.py``) → a sparse BM25 matrix (numpy/scipy). A query's score per
 document is the sum of its terms' BM25 columns, plus near-spellings of its terms in the index
-(character trigrams) and loanwords in the other script (gearbox / گیربکس) at a lower weight.
+(character trigrams) and loanwords in the other script (gearbox / گیربکس) at a lower weight; a
+need's words in a sentence that asks for something («… لازم داریم») weigh more than those that
+describe the factory itself.
 Shared ISIC/HS codes (prefixes: a 6-digit HS code shares its 4-digit heading) and the same province
 add a bonus proportional to the best text score, so they break ties and lift near-equals but never
 beat a clearly better text match.
@@ -28,7 +30,15 @@ from rownaq.needs.matching.synonyms import (
     default_synonyms,
     default_tables,
 )
-from rownaq.needs.matching.text import GENERIC_KEYS, TRADE_KEYS, Token, index_terms, skeleton, tokens
+from rownaq.needs.matching.text import (
+    GENERIC_KEYS,
+    TRADE_KEYS,
+    Token,
+    asking_sentences,
+    index_terms,
+    skeleton,
+    tokens,
+)
 
 K1 = 1.0
 B = 0.6
@@ -42,6 +52,7 @@ FUZZY_LENGTH = 5  # shorter terms are not expanded (too many unrelated neighbour
 CODE_WEIGHT = 0.15  # share of the best text score for a full shared code (a shared heading: half)
 PROVINCE_WEIGHT = 0.05  # share of the best text score for the same province
 CODE_PREFIX = 4  # a 6-digit HS code and its 4-digit heading; a 4-digit ISIC class and its group
+ASKING_WEIGHT = 1.3  # a query term of a sentence that asks for something (… لازم داریم)
 RELATED_WEIGHT = 0.3  # query weight of a related concept (نیتراسیون ~ عملیات حرارتی) against a shared word
 # The desk is for domestic manufacture: a capability whose title offers trade (فروش، واردات، نمایندگی)
 # ranks below a maker's or a service's that says the same.
@@ -110,6 +121,15 @@ class Engine:
                 counts[concept] += weight
             titles.append(set(words))
         return counts, titles[0]
+
+    def _asked_terms(self, text: str) -> set[str]:
+        """The terms (and related concepts) of the query's sentences that ask for something."""
+        asked: set[str] = set()
+        for sentence in asking_sentences(text):
+            analysed = self.analyse(sentence)
+            asked.update(index_terms(analysed))
+            asked.update(concept for concept, _ in self.concepts.find(analysed))
+        return asked
 
     # --- index ----------------------------------------------------------------------------------
     def build(self, documents: Sequence[Document]) -> None:
@@ -193,6 +213,7 @@ class Engine:
     # --- query ----------------------------------------------------------------------------------
     def _text_scores(self, query: Document) -> tuple[np.ndarray, set[str]]:
         wanted, title = self._weighted_terms(query)
+        asked = self._asked_terms(query.text)
         n = len(self.documents)
         # Column → query weight: a term repeated (or in the title) weighs a little more, saturating;
         # a near-spelling or a loanword in the other script weighs less.
@@ -202,6 +223,8 @@ class Engine:
             qw = 1.0 + 0.25 * math.log(count)
             if term in title:
                 qw *= QUERY_TITLE_BOOST
+            if term in asked:
+                qw *= ASKING_WEIGHT
             if term in GENERIC_KEYS:
                 qw *= GENERIC_WEIGHT
             if term.startswith(CONCEPT):

@@ -228,8 +228,25 @@ def index_terms(toks: list[Token]) -> list[str]:
 
 GENERIC_KEYS = frozenset(stem(search_key(w)) for w in _GENERIC_TEXT.split())
 
+# A need's sentence that asks for something («… لازم داریم»، «دنبال … هستیم»، «جایگزین داخلی
+# می‌خواهیم») says what is needed; the others often describe the factory itself (its product, its
+# line), which is what hard negatives share. Words that start such a sentence's words mark it.
+_ASKING_TEXT = "لازم نیاز میخوایم میخواهیم خواهیم دنبال جایگزین تامین احتیاج درخواست بخریم سازنده"
+ASKING_CUES = tuple(search_key(w) for w in _ASKING_TEXT.split())
+_SENTENCE = re.compile(r"[.؛;!?؟\n]+")
+
+
+def asking_sentences(text: str) -> list[str]:
+    """The sentences of ``text`` that ask for something (see ``ASKING_CUES``)."""
+    return [
+        sentence
+        for sentence in _SENTENCE.split(text)
+        if any(word.startswith(ASKING_CUES) for word in search_key(sentence).split())
+    ]
+
+
 # A capability whose title offers trade (a shop, an importer, an agent) rather than making or doing.
-_TRADE_TEXT = "فروش فروشگاه واردات واردکننده نمایندگی عاملیت بازرگانی"
+_TRADE_TEXT = "فروش فروشگاه واردات واردکننده نمایندگی عاملیت بازرگانی عمده پخش"
 TRADE_KEYS = frozenset(stem(search_key(w)) for w in _TRADE_TEXT.split())
 
 

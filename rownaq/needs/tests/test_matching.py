@@ -266,6 +266,20 @@ def test_a_maker_ranks_above_a_shop_that_says_the_same() -> None:
     ]  # not the order of the ids
 
 
+def test_what_a_need_asks_for_weighs_more_than_how_the_factory_describes_itself() -> None:
+    from rownaq.needs.matching.text import asking_sentences
+
+    text = "ما در خط پنیر سفید کار می‌کنیم. ممبرین داخلی لازم داریم؛ فعلا از دانمارک می‌آید"
+    assert asking_sentences(text) == [" ممبرین داخلی لازم داریم"]
+    assert asking_sentences("دنبال سازنده‌ی گیربکس هستیم")
+    assert not asking_sentences("تولید پنیر سفید")
+    e = Engine(SYNONYMS, [])
+    e.build([Document("a-cheese", "پنیر", ""), Document("b-membrane", "ممبرین", "")])
+    # Each shares one word with the need, equally rare: the one asked for comes first (on a tie the
+    # ids would put the cheese maker first).
+    assert [h.id for h in e.rank(Document("q", "", text))] == ["b-membrane", "a-cheese"]
+
+
 def test_a_related_concept_counts_less_than_a_shared_word() -> None:
     e = Engine(SYNONYMS, RELATED)
     e.build(
