@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 
 from persiantools import characters as pt_characters
 
@@ -20,11 +21,24 @@ PERSIAN_DIGITS = "۰۱۲۳۴۵۶۷۸۹"
 ARABIC_DIGITS = "٠١٢٣٤٥٦٧٨٩"
 LATIN_DIGITS = "0123456789"
 
-_TO_LATIN_DIGITS = str.maketrans(PERSIAN_DIGITS + ARABIC_DIGITS, LATIN_DIGITS * 2)
-_TO_PERSIAN_DIGITS = str.maketrans(LATIN_DIGITS + ARABIC_DIGITS, PERSIAN_DIGITS * 2)
+
+def _replacer(table: dict[str, str]) -> Callable[[str], str]:
+    """Replace single characters by ``table``: ``str.translate`` with a mapping looks up every character
+    of the text (slow for Persian text, where few characters change); a regular expression finds only
+    those that do."""
+    pattern = re.compile("[" + "".join(re.escape(ch) for ch in table) + "]")
+
+    def replace(text: str) -> str:
+        return pattern.sub(lambda match: table[match.group()], text)
+
+    return replace
+
+
+_to_latin_digits = _replacer(dict(zip(PERSIAN_DIGITS + ARABIC_DIGITS, LATIN_DIGITS * 2, strict=True)))
+_to_persian_digits = _replacer(dict(zip(LATIN_DIGITS + ARABIC_DIGITS, PERSIAN_DIGITS * 2, strict=True)))
 
 # Letters that Arabic keyboards and old systems produce in place of the Persian ones.
-_LETTERS = str.maketrans(
+_letters = _replacer(
     {
         "ي": "ی",
         "ى": "ی",
@@ -65,11 +79,11 @@ _USELESS_ZWNJ = re.compile(f"(?<=[{_NON_JOINERS}]){ZWNJ}|(?<![\u0600-\u06ff]){ZW
 
 
 def to_latin_digits(text: str) -> str:
-    return text.translate(_TO_LATIN_DIGITS)
+    return _to_latin_digits(text)
 
 
 def to_persian_digits(text: str) -> str:
-    return text.translate(_TO_PERSIAN_DIGITS)
+    return _to_persian_digits(text)
 
 
 def normalise_text(text: str | None) -> str:
@@ -78,7 +92,7 @@ def normalise_text(text: str | None) -> str:
         return ""
     text = unicodedata.normalize("NFKC", str(text))
     text = pt_characters.ar_to_fa(text)
-    text = text.translate(_LETTERS)
+    text = _letters(text)
     text = _DIACRITICS.sub("", text)
     text = to_latin_digits(text)
     text = _ZWNJ_RUNS.sub(ZWNJ, text)
@@ -88,7 +102,7 @@ def normalise_text(text: str | None) -> str:
     return text.strip()
 
 
-_FOLD = str.maketrans(
+_fold = _replacer(
     {
         "أ": "ا",
         "إ": "ا",
@@ -123,7 +137,7 @@ def search_key(text: str | None) -> str:
         return ""
     text = unicodedata.normalize("NFD", text)
     text = text.replace("\u0653", "")  # madda above: «فرآورده» and «فراورده» are typed alike
-    text = unicodedata.normalize("NFC", text).translate(_FOLD).lower()
+    text = _fold(unicodedata.normalize("NFC", text)).lower()
     return _SPACES.sub(" ", text).strip()
 
 
