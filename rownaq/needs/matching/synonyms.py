@@ -144,28 +144,32 @@ class SynonymTable:
         if not self.phrases:
             return toks
         out: list[Token] = []
+        keys = [t.key for t in toks]
         i = 0
         n = len(toks)
-        starts = self.starts
+        starts, phrases = self.starts, self.phrases
         while i < n:
-            longest = starts.get(toks[i].key, 0)
-            for length in range(min(longest, n - i), 0, -1):
-                canonical = self.phrases.get(tuple(t.key for t in toks[i : i + length]))
+            length, canonical = 0, None
+            for length in range(min(starts.get(keys[i], 0), n - i), 0, -1):
+                canonical = phrases.get(tuple(keys[i : i + length]))
                 if canonical is not None:
-                    part = toks[i : i + length]
-                    head = self._head(part[0].head) if length == 1 else ""
-                    surfaces = [t.surface for m, t in enumerate(part) if m == 0 or t.surface != part[m - 1].surface]
-                    out.append(Token(canonical, " ".join(surfaces), head))
-                    if length > 1 and keep_parts:
-                        # The words of a phrase still count alone: «جک هیدرولیک» is also a «جک».
-                        out.extend(self._single(t) for t in part)
-                    i += length
                     break
-            else:
-                token = toks[i]
+            token = toks[i]
+            if canonical is None:
                 # A compound's first part meets its synonyms too: «قالب‌سازی» → head «قالب» ~ «مولد».
                 out.append(token._replace(head=self._head(token.head)) if token.head else token)
                 i += 1
+            elif length == 1:
+                out.append(Token(canonical, token.surface, self._head(token.head)))
+                i += 1
+            else:
+                part = toks[i : i + length]
+                surfaces = [t.surface for m, t in enumerate(part) if m == 0 or t.surface != part[m - 1].surface]
+                out.append(Token(canonical, " ".join(surfaces), ""))
+                if keep_parts:
+                    # The words of a phrase still count alone: «جک هیدرولیک» is also a «جک».
+                    out.extend(self._single(t) for t in part)
+                i += length
         return out
 
     def _head(self, head: str) -> str:
