@@ -5,7 +5,7 @@ domain synonyms (``synonyms.py``) → a sparse BM25 matrix (numpy/scipy). A quer
 document is the sum of its terms' BM25 columns, plus near-spellings of its terms in the index
 (character trigrams) and loanwords in the other script (gearbox / گیربکس) at a lower weight; a
 need's words in a sentence that asks for something («… لازم داریم») weigh more than those that
-describe the factory itself.
+describe the factory itself, and a capability that meets none of them scores less.
 Shared ISIC/HS codes (prefixes: a 6-digit HS code shares its 4-digit heading) and the same province
 add a bonus proportional to the best text score, so they break ties and lift near-equals but never
 beat a clearly better text match.
@@ -53,6 +53,9 @@ CODE_WEIGHT = 0.15  # share of the best text score for a full shared code (a sha
 PROVINCE_WEIGHT = 0.05  # share of the best text score for the same province
 CODE_PREFIX = 4  # a 6-digit HS code and its 4-digit heading; a 4-digit ISIC class and its group
 ASKING_WEIGHT = 1.3  # a query term of a sentence that asks for something (… لازم داریم)
+# A capability that meets none of the words a need asks for (only those describing the factory
+# itself, which a producer of the same goods shares) scores this share.
+ASKED_MISS_FACTOR = 0.8
 RELATED_WEIGHT = 0.3  # query weight of a related concept (نیتراسیون ~ عملیات حرارتی) against a shared word
 # The desk is for domestic manufacture: a capability whose title offers trade (فروش، واردات، نمایندگی)
 # ranks below a maker's or a service's that says the same.
@@ -218,6 +221,7 @@ class Engine:
         # Column → query weight: a term repeated (or in the title) weighs a little more, saturating;
         # a near-spelling or a loanword in the other script weighs less.
         columns: dict[int, float] = {}
+        asked_columns: list[int] = []
         matched = set(wanted)
         for term, count in wanted.items():
             qw = 1.0 + 0.25 * math.log(count)
@@ -232,6 +236,8 @@ class Engine:
             j = self.vocabulary.get(term)
             if j is not None:
                 columns[j] = max(columns.get(j, 0.0), qw)
+                if term in asked and term not in GENERIC_KEYS:
+                    asked_columns.append(j)
             key = skeleton(term)
             if len(key) >= 3:
                 for other in self.skeletons.get((key, not term.isascii()), ()):
@@ -251,6 +257,11 @@ class Engine:
             parts_i.append(indices[start:end])
             parts_w.append(data[start:end] * qw)
         scores = np.bincount(np.concatenate(parts_i), weights=np.concatenate(parts_w), minlength=n) * self.trade
+        if asked_columns:
+            meets_asked = np.zeros(n, dtype=bool)
+            for j in asked_columns:
+                meets_asked[indices[indptr[j] : indptr[j + 1]]] = True
+            scores[~meets_asked] *= ASKED_MISS_FACTOR
         return scores, matched
 
     def _code_scores(self, query: Document) -> np.ndarray:

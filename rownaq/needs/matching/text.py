@@ -64,7 +64,7 @@ _STOPWORDS_TEXT = """
 # How needs are asked for, not what is needed: «نیاز داریم»، «فعلاً وارد می‌شود»، «سالانه ۲۰۰ عدد».
 _REQUEST_WORDS = """
 نیاز نیازمند داریم خواهیم میخواهیم درخواست فعلا حاضر حال حدود تعداد عدد سالانه ماهانه لطفا وارد واردات
-وارداتی خرید خریدار تامین
+وارداتی خرید خریدار تامین لازم احتیاج
 """
 # Folded like the text, so that both sides meet.
 STOPWORDS = frozenset(search_key(w) for w in _STOPWORDS_TEXT.split() + _REQUEST_WORDS.split())

@@ -280,6 +280,20 @@ def test_what_a_need_asks_for_weighs_more_than_how_the_factory_describes_itself(
     assert [h.id for h in e.rank(Document("q", "", text))] == ["b-membrane", "a-cheese"]
 
 
+def test_a_producer_of_the_factorys_own_goods_ranks_below_one_that_meets_what_is_asked() -> None:
+    e = Engine(SYNONYMS, [])
+    e.build([Document("a-cheese", "پنیر", ""), Document("b-membrane", "ممبرین", "")])
+    # The title names the factory's line (a title word weighs more than an asked one), the sentence
+    # asks for the part: the cheese maker meets none of what is asked.
+    need = Document("q", "خط پنیر", "ممبرین داخلی لازم داریم. ممبرین فعلی از دانمارک می‌آید")
+    assert [h.id for h in e.rank(need)] == ["b-membrane", "a-cheese"]
+    # Without a sentence that asks, the title decides.
+    assert [h.id for h in e.rank(Document("q", "خط پنیر", "ممبرین داخلی. ممبرین فعلی از دانمارک می‌آید"))] == [
+        "a-cheese",
+        "b-membrane",
+    ]
+
+
 def test_a_related_concept_counts_less_than_a_shared_word() -> None:
     e = Engine(SYNONYMS, RELATED)
     e.build(
