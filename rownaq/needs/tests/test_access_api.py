@@ -8,7 +8,6 @@ its details from these endpoints, whatever it asks.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from decimal import Decimal
 
 import pytest
@@ -19,11 +18,11 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from rest_framework.test import APIClient
 
-from rownaq.accounts.models import Organisation, User
+from rownaq.accounts.models import User
 from rownaq.needs import services
 from rownaq.needs.models import Need, NeedAccess, NeedAccessState, NeedAttachment, Visibility
+from rownaq.needs.tests.desk import PDF, Desk, post_need
 from rownaq.needs.tests.test_api import assert_no_details, body, client_for
-from rownaq.needs.tests.test_services import PDF, Desk, make_desk, post_need
 from rownaq.registry.models import Unit
 
 pytestmark = pytest.mark.django_db
@@ -31,11 +30,6 @@ pytestmark = pytest.mark.django_db
 NEEDS = "/api/v1/needs/"
 SECRET_FILE = "naqsheh-sirri.pdf"  # one of test_api's markers that must never reach a non-approved caller
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 16
-
-
-@pytest.fixture
-def desk(make_org: Callable[..., Organisation], make_user: Callable[..., User]) -> Desk:
-    return make_desk(make_org, make_user)
 
 
 @pytest.fixture

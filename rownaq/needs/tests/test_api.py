@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
@@ -21,7 +20,7 @@ from django.utils.translation import gettext as _
 from rest_framework.test import APIClient
 
 from conftest import PASSWORD
-from rownaq.accounts.models import Organisation, User
+from rownaq.accounts.models import User
 from rownaq.needs import services
 from rownaq.needs.matching_jobs import recompute_need
 from rownaq.needs.models import (
@@ -36,7 +35,7 @@ from rownaq.needs.models import (
     Visibility,
 )
 from rownaq.needs.serializers import DETAIL_FIELDS
-from rownaq.needs.tests.test_services import PDF, Desk, make_desk, post_need
+from rownaq.needs.tests.desk import PDF, Desk, post_need
 from rownaq.registry.models import Unit
 
 pytestmark = pytest.mark.django_db
@@ -93,11 +92,6 @@ def assert_no_details(response: Any) -> None:
 def rows(response: Any) -> dict[int, dict[str, Any]]:
     assert response.status_code == 200, response.content
     return {row["id"]: row for row in response.json()["results"]}
-
-
-@pytest.fixture
-def desk(make_org: Callable[..., Organisation], make_user: Callable[..., User]) -> Desk:
-    return make_desk(make_org, make_user)
 
 
 @pytest.fixture

@@ -6,7 +6,6 @@ reach a non-approved person's screen in any way.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from decimal import Decimal
 
 import pytest
@@ -14,11 +13,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
-from rownaq.accounts.models import Organisation, User
+from rownaq.accounts.models import User
 from rownaq.needs import access, services
 from rownaq.needs.matching_jobs import recompute_need
 from rownaq.needs.models import Need, NeedAttachment, Visibility
-from rownaq.needs.tests.test_services import PDF, Desk, make_desk, post_need
+from rownaq.needs.tests.desk import PDF, Desk, post_need
 from rownaq.registry.models import Unit
 
 pytestmark = pytest.mark.django_db
@@ -27,11 +26,6 @@ TITLE = "یاتاقان پمپ آب صنعتی"
 SECRET = "آلیاژ محرمانه زیرکونیوم"
 SECRET_VALUE = 7_654_321_000
 SECRET_FILE = "naqsheh-sirri.pdf"
-
-
-@pytest.fixture
-def desk(make_org: Callable[..., Organisation], make_user: Callable[..., User]) -> Desk:
-    return make_desk(make_org, make_user)
 
 
 @pytest.fixture

@@ -14,13 +14,8 @@ from rownaq.accounts.models import Organisation, User
 from rownaq.needs import services
 from rownaq.needs.matching_jobs import recompute_all, recompute_capability, recompute_need
 from rownaq.needs.models import Match, Need
-from rownaq.needs.tests.test_services import Desk, make_desk, post_need, run_worker
+from rownaq.needs.tests.desk import Desk, make_desk, post_need, run_worker
 from rownaq.registry.models import Unit
-
-
-@pytest.fixture
-def desk(make_org: Callable[..., Organisation], make_user: Callable[..., User]) -> Desk:
-    return make_desk(make_org, make_user)
 
 
 def stored(need: Need) -> list[tuple[int, int, float, dict[str, Any]]]:

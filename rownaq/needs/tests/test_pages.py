@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -11,7 +10,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from rownaq.accounts.models import Organisation, User
+from rownaq.accounts.models import User
 from rownaq.core.jalali import format_jalali
 from rownaq.needs import services
 from rownaq.needs.matching_jobs import recompute_need
@@ -27,15 +26,10 @@ from rownaq.needs.models import (
     SupplySource,
     Visibility,
 )
-from rownaq.needs.tests.test_services import Desk, make_desk, post_need
+from rownaq.needs.tests.desk import Desk, post_need
 from rownaq.registry.models import Sector, Unit
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def desk(make_org: Callable[..., Organisation], make_user: Callable[..., User]) -> Desk:
-    return make_desk(make_org, make_user)
 
 
 def client_for(user: User) -> Client:

@@ -6,7 +6,6 @@ carries it as ``events``. Also: who decided an access request, on the need's pag
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 
 import pytest
 from django.core.exceptions import PermissionDenied
@@ -15,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.html import escape
 
-from rownaq.accounts.models import Organisation, User
+from rownaq.accounts.models import User
 from rownaq.core.jalali import format_jalali
 from rownaq.needs import services
 from rownaq.needs.models import (
@@ -26,18 +25,13 @@ from rownaq.needs.models import (
     ProposalEventKind,
     Visibility,
 )
+from rownaq.needs.tests.desk import Desk, post_need
 from rownaq.needs.tests.test_api import client_for as api_client_for
-from rownaq.needs.tests.test_services import Desk, make_desk, post_need
 from rownaq.registry.models import Unit
 
 pytestmark = pytest.mark.django_db
 
 K = ProposalEventKind
-
-
-@pytest.fixture
-def desk(make_org: Callable[..., Organisation], make_user: Callable[..., User]) -> Desk:
-    return make_desk(make_org, make_user)
 
 
 @pytest.fixture

@@ -8,104 +8,33 @@ member), both built by ``make_desk``; the shared ``investor`` and ``liaison`` ma
 from __future__ import annotations
 
 import datetime as dt
-import signal
 from collections.abc import Callable
-from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from rownaq.accounts.models import Organisation, OrganisationKind, Role, User
+from rownaq.accounts.models import Organisation, User
 from rownaq.core.jalali import jalali_today
 from rownaq.needs import services
 from rownaq.needs.models import (
-    Capability,
     DeclineReason,
     DomesticTarget,
     Match,
     Need,
     NeedAccessState,
-    NeedKind,
     NeedState,
     Proposal,
     ProposalState,
-    SupplySource,
     Visibility,
 )
+from rownaq.needs.tests.desk import PDF, Desk, make_desk, post_need, run_worker
 from rownaq.notifications.models import Notification
 from rownaq.registry.models import Unit
-
-PDF = b"%PDF-1.4\n% drawing\n"
-
-
-@dataclass
-class Desk:
-    lab_org: Organisation
-    lab: User
-    firm_org: Organisation
-    firm: User
-    capability: Capability
-    firm_capability: Capability
-
-
-def make_desk(make_org: Callable[..., Organisation], make_user: Callable[..., User]) -> Desk:
-    """A university lab and a knowledge-based firm, each with a capability in the public catalogue."""
-    lab_org = make_org("آزمایشگاه مواد دانشگاه قم", OrganisationKind.UNIVERSITY)
-    lab = make_user("lab", Role.KNOWLEDGE_MEMBER, lab_org, first_name="رضا", last_name="کریمی")
-    firm_org = make_org("شرکت دانش‌بنیان پویا صنعت", OrganisationKind.KNOWLEDGE_FIRM)
-    firm = make_user("firm", Role.KNOWLEDGE_MEMBER, firm_org)
-    capability = services.capability_post(
-        by=lab,
-        title="ساخت قالب تزریق پلاستیک و قطعات صنعتی با فرز CNC",
-        description="طراحی و ساخت قالب تزریق پلاستیک، مهندسی معکوس قطعات وارداتی و تولید نمونه با فرز پنج‌محور",
-        equipment="فرز CNC پنج‌محور، دستگاه اسکن سه‌بعدی",
-        hs_codes="848071",
-    )
-    firm_capability = services.capability_post(
-        by=firm,
-        title="نرم‌افزار حسابداری و مدیریت انبار",
-        description="پیاده‌سازی نرم‌افزار مالی و انبارداری برای شرکت‌های کوچک",
-    )
-    return Desk(lab_org, lab, firm_org, firm, capability, firm_capability)
-
-
-def post_need(unit: Unit, by: User, **fields: Any) -> Need:
-    defaults: dict[str, Any] = {
-        "title": "قالب تزریق پلاستیک قطعه درپوش",
-        "description": "قالب تزریق پلاستیک برای درپوش که امروز از خارج وارد می‌شود؛ نیاز به مهندسی معکوس قطعه.",
-        "kind": NeedKind.PART,
-        "supplied_from": SupplySource.IMPORTED,
-        "hs_code": "848071",
-        "annual_quantity": Decimal("12000"),
-        "quantity_unit": "عدد",
-        "yearly_value": 9_000_000_000,
-        "reply_days": 5,
-    }
-    defaults.update(fields)
-    return services.need_post(unit=unit, by=by, **defaults)
-
-
-@pytest.fixture
-def desk(make_org: Callable[..., Organisation], make_user: Callable[..., User]) -> Desk:
-    return make_desk(make_org, make_user)
-
-
-def run_worker() -> None:
-    """Run the real database worker in this process until the queue is empty."""
-    handlers = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGQUIT)}
-    try:
-        call_command("db_worker", batch=True, startup_delay=False, reload=False, interval=0, verbosity=0)
-    finally:
-        for sig, handler in handlers.items():
-            signal.signal(sig, handler)
-
 
 # -- the whole path ---------------------------------------------------------------------------------
 
