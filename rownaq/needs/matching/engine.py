@@ -233,20 +233,24 @@ class Engine:
                 qw *= GENERIC_WEIGHT
             if term.startswith(CONCEPT):
                 qw *= RELATED_WEIGHT
+            found: list[int] = []  # the term's columns: itself, its loanword twins, its near-spellings
             j = self.vocabulary.get(term)
             if j is not None:
                 columns[j] = max(columns.get(j, 0.0), qw)
-                if term in asked and term not in GENERIC_KEYS:
-                    asked_columns.append(j)
+                found.append(j)
             key = skeleton(term)
             if len(key) >= 3:
                 for other in self.skeletons.get((key, not term.isascii()), ()):
                     columns[other] = max(columns.get(other, 0.0), TRANSLIT_WEIGHT * qw)
                     matched.add(self.terms[other])
+                    found.append(other)
             if FUZZY_WEIGHT > 0:
                 for near, similarity in self.near_spellings(term):
                     columns[near] = max(columns.get(near, 0.0), FUZZY_WEIGHT * similarity * qw)
                     matched.add(self.terms[near])
+                    found.append(near)
+            if term in asked and term not in GENERIC_KEYS:
+                asked_columns.extend(found)
         if not columns:
             return np.zeros(n), matched
         indptr, indices, data = self.matrix.indptr, self.matrix.indices, self.matrix.data

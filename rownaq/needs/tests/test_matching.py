@@ -294,6 +294,20 @@ def test_a_producer_of_the_factorys_own_goods_ranks_below_one_that_meets_what_is
     ]
 
 
+def test_a_near_spelling_of_an_asked_word_meets_it() -> None:
+    from rownaq.needs.matching.engine import ASKING_WEIGHT
+
+    e = Engine(SYNONYMS, [])
+    e.build(
+        [Document("a-cheese", "پنیر", ""), Document("b-plasticiser", "پلاستیسایزور", ""), Document("c", "گرانول", "")]
+    )
+    asking = {h.id: h.score for h in e.rank(Document("q", "خط پنیر", "گرانول و پلاستیسایزر لازم داریم"))}
+    plain = {h.id: h.score for h in e.rank(Document("q", "خط پنیر", "گرانول و پلاستیسایزر"))}
+    # «پلاستیسایزور» meets an asked word only as a near-spelling: it gains the asked weight, loses nothing.
+    assert asking["b-plasticiser"] == pytest.approx(plain["b-plasticiser"] * ASKING_WEIGHT, rel=1e-3)
+    assert asking["a-cheese"] < plain["a-cheese"]
+
+
 def test_a_related_concept_counts_less_than_a_shared_word() -> None:
     e = Engine(SYNONYMS, RELATED)
     e.build(
