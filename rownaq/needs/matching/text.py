@@ -51,8 +51,18 @@ AFFIX_TOKENS = frozenset(
 )
 
 # Second halves of compounds, written joined, with a ZWNJ or with a space: «تراشکاری»,
-# «تراش‌کاری», «تراش کاری» all give the compound and its head.
-COMPOUND_TAILS = ("کاری", "گری", "سازی", "ساز", "کار", "گر", "خانه", "گاه", "الات")
+# «تراش‌کاری», «تراش کاری» all give the compound, and its head too when the head is what the compound
+# is about (قالب‌ریزی → قالب, خشک‌کن → خشک, عیب‌یابی → عیب). Longer tails first.
+HEAD_TAILS = (
+    *("کاری", "گری", "سازی", "ساز", "کار", "گر", "خانه", "گاه", "الات", "بندی", "ریزی"),
+    *("کننده", "دهنده", "شونده", "کن", "سنجی", "سنج", "گیری", "گیر", "زدایی", "پذیر", "دهی", "یابی"),
+)
+# Compounds whose head means something else alone (نرم‌افزار is no «نرم», لباسشویی no «لباس»): joined
+# forms meet, the head is not added.
+COMPOUND_TAILS = (*HEAD_TAILS, "شویی", "بری", "افزار")
+# Words that end like a compound but whose first part is another word (ارزیابی is no «ارز» currency,
+# بازیابی no «باز» open).
+_NOT_COMPOUNDS_TEXT = "ارزیابی ارزیاب بازیابی دستیابی فراگیر درگیر پیشگیری"
 
 _STOPWORDS_TEXT = """
 و در به از که این آن با را برای تا یا هم نیز اما ولی اگر چه چون بر است هست هستند بود بودن باشد باشند
@@ -112,6 +122,7 @@ _BROKEN_PLURALS_TEXT = """
 """
 _PAIRS = _BROKEN_PLURALS_TEXT.split()
 BROKEN_PLURALS = {search_key(_PAIRS[i]): search_key(_PAIRS[i + 1]) for i in range(0, len(_PAIRS), 2)}
+NOT_COMPOUNDS = frozenset(search_key(w) for w in _NOT_COMPOUNDS_TEXT.split())
 
 
 @lru_cache(maxsize=200_000)
@@ -147,10 +158,10 @@ class Token(NamedTuple):
 def _word(folded: str) -> tuple[str, str]:
     """A word's key and, for a joined compound (تراشکاری), its head's key."""
     head = ""
-    if not folded.isascii():
+    if not folded.isascii() and folded not in NOT_COMPOUNDS:
         for tail in COMPOUND_TAILS:
             if folded.endswith(tail) and len(folded) - len(tail) >= 3:
-                head = stem(folded[: -len(tail)])
+                head = stem(folded[: -len(tail)]) if tail in HEAD_TAILS else ""
                 break
     return stem(folded), head
 
@@ -206,7 +217,7 @@ def tokens(text: str, surfaces: bool = True) -> list[Token]:
         # A compound written with a space or ZWNJ: «تراش کاری».
         if i + 1 < len(pairs) and pairs[i + 1][0] in COMPOUND_TAILS and len(folded) >= 2:
             tail, tail_surface = pairs[i + 1]
-            head = stem(folded)
+            head = stem(folded) if tail in HEAD_TAILS else ""
             out.append(Token(stem(folded + tail), _join([surface, tail_surface]), head))
             i += 2
             continue
