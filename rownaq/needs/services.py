@@ -330,6 +330,8 @@ def need_access_decide(*, request: NeedAccess, by: User, approve: bool) -> NeedA
     need = request.need
     if not access.is_need_side(by, need):
         raise PermissionDenied(_("Only the need's owner decides who sees its details."))
+    if request.organisation_id == by.organisation_id:
+        raise PermissionDenied(_("A request from your own organisation is decided by the need's other owners."))
     request.state = NeedAccessState.APPROVED if approve else NeedAccessState.DECLINED
     request.decided_by, request.decided_at = by, timezone.now()
     request.save(update_fields=["state", "decided_by", "decided_at"])

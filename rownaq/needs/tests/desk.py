@@ -10,6 +10,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.management import call_command
+from django.test import Client
 
 from rownaq.accounts.models import Organisation, OrganisationKind, Role, User
 from rownaq.needs import services
@@ -74,3 +75,10 @@ def run_worker() -> None:
     finally:
         for sig, handler in handlers.items():
             signal.signal(sig, handler)
+
+
+def client_for(user: User) -> Client:
+    """A browser session logged in as ``user``."""
+    client = Client()
+    client.force_login(user)
+    return client

@@ -17,7 +17,7 @@ from rownaq.accounts.models import User
 from rownaq.needs import access, services
 from rownaq.needs.matching_jobs import recompute_need
 from rownaq.needs.models import Need, NeedAttachment, Visibility
-from rownaq.needs.tests.desk import PDF, Desk, post_need
+from rownaq.needs.tests.desk import PDF, Desk, client_for, post_need
 from rownaq.registry.models import Unit
 
 pytestmark = pytest.mark.django_db
@@ -43,12 +43,6 @@ def secret_need(unit: Unit, manager: User, desk: Desk) -> Need:
     )
     recompute_need(need.pk)
     return need
-
-
-def client_for(user: User) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def assert_no_details(html: str) -> None:

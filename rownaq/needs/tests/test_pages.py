@@ -6,7 +6,6 @@ import datetime as dt
 from typing import Any
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -26,16 +25,10 @@ from rownaq.needs.models import (
     SupplySource,
     Visibility,
 )
-from rownaq.needs.tests.desk import Desk, post_need
+from rownaq.needs.tests.desk import Desk, client_for, post_need
 from rownaq.registry.models import Sector, Unit
 
 pytestmark = pytest.mark.django_db
-
-
-def client_for(user: User) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def need_data(**changes: Any) -> dict[str, Any]:

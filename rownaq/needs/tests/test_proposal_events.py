@@ -9,7 +9,6 @@ import datetime as dt
 
 import pytest
 from django.core.exceptions import PermissionDenied
-from django.test import Client
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.html import escape
@@ -25,7 +24,7 @@ from rownaq.needs.models import (
     ProposalEventKind,
     Visibility,
 )
-from rownaq.needs.tests.desk import Desk, post_need
+from rownaq.needs.tests.desk import Desk, client_for, post_need
 from rownaq.needs.tests.test_api import client_for as api_client_for
 from rownaq.registry.models import Unit
 
@@ -37,12 +36,6 @@ K = ProposalEventKind
 @pytest.fixture
 def need(unit: Unit, manager: User) -> Need:
     return post_need(unit, manager, reply_days=5)
-
-
-def client_for(user: User) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def steps(proposal: Proposal) -> list[tuple[str, User | None]]:

@@ -18,7 +18,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from rownaq.accounts.models import Organisation, User
+from rownaq.accounts.models import Organisation, Role, User
 from rownaq.core.jalali import jalali_today
 from rownaq.needs import services
 from rownaq.needs.models import (
@@ -32,7 +32,7 @@ from rownaq.needs.models import (
     ProposalState,
     Visibility,
 )
-from rownaq.needs.tests.desk import PDF, Desk, make_desk, post_need, run_worker
+from rownaq.needs.tests.desk import PDF, Desk, client_for, make_desk, post_need, run_worker
 from rownaq.notifications.models import Notification
 from rownaq.registry.models import Unit
 
@@ -234,6 +234,28 @@ def test_access_is_asked_and_decided_by_the_owner(unit: Unit, manager: User, des
     assert services.proposal_submit(need=need, capability=desk.capability, by=desk.lab, text="x").pk
     with pytest.raises(PermissionDenied):  # nothing more to ask for
         services.need_access_request(need=need, by=desk.lab)
+
+
+@pytest.mark.django_db
+def test_no_one_decides_a_request_from_their_own_organisation(
+    unit: Unit, manager: User, expert: User, make_user: Callable[..., User]
+) -> None:
+    need = post_need(unit, manager, visibility=Visibility.APPROVED)
+    # Someone of the expert's organisation who is not province staff asks to see the details.
+    colleague = make_user("colleague", Role.INVESTOR, expert.organisation)
+    request = services.need_access_request(need=need, by=colleague)
+    with pytest.raises(PermissionDenied):
+        services.need_access_decide(request=request, by=expert, approve=True)
+    request.refresh_from_db()
+    assert request.state == NeedAccessState.REQUESTED
+    page = client_for(expert).get(reverse("needs-need-detail", args=[need.pk])).content.decode()
+    assert reverse("needs-access-decide", args=[request.pk, "approve"]) not in page
+    assert reverse("needs-access-decide", args=[request.pk, "approve"]) in (
+        client_for(manager).get(reverse("needs-need-detail", args=[need.pk])).content.decode()
+    )
+    services.need_access_decide(request=request, by=manager, approve=True)  # the factory decides
+    request.refresh_from_db()
+    assert request.state == NeedAccessState.APPROVED
 
 
 # -- reminders --------------------------------------------------------------------------------------
