@@ -71,10 +71,11 @@ _STOPWORDS_TEXT = """
 طریق توسط همچنین ها های تر ترین دیگر بسیار خیلی فقط حتی اینکه آنکه نیست نمی می باید بتوان توان توانم
 توانیم ای ی ام اند
 """
-# How needs are asked for, not what is needed: «نیاز داریم»، «فعلاً وارد می‌شود»، «سالانه ۲۰۰ عدد».
+# How needs are asked for, not what is needed: «نیاز داریم»، «فعلاً وارد می‌شود»، «سالانه ۲۰۰ عدد»،
+# «از استان دیگر» (the province is a field of its own).
 _REQUEST_WORDS = """
 نیاز نیازمند داریم خواهیم میخواهیم درخواست فعلا حاضر حال حدود تعداد عدد سالانه ماهانه لطفا وارد واردات
-وارداتی خرید خریدار تامین لازم احتیاج
+وارداتی خرید خریدار تامین لازم احتیاج استان
 """
 # Folded like the text, so that both sides meet.
 STOPWORDS = frozenset(search_key(w) for w in _STOPWORDS_TEXT.split() + _REQUEST_WORDS.split())

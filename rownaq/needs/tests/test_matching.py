@@ -112,6 +112,7 @@ def test_stemmer_keeps_short_words_and_latin() -> None:
 
 def test_stop_words_and_detached_affixes_are_dropped() -> None:
     assert keys("ساخت قالب‌های تزریق برای صنایع و خودرو") == keys("ساخت قالب تزریق صنایع خودرو")
+    assert keys("نخ تار از استان دیگر تامین می‌شود") == keys("نخ تار")  # where it comes from is no match
 
 
 def test_surface_is_the_word_as_written() -> None:
