@@ -1,15 +1,13 @@
 """The needs desk's test helpers: a lab and a firm with capabilities (``make_desk``), a factory's
-need (``post_need``), a drawing (``PDF``) and the real database worker run in the test's process."""
+need (``post_need``), a drawing (``PDF``) and a logged-in page client (``client_for``)."""
 
 from __future__ import annotations
 
-import signal
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.core.management import call_command
 from django.test import Client
 
 from rownaq.accounts.models import Organisation, OrganisationKind, Role, User
@@ -65,16 +63,6 @@ def post_need(unit: Unit, by: User, **fields: Any) -> Need:
     }
     defaults.update(fields)
     return services.need_post(unit=unit, by=by, **defaults)
-
-
-def run_worker() -> None:
-    """Run the real database worker in this process until the queue is empty."""
-    handlers = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGQUIT)}
-    try:
-        call_command("db_worker", batch=True, startup_delay=False, reload=False, interval=0, verbosity=0)
-    finally:
-        for sig, handler in handlers.items():
-            signal.signal(sig, handler)
 
 
 def client_for(user: User) -> Client:

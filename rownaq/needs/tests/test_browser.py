@@ -18,9 +18,9 @@ from django.utils import timezone
 from conftest import browser_log_in
 from rownaq.accounts.models import Organisation, OrganisationKind, Role, User
 from rownaq.core.jalali import format_jalali, parse_jalali_date
+from rownaq.core.testing import run_worker
 from rownaq.needs import services
 from rownaq.needs.models import Capability, Match, Need, NeedKind, SupplySource
-from rownaq.needs.tests.desk import run_worker
 from rownaq.registry.models import Unit
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

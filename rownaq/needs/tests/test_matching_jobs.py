@@ -11,10 +11,11 @@ from django.core.management import call_command
 from django_tasks_db.models import DBTaskResult
 
 from rownaq.accounts.models import Organisation, User
+from rownaq.core.testing import run_worker
 from rownaq.needs import services
 from rownaq.needs.matching_jobs import recompute_all, recompute_capability, recompute_need
 from rownaq.needs.models import Match, Need
-from rownaq.needs.tests.desk import Desk, make_desk, post_need, run_worker
+from rownaq.needs.tests.desk import Desk, make_desk, post_need
 from rownaq.registry.models import Unit
 
 

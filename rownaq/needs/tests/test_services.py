@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from rownaq.accounts.models import Organisation, Role, User
 from rownaq.core.jalali import jalali_today
+from rownaq.core.testing import run_worker
 from rownaq.needs import services
 from rownaq.needs.models import (
     DeclineReason,
@@ -32,7 +33,7 @@ from rownaq.needs.models import (
     ProposalState,
     Visibility,
 )
-from rownaq.needs.tests.desk import PDF, Desk, client_for, make_desk, post_need, run_worker
+from rownaq.needs.tests.desk import PDF, Desk, client_for, make_desk, post_need
 from rownaq.notifications.models import Notification
 from rownaq.registry.models import Unit
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import signal
 from collections.abc import Callable
 from typing import Any
 
@@ -14,6 +13,7 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from rownaq.accounts.models import AgencyCode, Organisation, Role, User
+from rownaq.core.testing import run_worker
 from rownaq.notifications.models import Notification
 from rownaq.obstacles import workflow
 from rownaq.obstacles.models import Case, CaseState, ObstacleCategory, Referral
@@ -21,16 +21,6 @@ from rownaq.obstacles.tasks import escalate_overdue_referrals
 from rownaq.registry.models import Unit
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def run_worker() -> None:
-    """Run the real database worker in this process until the queue is empty."""
-    handlers = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGQUIT)}
-    try:
-        call_command("db_worker", batch=True, startup_delay=False, reload=False, interval=0, verbosity=0)
-    finally:
-        for sig, handler in handlers.items():
-            signal.signal(sig, handler)
 
 
 @pytest.fixture

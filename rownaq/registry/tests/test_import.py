@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import os
-import signal
 from collections.abc import Callable, Sequence
 from decimal import Decimal
 from typing import Any
@@ -23,6 +22,7 @@ from conftest import make_national_id
 from rownaq.accounts.models import User
 from rownaq.core.jalali import parse_jalali_date
 from rownaq.core.normalise import to_persian_digits
+from rownaq.core.testing import run_worker
 from rownaq.geography.models import County, EstateKind, IndustrialEstate
 from rownaq.registry import imports
 from rownaq.registry.imports import import_batch_commit, import_batch_create, import_batch_validate, workflow
@@ -90,16 +90,6 @@ def upload(client: Client, file: SimpleUploadedFile) -> ImportBatch:
     batch = ImportBatch.objects.latest("pk")
     assert response["Location"] == reverse("registry-import-detail", args=[batch.pk])
     return batch
-
-
-def run_worker() -> None:
-    """Run the real database worker in this process until the queue is empty."""
-    handlers = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGQUIT)}
-    try:
-        call_command("db_worker", batch=True, startup_delay=False, reload=False, interval=0, verbosity=0)
-    finally:
-        for sig, handler in handlers.items():
-            signal.signal(sig, handler)
 
 
 def commit(client: Client, batch: ImportBatch) -> ImportBatch:
