@@ -128,19 +128,7 @@ class ExhibitionForm(forms.ModelForm):
 
     class Meta:
         model = Exhibition
-        fields = [
-            "title",
-            "slug",
-            "kind",
-            "starts_on",
-            "ends_on",
-            "opens_at",
-            "closes_at",
-            "venue",
-            "description",
-            "meeting_minutes",
-            "is_published",
-        ]
+        fields = list(services.EDITABLE_FIELDS)
         widgets = {"slug": forms.TextInput(attrs={"dir": "ltr"}), "description": forms.Textarea(attrs={"rows": 3})}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

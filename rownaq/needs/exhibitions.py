@@ -163,20 +163,19 @@ def exhibition_create(
     )
 
 
-EDITABLE_FIELDS = frozenset(
-    {
-        "title",
-        "slug",
-        "kind",
-        "starts_on",
-        "ends_on",
-        "opens_at",
-        "closes_at",
-        "venue",
-        "description",
-        "meeting_minutes",
-        "is_published",
-    }
+# In the order the exhibition form shows them.
+EDITABLE_FIELDS = (
+    "title",
+    "slug",
+    "kind",
+    "starts_on",
+    "ends_on",
+    "opens_at",
+    "closes_at",
+    "venue",
+    "description",
+    "meeting_minutes",
+    "is_published",
 )
 
 
@@ -184,7 +183,7 @@ EDITABLE_FIELDS = frozenset(
 def exhibition_update(*, exhibition: Exhibition, by: User, changes: dict[str, object]) -> Exhibition:
     """Change some of ``EDITABLE_FIELDS``; meetings already booked stay as they are."""
     _require_manager(by, exhibition)
-    unknown = set(changes) - EDITABLE_FIELDS
+    unknown = set(changes).difference(EDITABLE_FIELDS)
     if unknown:
         raise ValueError(f"not editable: {sorted(unknown)}")
     for name, value in changes.items():
