@@ -55,8 +55,7 @@ from rownaq.needs.models import (
     ProposalState,
     Visibility,
 )
-from rownaq.registry.access import get_unit_for_user
-from rownaq.registry.models import Unit
+from rownaq.registry.access import unit_from_query
 
 PAGE_SIZE = 50
 SEARCH_RESULTS = 20
@@ -235,14 +234,9 @@ def need_post(request: AuthenticatedRequest) -> HttpResponse:
     user = request.user
     if not access.can_post_needs(user):
         raise PermissionDenied
-    unit: Unit | None = None
-    if request.GET.get("unit"):
-        try:
-            unit = get_unit_for_user(user, int(request.GET["unit"]))
-        except ValueError:
-            raise Http404 from None
-        if not access.can_post_need_for(user, unit):
-            raise PermissionDenied
+    unit = unit_from_query(request.GET, user)
+    if unit is not None and not access.can_post_need_for(user, unit):
+        raise PermissionDenied
     if request.method == "POST":
         form = NeedForm(request.POST, request.FILES, user=user, unit=unit)
         if form.is_valid():

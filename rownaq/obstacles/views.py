@@ -39,8 +39,7 @@ from rownaq.obstacles.forms import (
 )
 from rownaq.obstacles.models import Attachment, Case, CaseState, Referral, ReferralState
 from rownaq.obstacles.models.cases import OPEN_STATES
-from rownaq.registry.access import can_view_registry, get_unit_for_user, units_visible_to
-from rownaq.registry.models import Unit
+from rownaq.registry.access import can_view_registry, unit_from_query, units_visible_to
 from rownaq.workdays.services import working_days_between
 
 PAGE_SIZE = 50
@@ -160,14 +159,9 @@ def case_file(request: AuthenticatedRequest) -> HttpResponse:
         raise PermissionDenied
     if request.method == "GET" and request.headers.get("HX-Request"):
         return _unit_options(request)
-    unit: Unit | None = None
-    if request.GET.get("unit"):
-        try:
-            unit = get_unit_for_user(user, int(request.GET["unit"]))
-        except ValueError:
-            raise Http404 from None
-        if not workflow.can_file_for(user, unit):
-            raise PermissionDenied
+    unit = unit_from_query(request.GET, user)
+    if unit is not None and not workflow.can_file_for(user, unit):
+        raise PermissionDenied
     if request.method == "POST":
         form = CaseFileForm(request.POST, request.FILES, user=user, unit=unit)
     else:

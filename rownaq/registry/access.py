@@ -9,6 +9,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
@@ -61,6 +63,16 @@ def get_unit_for_user(user: User | AnonymousUser, pk: int, *, write: bool = Fals
     if write and not can_edit_unit(user, unit):
         raise PermissionDenied
     return unit
+
+
+def unit_from_query(query: Mapping[str, str], user: User | AnonymousUser) -> Unit | None:
+    """The unit a form is opened for (``?unit=ID``), if ``user`` may see it; ``None`` without one."""
+    if not query.get("unit"):
+        return None
+    try:
+        return get_unit_for_user(user, int(query["unit"]))
+    except ValueError:
+        raise Http404 from None
 
 
 def import_batches_visible_to(user: User) -> QuerySet[ImportBatch]:

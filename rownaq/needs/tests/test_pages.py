@@ -90,6 +90,8 @@ def test_the_need_form_refuses_other_units_and_bad_input(
     assert response.status_code == 200
     assert not Need.objects.exists()
     assert client.get(reverse("needs-need-post"), {"unit": other_unit.pk}).status_code == 404
+    assert client.get(reverse("needs-need-post"), {"unit": "abc"}).status_code == 404
+    assert client.get(reverse("needs-need-post"), {"unit": unit.pk}).status_code == 200
     for outsider in (investor, desk.lab):
         assert client_for(outsider).get(reverse("needs-need-post")).status_code == 403
     need = post_need(unit, manager)
