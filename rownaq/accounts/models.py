@@ -116,8 +116,19 @@ class User(AbstractUser):
         return self.is_active and (self.role in PROVINCE_STAFF_ROLES or self.is_superuser)
 
     @property
-    def can_edit_registry(self) -> bool:
+    def is_expert(self) -> bool:
+        """An SMT expert or a system administrator (or a superuser): edits the registry, files and
+        triages cases, posts needs for any unit, runs the desk's exhibitions."""
         return self.is_active and (self.role in REGISTRY_EDITOR_ROLES or self.is_superuser)
+
+    @property
+    def can_edit_registry(self) -> bool:
+        return self.is_expert
+
+    def serves_province(self, province_id: int | None) -> bool:
+        """Whether this person's province-wide rights reach ``province_id``: their own province;
+        every province for national staff (no province) and superusers; anything without a province."""
+        return self.is_superuser or self.province_id is None or province_id is None or self.province_id == province_id
 
     @property
     def province_id(self) -> int | None:

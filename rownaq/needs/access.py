@@ -34,6 +34,7 @@ from rownaq.needs.models import (
     Proposal,
     Visibility,
 )
+from rownaq.registry.access import acts_for_unit
 from rownaq.registry.models import Unit
 
 # Organisations that may own a capability.
@@ -52,15 +53,9 @@ def _active(user: User | AnonymousUser) -> bool:
     return isinstance(user, User) and user.is_active
 
 
-def _is_expert(user: User) -> bool:
-    return user.is_active and (user.is_superuser or user.role in (Role.SMT_EXPERT, Role.SYSTEM_ADMIN))
-
-
 def _staff_of(user: User, province_id: int) -> bool:
     """Province staff (admin, deputy, expert) of this province, or national staff."""
-    if not user.is_province_staff:
-        return False
-    return user.is_superuser or user.province_id is None or user.province_id == province_id
+    return user.is_province_staff and user.serves_province(province_id)
 
 
 # -- needs -----------------------------------------------------------------------------------------
@@ -128,19 +123,13 @@ def need_details_visible(user: User | AnonymousUser, need: Need) -> bool:
 
 def can_post_need_for(user: User | AnonymousUser, unit: Unit) -> bool:
     """A unit's manager for their own company's units; an SMT expert or admin for any unit of the province."""
-    if not isinstance(user, User) or not user.is_active:
-        return False
-    if user.role == Role.UNIT_MANAGER:
-        return user.organisation_id is not None and unit.owner_id == user.organisation_id
-    if _is_expert(user):
-        return user.is_superuser or user.province_id is None or user.province_id == unit.county.province_id
-    return False
+    return isinstance(user, User) and acts_for_unit(user, unit)
 
 
 def can_post_needs(user: User | AnonymousUser) -> bool:
     """Whether the person may post needs at all (for some unit)."""
     return isinstance(user, User) and (
-        _is_expert(user) or (user.is_active and user.role == Role.UNIT_MANAGER and user.organisation_id is not None)
+        user.is_expert or (user.is_active and user.role == Role.UNIT_MANAGER and user.organisation_id is not None)
     )
 
 
@@ -198,7 +187,7 @@ def can_post_capability(user: User | AnonymousUser) -> bool:
     """A member of a university, firm or park; a unit manager for their company; an SMT expert or admin."""
     if not isinstance(user, User) or not user.is_active:
         return False
-    if _is_expert(user):
+    if user.is_expert:
         return True
     if user.organisation_id is None:
         return False
@@ -214,16 +203,16 @@ def can_post_capability_for(user: User | AnonymousUser, owner: Organisation) -> 
     if not can_post_capability(user) or owner.kind not in CAPABILITY_OWNER_KINDS:
         return False
     assert isinstance(user, User)
-    if _is_expert(user):
-        return user.is_superuser or user.province_id is None or owner.province_id in (None, user.province_id)
+    if user.is_expert:
+        return user.serves_province(owner.province_id)
     return user.organisation_id == owner.pk
 
 
 def can_edit_capability(user: User | AnonymousUser, capability: Capability) -> bool:
     if not isinstance(user, User) or not user.is_active:
         return False
-    if _is_expert(user):
-        return user.is_superuser or user.province_id is None or user.province_id == capability.province_id
+    if user.is_expert:
+        return user.serves_province(capability.province_id)
     return is_capability_member(user, capability.owner_id)
 
 

@@ -60,13 +60,7 @@ def capability_is_public(capability: Capability) -> bool:
 
 def can_manage_exhibitions(user: User, province_id: int | None) -> bool:
     """SMT experts and system admins of the province (national ones of every province)."""
-    if not user.is_active:
-        return False
-    if user.is_superuser:
-        return True
-    if user.role not in (Role.SMT_EXPERT, Role.SYSTEM_ADMIN):
-        return False
-    return user.province_id is None or province_id is None or user.province_id == province_id
+    return user.is_expert and user.serves_province(province_id)
 
 
 def _require_manager(user: User, exhibition_or_province: Exhibition | Province) -> None:

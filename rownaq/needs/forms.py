@@ -8,7 +8,7 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from rownaq.accounts.models import Organisation, Role, User
+from rownaq.accounts.models import Organisation, User
 from rownaq.core.forms import (
     JalaliDateField,
     LatinDigitsDecimalField,
@@ -113,7 +113,7 @@ class CapabilityForm(forms.Form):
     def __init__(self, *args: Any, user: User, editing: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["sectors"].queryset = sector_classes()  # type: ignore[attr-defined]
-        if not editing and (user.is_superuser or user.role in (Role.SMT_EXPERT, Role.SYSTEM_ADMIN)):
+        if not editing and user.is_expert:
             owners = Organisation.objects.filter(kind__in=CAPABILITY_OWNER_KINDS).order_by("name")
             if user.province_id is not None:
                 owners = owners.filter(province_id=user.province_id)

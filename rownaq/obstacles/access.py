@@ -45,13 +45,7 @@ def get_case_for_user(user: User | AnonymousUser, pk: int) -> Case:
 
 def is_case_expert(user: User, case: Case) -> bool:
     """An SMT expert or system admin of the case's province: triages, refers, resolves."""
-    if not user.is_active:
-        return False
-    if user.is_superuser:
-        return True
-    if user.role not in (Role.SMT_EXPERT, Role.SYSTEM_ADMIN):
-        return False
-    return user.province_id is None or user.province_id == case.unit.county.province_id
+    return user.is_expert and user.serves_province(case.unit.county.province_id)
 
 
 def is_secretariat(user: User, case: Case) -> bool:
@@ -59,9 +53,7 @@ def is_secretariat(user: User, case: Case) -> bool:
     if is_case_expert(user, case):
         return True
     return (
-        user.is_active
-        and user.role == Role.GOVERNORATE_DEPUTY
-        and (user.province_id is None or user.province_id == case.unit.county.province_id)
+        user.is_active and user.role == Role.GOVERNORATE_DEPUTY and user.serves_province(case.unit.county.province_id)
     )
 
 

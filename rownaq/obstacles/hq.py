@@ -39,13 +39,7 @@ class HQError(Exception):
 
 def is_hq_secretariat(user: User, province: Province) -> bool:
     """The governorate deputy's office, SMT experts and system admins of the province run the HQ's records."""
-    if not user.is_active:
-        return False
-    if user.is_superuser:
-        return True
-    if user.role not in (Role.GOVERNORATE_DEPUTY, Role.SMT_EXPERT, Role.SYSTEM_ADMIN):
-        return False
-    return user.province_id is None or user.province_id == province.pk
+    return user.is_province_staff and user.serves_province(province.pk)
 
 
 def _require_secretariat(user: User, province: Province) -> None:

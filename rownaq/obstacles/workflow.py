@@ -33,6 +33,7 @@ from rownaq.obstacles.models import (
     Referral,
     ReferralState,
 )
+from rownaq.registry.access import acts_for_unit
 from rownaq.registry.models import Unit
 from rownaq.workdays.services import add_working_days
 
@@ -159,13 +160,7 @@ def _transition(
 
 def can_file_for(user: User, unit: Unit) -> bool:
     """A unit's manager files for their own unit; an SMT expert for any unit of the province."""
-    if not user.is_active:
-        return False
-    if user.role == Role.UNIT_MANAGER:
-        return user.organisation_id is not None and unit.owner_id == user.organisation_id
-    if user.is_superuser or user.role in (Role.SMT_EXPERT, Role.SYSTEM_ADMIN):
-        return user.province_id is None or user.province_id == unit.county.province_id
-    return False
+    return acts_for_unit(user, unit)
 
 
 @transaction.atomic

@@ -65,6 +65,15 @@ def get_unit_for_user(user: User | AnonymousUser, pk: int, *, write: bool = Fals
     return unit
 
 
+def acts_for_unit(user: User, unit: Unit) -> bool:
+    """Who files cases and posts needs for a unit: its company's managers, and the experts of its province."""
+    if not user.is_active:
+        return False
+    if user.role == Role.UNIT_MANAGER:
+        return user.organisation_id is not None and unit.owner_id == user.organisation_id
+    return user.is_expert and user.serves_province(unit.county.province_id)
+
+
 def unit_from_query(query: Mapping[str, str], user: User | AnonymousUser) -> Unit | None:
     """The unit a form is opened for (``?unit=ID``), if ``user`` may see it; ``None`` without one."""
     if not query.get("unit"):
