@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from rownaq.core.jalali import JalaliDateError, format_jalali, parse_jalali_date
-from rownaq.core.normalise import normalise_text, to_latin_digits
+from rownaq.core.normalise import normalise_paragraphs, normalise_text, to_latin_digits
 
 
 class PlainDecimalInput(forms.TextInput):
@@ -65,10 +65,12 @@ class JalaliDateField(forms.Field):
 
 
 class PersianCharField(forms.CharField):
-    """A text field whose value is normalised (ی/ک, digits, ZWNJ, spaces) before it is used."""
+    """A text field whose value is normalised (ی/ک, digits, ZWNJ, spaces) before it is used; with a
+    ``Textarea`` its line breaks are kept."""
 
     def to_python(self, value: Any) -> str:
-        return normalise_text(super().to_python(value))
+        value = super().to_python(value)
+        return normalise_paragraphs(value) if isinstance(self.widget, forms.Textarea) else normalise_text(value)
 
 
 class LatinDigitsIntegerField(forms.IntegerField):

@@ -14,6 +14,7 @@ import re
 import unicodedata
 from collections.abc import Callable
 
+from django.db import models
 from persiantools import characters as pt_characters
 
 ZWNJ = "\u200c"
@@ -128,6 +129,25 @@ _fold = _replacer(
         "'": " ",
     }
 )
+
+
+_BLANK_LINES = re.compile(r"\n{3,}")
+
+
+def normalise_paragraphs(text: str | None) -> str:
+    """Normalise text of several lines (a description, an answer, a resolution) line by line: each line
+    as ``normalise_text`` does, the line breaks kept, at most one blank line between paragraphs."""
+    if not text:
+        return ""
+    lines = [normalise_text(line) for line in str(text).replace("\r\n", "\n").replace("\r", "\n").split("\n")]
+    return _BLANK_LINES.sub("\n\n", "\n".join(lines)).strip()
+
+
+def normalise_fields(instance: models.Model, *names: str) -> None:
+    """Normalise a model's text fields in place: a ``TextField`` keeps its lines, others become one line."""
+    for name in names:
+        multiline = isinstance(instance._meta.get_field(name), models.TextField)
+        setattr(instance, name, (normalise_paragraphs if multiline else normalise_text)(getattr(instance, name)))
 
 
 def search_key(text: str | None) -> str:

@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import pytest
 
+from rownaq.accounts.models import User
 from rownaq.core.normalise import (
     ZWNJ,
     normalise_digits_only,
+    normalise_paragraphs,
     normalise_text,
     search_key,
     search_terms,
     to_latin_digits,
     to_persian_digits,
 )
+from rownaq.registry.models import Unit
 
 
 class TestNormaliseText:
@@ -161,3 +164,29 @@ class TestDigits:
         assert normalise_digits_only("۱۰۳-۸۰۲ ۸۴۷/۹۰") == "10380284790"
         assert normalise_digits_only("\u200f۳۷۱۵۶\u200c۸۸۹۱۱") == "3715688911"
         assert normalise_digits_only(None) == ""
+
+
+def test_paragraphs_keep_their_line_breaks() -> None:
+    typed = "بند ١: شير  فلكه\r\nبند ۲\n\n\n\nپایان \n"
+    assert normalise_paragraphs(typed) == "بند 1: شیر فلکه\nبند 2\n\nپایان"
+    assert normalise_text(typed) == "بند 1: شیر فلکه بند 2 پایان"  # one line, for names and titles
+
+
+def test_a_textarea_keeps_what_was_typed_on_several_lines() -> None:
+    from django import forms
+
+    from rownaq.core.forms import PersianCharField
+
+    assert PersianCharField(widget=forms.Textarea).clean("خط اول\nخط دوم") == "خط اول\nخط دوم"
+    assert PersianCharField().clean("خط اول\nخط دوم") == "خط اول خط دوم"
+
+
+@pytest.mark.django_db
+def test_a_models_long_text_keeps_its_lines_and_its_title_one(unit: Unit, manager: User) -> None:
+    from rownaq.needs.models import Need, NeedKind
+
+    need = Need.objects.create(
+        unit=unit, posted_by=manager, title="قالب\nدرپوش", description="بند ١\nبند ۲", kind=NeedKind.PART
+    )
+    need.refresh_from_db()
+    assert (need.title, need.description) == ("قالب درپوش", "بند 1\nبند 2")

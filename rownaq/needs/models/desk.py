@@ -7,7 +7,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from rownaq.core.normalise import normalise_digits_only, normalise_text, search_key
+from rownaq.core.normalise import normalise_digits_only, normalise_fields, normalise_text, search_key
 
 
 class NeedKind(models.TextChoices):
@@ -86,8 +86,7 @@ class Need(models.Model):
         super().save(*args, **kwargs)  # type: ignore[arg-type]
 
     def normalise(self) -> None:
-        self.title, self.description = normalise_text(self.title), normalise_text(self.description)
-        self.quantity_unit = normalise_text(self.quantity_unit)
+        normalise_fields(self, "title", "description", "quantity_unit")
         self.hs_code = normalise_digits_only(self.hs_code)
         self.search_text = search_key(f"{self.title} {self.description} {self.hs_code}")
 
@@ -176,8 +175,7 @@ class Capability(models.Model):
         super().save(*args, **kwargs)  # type: ignore[arg-type]
 
     def normalise(self) -> None:
-        for name in ("title", "description", "equipment", "certifications", "capacity", "references"):
-            setattr(self, name, normalise_text(getattr(self, name)))
+        normalise_fields(self, "title", "description", "equipment", "certifications", "capacity", "references")
         self.hs_codes = " ".join(normalise_digits_only(code) for code in self.hs_codes.split() if code.strip())
         self.search_text = search_key(f"{self.title} {self.description} {self.equipment} {self.hs_codes}")
 
@@ -293,7 +291,7 @@ class Proposal(models.Model):
         return f"{self.need_id} ← {self.organisation_id}"
 
     def save(self, *args: object, **kwargs: object) -> None:
-        self.text, self.decline_note = normalise_text(self.text), normalise_text(self.decline_note)
+        normalise_fields(self, "text", "decline_note")
         super().save(*args, **kwargs)  # type: ignore[arg-type]
 
 
@@ -312,7 +310,7 @@ class ProposalMessage(models.Model):
         return self.text[:60]
 
     def save(self, *args: object, **kwargs: object) -> None:
-        self.text = normalise_text(self.text)
+        normalise_fields(self, "text")
         super().save(*args, **kwargs)  # type: ignore[arg-type]
 
 

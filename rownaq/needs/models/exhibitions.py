@@ -7,7 +7,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from rownaq.core.normalise import normalise_digits_only, normalise_text
+from rownaq.core.normalise import normalise_digits_only, normalise_fields, normalise_text
 
 
 class ExhibitionKind(models.TextChoices):
@@ -39,8 +39,7 @@ class Exhibition(models.Model):
         return self.title
 
     def save(self, *args: object, **kwargs: object) -> None:
-        self.title, self.venue = normalise_text(self.title), normalise_text(self.venue)
-        self.description = normalise_text(self.description)
+        normalise_fields(self, "title", "venue", "description")
         super().save(*args, **kwargs)  # type: ignore[arg-type]
 
 

@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from rownaq.core.normalise import normalise_text, search_key
+from rownaq.core.normalise import normalise_fields, normalise_text, search_key
 
 
 class ObstacleCategory(models.Model):
@@ -149,9 +149,7 @@ class Case(models.Model):
         super().clean_fields(exclude=exclude)  # type: ignore[arg-type]
 
     def normalise(self) -> None:
-        self.title = normalise_text(self.title)
-        self.description = normalise_text(self.description)
-        self.outcome_note = normalise_text(self.outcome_note)
+        normalise_fields(self, "title", "description", "outcome_note")
         self.search_text = search_key(f"{self.title} {self.description}")
 
     @property
@@ -234,7 +232,7 @@ class Referral(models.Model):
         return f"{self.case_id} → {self.agency_id}"
 
     def save(self, *args: object, **kwargs: object) -> None:
-        self.answer = normalise_text(self.answer)
+        normalise_fields(self, "answer")
         super().save(*args, **kwargs)  # type: ignore[arg-type]
 
 

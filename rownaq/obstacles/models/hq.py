@@ -10,7 +10,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from rownaq.core.normalise import normalise_text
+from rownaq.core.normalise import normalise_fields, normalise_text
 
 
 class MeetingState(models.TextChoices):
@@ -100,7 +100,7 @@ class Resolution(models.Model):
         return f"{self.meeting.number}/{self.number}"
 
     def save(self, *args: object, **kwargs: object) -> None:
-        self.text = normalise_text(self.text)
+        normalise_fields(self, "text")
         super().save(*args, **kwargs)  # type: ignore[arg-type]
 
 
@@ -135,7 +135,7 @@ class Commitment(models.Model):
         return self.text[:60]
 
     def save(self, *args: object, **kwargs: object) -> None:
-        self.text, self.done_note = normalise_text(self.text), normalise_text(self.done_note)
+        normalise_fields(self, "text", "done_note")
         super().save(*args, **kwargs)  # type: ignore[arg-type]
 
     def is_overdue(self, today: dt.date | None = None) -> bool:
@@ -220,6 +220,5 @@ class DisruptiveRegulation(models.Model):
         return self.title
 
     def save(self, *args: object, **kwargs: object) -> None:
-        for name in ("title", "article", "issuing_body", "problem", "proposal", "sent_to"):
-            setattr(self, name, normalise_text(getattr(self, name)))
+        normalise_fields(self, "title", "article", "issuing_body", "problem", "proposal", "sent_to")
         super().save(*args, **kwargs)  # type: ignore[arg-type]
