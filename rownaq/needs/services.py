@@ -46,7 +46,7 @@ from rownaq.needs.models import (
 from rownaq.notifications.services import notify
 from rownaq.obstacles.attachments import attachment_content_type
 from rownaq.registry.models import Sector, Unit
-from rownaq.workdays.services import working_days_between
+from rownaq.workdays.services import holidays_between, working_days_between
 
 P = ProposalState
 
@@ -576,10 +576,13 @@ def proposals_remind_overdue(today: dt.date | None = None) -> int:
         .select_related("need", "need__unit", "need__posted_by", "organisation")
         .order_by("pk")
     )
+    waiting_list = list(waiting)
+    first = min((timezone.localdate(p.submitted_at) for p in waiting_list), default=today)
+    holidays = holidays_between(first, today)
     count = 0
-    for proposal in waiting:
+    for proposal in waiting_list:
         submitted = timezone.localdate(proposal.submitted_at)
-        if working_days_between(submitted, today) <= proposal.need.reply_days:
+        if working_days_between(submitted, today, holidays) <= proposal.need.reply_days:
             continue
         with transaction.atomic():
             now = timezone.now()
@@ -603,12 +606,16 @@ def proposals_remind_overdue(today: dt.date | None = None) -> int:
 
 def reply_days_of(proposals: QuerySet[Proposal]) -> list[int]:
     """The working days the need side took to first answer each answered proposal."""
-    return [
-        working_days_between(timezone.localdate(submitted), timezone.localdate(replied))
+    spans = [
+        (timezone.localdate(submitted), timezone.localdate(replied))
         for submitted, replied in proposals.filter(first_reply_at__isnull=False).values_list(
             "submitted_at", "first_reply_at"
         )
     ]
+    if not spans:
+        return []
+    holidays = holidays_between(min(s for s, _ in spans), max(r for _, r in spans))
+    return [working_days_between(submitted, replied, holidays) for submitted, replied in spans]
 
 
 def median_reply_days(proposals: QuerySet[Proposal]) -> float | None:

@@ -21,7 +21,7 @@ from rownaq.core.jalali import jalali_year_bounds
 from rownaq.geography.models import Province
 from rownaq.obstacles.hq import agency_on_time_share
 from rownaq.obstacles.models import Case, CaseState, Commitment, Party, Referral, ReferralState
-from rownaq.workdays.services import holidays_between, is_working_day
+from rownaq.workdays.services import holidays_between, working_days_between
 
 
 @dataclass
@@ -55,11 +55,21 @@ class AgencyFigures:
     def resolutions_share(self) -> float | None:
         return self.resolutions_on_time / self.resolutions_judged if self.resolutions_judged else None
 
+    def count(self, referral: Referral, today: dt.date, holidays: set[dt.date]) -> None:
+        """Add one referral: received, answered (on time, in how many working days) or overdue now."""
+        self.received += 1
+        if referral.state == ReferralState.ANSWERED and referral.answered_at is not None:
+            answered_on = timezone.localdate(referral.answered_at)
+            self.answered += 1
+            self.answered_on_time += answered_on <= referral.due_on
+            referred_on = timezone.localdate(referral.referred_at)
+            self.working_days_to_answer.append(working_days_between(referred_on, answered_on, holidays))
+        elif referral.state == ReferralState.OPEN and referral.due_on < today:
+            self.overdue_now += 1
 
-def _working_days(start: dt.date, end: dt.date, holidays: set[dt.date]) -> int:
-    if end <= start:
-        return 0
-    return sum(1 for n in range(1, (end - start).days + 1) if is_working_day(start + dt.timedelta(days=n), holidays))
+
+def _holidays_since_first(referrals: list[Referral], today: dt.date) -> set[dt.date]:
+    return holidays_between(min((timezone.localdate(r.referred_at) for r in referrals), default=today), today)
 
 
 def province_referrals(province: Province) -> QuerySet[Referral]:
@@ -78,19 +88,11 @@ def agency_scoreboard(
     if until:
         referrals = referrals.filter(referred_at__date__lte=until)
     rows: dict[int, AgencyFigures] = {}
-    first = min((r.referred_at.date() for r in referrals), default=today)
-    holidays = holidays_between(first, today)
-    for referral in referrals.order_by("pk"):
+    loaded = list(referrals.order_by("pk"))
+    holidays = _holidays_since_first(loaded, today)
+    for referral in loaded:
         row = rows.setdefault(referral.agency_id, AgencyFigures(referral.agency_id, referral.agency.name))
-        row.received += 1
-        referred_on = timezone.localdate(referral.referred_at)
-        if referral.state == ReferralState.ANSWERED and referral.answered_at is not None:
-            answered_on = timezone.localdate(referral.answered_at)
-            row.answered += 1
-            row.answered_on_time += answered_on <= referral.due_on
-            row.working_days_to_answer.append(_working_days(referred_on, answered_on, holidays))
-        elif referral.state == ReferralState.OPEN and referral.due_on < today:
-            row.overdue_now += 1
+        row.count(referral, today, holidays)
     commitments = Commitment.objects.filter(
         party=Party.AGENCY, resolution__meeting__province=province, owner_id__in=list(rows)
     )
@@ -119,20 +121,12 @@ def agency_months(
         province_referrals(province).filter(agency_id=agency_id).select_related("agency").order_by("referred_at")
     )
     months: dict[str, AgencyFigures] = {}
-    holidays = holidays_between(min((r.referred_at.date() for r in referrals), default=today), today)
-    for referral in referrals:
-        referred_on = timezone.localdate(referral.referred_at)
-        jalali = jdatetime.date.fromgregorian(date=referred_on)
+    loaded = list(referrals)
+    holidays = _holidays_since_first(loaded, today)
+    for referral in loaded:
+        jalali = jdatetime.date.fromgregorian(date=timezone.localdate(referral.referred_at))
         key = f"{jalali.year:04d}/{jalali.month:02d}"
-        row = months.setdefault(key, AgencyFigures(agency_id, referral.agency.name))
-        row.received += 1
-        if referral.state == ReferralState.ANSWERED and referral.answered_at is not None:
-            answered_on = timezone.localdate(referral.answered_at)
-            row.answered += 1
-            row.answered_on_time += answered_on <= referral.due_on
-            row.working_days_to_answer.append(_working_days(referred_on, answered_on, holidays))
-        elif referral.state == ReferralState.OPEN and referral.due_on < today:
-            row.overdue_now += 1
+        months.setdefault(key, AgencyFigures(agency_id, referral.agency.name)).count(referral, today, holidays)
     return list(months.items())
 
 

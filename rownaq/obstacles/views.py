@@ -6,6 +6,7 @@ Every change goes through ``rownaq.obstacles.workflow``; every case is fetched t
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from typing import Any
 
 from django.contrib import messages
@@ -40,7 +41,7 @@ from rownaq.obstacles.forms import (
 from rownaq.obstacles.models import Attachment, Case, CaseState, Referral, ReferralState
 from rownaq.obstacles.models.cases import OPEN_STATES
 from rownaq.registry.access import can_view_registry, unit_from_query, units_visible_to
-from rownaq.workdays.services import working_days_between
+from rownaq.workdays.services import holidays_between, working_days_between
 
 PAGE_SIZE = 50
 SORTS = {"-filed": ["-filed_at", "-pk"], "filed": ["filed_at", "pk"]}
@@ -56,11 +57,27 @@ def can_file(user: User) -> bool:
     return user.is_active and (user.is_superuser or user.role in filers)
 
 
-def days_left(today: dt.date, due: dt.date) -> int:
+def days_left(today: dt.date, due: dt.date, holidays: set[dt.date] | None = None) -> int:
     """Working days until ``due``; negative when it is past."""
     if due >= today:
-        return working_days_between(today, due)
-    return -working_days_between(due, today)
+        return working_days_between(today, due, holidays)
+    return -working_days_between(due, today, holidays)
+
+
+def referral_rows(referrals: Iterable[Referral], today: dt.date) -> list[dict[str, Any]]:
+    """A referral with its state and the working days left to answer (one holiday query for all)."""
+    referrals = list(referrals)
+    dues = [r.due_on for r in referrals if r.state == ReferralState.OPEN]
+    holidays = holidays_between(min([today, *dues]), max([today, *dues])) if dues else set()
+    return [
+        {
+            "referral": r,
+            "open": r.state == ReferralState.OPEN,
+            "days_left": days_left(today, r.due_on, holidays) if r.state == ReferralState.OPEN else None,
+            "overdue": r.state == ReferralState.OPEN and r.due_on < today,
+        }
+        for r in referrals
+    ]
 
 
 # -- the list --------------------------------------------------------------------------------------
@@ -208,15 +225,7 @@ def _case_page(
     user = request.user
     today = timezone.localdate()
     referrals = list(case.referrals.select_related("agency", "answered_by").order_by("due_on", "pk"))
-    referral_rows = [
-        {
-            "referral": r,
-            "open": r.state == ReferralState.OPEN,
-            "days_left": days_left(today, r.due_on) if r.state == ReferralState.OPEN else None,
-            "overdue": r.state == ReferralState.OPEN and r.due_on < today,
-        }
-        for r in referrals
-    ]
+    referral_table = referral_rows(referrals, today)
     bound_name, bound_form = bound if bound else ("", None)
     names = [name for name in workflow.allowed_actions(case, user) if name in ACTION_FORMS]
     if bound_name in ACTION_FORMS and bound_name not in names:
@@ -241,7 +250,7 @@ def _case_page(
         "case": case,
         "unit": case.unit,
         "show_unit_link": can_view_registry(user),
-        "referrals": referral_rows,
+        "referrals": referral_table,
         "attachments": case.attachments.all(),
         "agencies_concerned": case.agencies_concerned.all(),
         "events": case.events.select_related("by"),
@@ -389,15 +398,7 @@ def referral_list(request: AuthenticatedRequest) -> HttpResponse:
         closed=SqlCase(When(state=ReferralState.OPEN, then=Value(0)), default=Value(1), output_field=IntegerField())
     ).order_by("closed", "due_on", "pk")
     page = Paginator(referrals, PAGE_SIZE).get_page(request.GET.get("page"))
-    rows = [
-        {
-            "referral": r,
-            "open": r.state == ReferralState.OPEN,
-            "days_left": days_left(today, r.due_on) if r.state == ReferralState.OPEN else None,
-            "overdue": r.state == ReferralState.OPEN and r.due_on < today,
-        }
-        for r in page
-    ]
+    rows = referral_rows(page, today)
     return render(
         request,
         "obstacles/referral_list.html",

@@ -35,11 +35,15 @@ def add_working_days(start: dt.date, days: int) -> dt.date:
     return day
 
 
-def working_days_between(start: dt.date, end: dt.date) -> int:
-    """Working days after ``start`` up to and including ``end`` (0 if ``end`` is not after ``start``)."""
+def working_days_between(start: dt.date, end: dt.date, holidays: set[dt.date] | None = None) -> int:
+    """Working days after ``start`` up to and including ``end`` (0 if ``end`` is not after ``start``).
+
+    ``holidays``: the holidays of a span covering both dates, when the caller counts many spans (one
+    query for a whole page instead of one per row)."""
     if end <= start:
         return 0
-    holidays = holidays_between(start, end)
+    if holidays is None:
+        holidays = holidays_between(start, end)
     return sum(
         1 for offset in range(1, (end - start).days + 1) if is_working_day(start + dt.timedelta(days=offset), holidays)
     )

@@ -361,6 +361,31 @@ def test_case_list_query_count_is_bounded(
     assert len(response.context["page"]) == 12
 
 
+def test_the_referral_list_counts_working_days_with_one_holiday_query(
+    client: Client, expert: User, make_case: Callable[..., Case]
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(reverse("obstacles-referral-list"))
+        assert all(row["days_left"] is not None for row in response.context["rows"])
+        return len(captured)
+
+    def due_in_three_weeks() -> None:
+        Referral.objects.update(due_on=timezone.localdate() + dt.timedelta(days=21))
+
+    make_case(CaseState.REFERRED)
+    due_in_three_weeks()
+    login(client, expert)
+    one = queries()
+    for _n in range(11):
+        make_case(CaseState.REFERRED)
+    due_in_three_weeks()
+    assert queries() == one  # not one holiday query per row
+
+
 def test_each_role_sees_only_its_cases_in_the_list(
     client: Client,
     manager: User,
