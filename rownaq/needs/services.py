@@ -505,6 +505,13 @@ def proposal_accept(*, proposal: Proposal, by: User, value: int, signed_on: dt.d
         text=_("Your proposal for “%(title)s” was accepted.") % {"title": locked.need.title},
         link=proposal_link(locked),
     )
+    # The other offers are answered too: nobody is left waiting on a need that is met.
+    for other in (
+        Proposal.objects.select_for_update()
+        .select_related("need")
+        .filter(need_id=locked.need_id, state__in=LIVE_STATES)
+    ):
+        _decline(other, by, DeclineReason.SOLVED, "", now)
     proposal.refresh_from_db()
     return agreement
 
@@ -515,7 +522,13 @@ def proposal_decline(*, proposal: Proposal, by: User, reason: str, note: str = "
     if reason not in DeclineReason.values:
         raise ValidationError(_("Choose the reason from the list."))
     locked = _move(proposal, "decline", by)
-    now = timezone.now()
+    _decline(locked, by, reason, note, timezone.now())
+    proposal.refresh_from_db()
+    return proposal
+
+
+def _decline(locked: Proposal, by: User, reason: str, note: str, now: dt.datetime) -> None:
+    """Decline a locked live proposal and tell its organisation; the caller holds the transaction."""
     locked.state, locked.decided_at = P.DECLINED, now
     locked.decline_reason, locked.decline_note = reason, note
     locked.save(update_fields=["state", "decided_at", "decline_reason", "decline_note", *_first_reply(locked, now)])
@@ -526,8 +539,6 @@ def proposal_decline(*, proposal: Proposal, by: User, reason: str, note: str = "
         % {"title": locked.need.title, "reason": DeclineReason(reason).label},
         link=proposal_link(locked),
     )
-    proposal.refresh_from_db()
-    return proposal
 
 
 @transaction.atomic
@@ -572,7 +583,9 @@ def proposals_remind_overdue(today: dt.date | None = None) -> int:
     """Remind the need's unit managers, once, of each proposal unanswered after the promised working days."""
     today = today or timezone.localdate()
     waiting = (
-        Proposal.objects.filter(first_reply_at__isnull=True, reminded_at__isnull=True, state__in=LIVE_STATES)
+        Proposal.objects.filter(
+            first_reply_at__isnull=True, reminded_at__isnull=True, state__in=LIVE_STATES, need__state=NeedState.OPEN
+        )
         .select_related("need", "need__unit", "need__posted_by", "organisation")
         .order_by("pk")
     )

@@ -259,6 +259,22 @@ def test_no_one_decides_a_request_from_their_own_organisation(
     assert request.state == NeedAccessState.APPROVED
 
 
+@pytest.mark.django_db
+def test_accepting_one_offer_answers_the_others_and_stops_their_reminders(
+    unit: Unit, manager: User, desk: Desk
+) -> None:
+    need = post_need(unit, manager, reply_days=5)
+    chosen = services.proposal_submit(need=need, capability=desk.capability, by=desk.lab, text="قالب در ۸ هفته")
+    other = services.proposal_submit(need=need, capability=desk.firm_capability, by=desk.firm, text="پیشنهاد دوم")
+    services.proposal_accept(proposal=chosen, by=manager, value=1_000_000, signed_on=timezone.localdate())
+    other.refresh_from_db()
+    assert other.state == ProposalState.DECLINED
+    assert other.decline_reason == DeclineReason.SOLVED
+    assert Notification.objects.filter(recipient=desk.firm, text__contains=need.title).exists()
+    submitted = timezone.localdate(other.submitted_at)
+    assert services.proposals_remind_overdue(today=submitted + dt.timedelta(days=30)) == 0
+
+
 # -- reminders --------------------------------------------------------------------------------------
 
 
