@@ -66,15 +66,13 @@ def recompute_need(need_id: int) -> int:
 def recompute_capability(capability_id: int) -> int:
     """Recompute the needs a changed capability may enter or leave.
 
-    The simplest correct rule at demo scale: every open need of the capability's province, and every
-    need it is matched to now (which it may leave). This costs one index build and one ranking per
-    such need, i.e. O(needs of the province × capabilities); at national scale the next step is to
-    rank the needs for the capability (the engine's reverse direction) and update only those rows.
+    The simplest correct rule: every open need (a capability of any province may answer it; the same
+    province only weighs a little more), and every need it is matched to now (which it may leave).
+    This costs one index build and one ranking per such need, i.e. O(open needs × capabilities); at
+    national scale the next step is to rank the needs for the capability (the engine's reverse
+    direction) and update only those rows.
     """
-    capability = Capability.objects.filter(pk=capability_id).first()
     needs = _needs().filter(state=NeedState.OPEN)
-    if capability is not None:
-        needs = needs.filter(unit__county__province_id=capability.province_id)
     current = _needs().filter(matches__capability_id=capability_id)
     return recompute_needs({n.pk: n for n in [*needs, *current]}.values())
 

@@ -14,7 +14,7 @@ from rownaq.accounts.models import Organisation, User
 from rownaq.core.testing import run_worker
 from rownaq.needs import services
 from rownaq.needs.matching_jobs import recompute_all, recompute_capability, recompute_need
-from rownaq.needs.models import Match, Need
+from rownaq.needs.models import Capability, Match, Need
 from rownaq.needs.tests.desk import Desk, make_desk, post_need
 from rownaq.registry.models import Unit
 
@@ -65,6 +65,24 @@ def test_a_capability_leaving_the_catalogue_leaves_the_matches(unit: Unit, manag
     services.capability_update(capability=desk.capability, by=desk.lab, is_public=True)
     recompute_capability(desk.capability.pk)
     assert desk.capability.pk in [c for c, *_ in stored(need)]
+
+
+@pytest.mark.django_db
+def test_a_capability_of_another_province_joins_the_matches_when_it_changes(
+    unit: Unit, manager: User, desk: Desk
+) -> None:
+    from rownaq.geography.models import Province
+
+    need = post_need(unit, manager)
+    recompute_need(need.pk)
+    tehran = Province.objects.exclude(pk=unit.county.province_id).first()
+    assert tehran is not None
+    elsewhere = services.capability_post(
+        by=desk.firm, title="قالب تزریق پلاستیک درپوش", description="ساخت قالب تزریق پلاستیک برای درپوش"
+    )
+    Capability.objects.filter(pk=elsewhere.pk).update(province=tehran)
+    recompute_capability(elsewhere.pk)  # the need itself did not change
+    assert elsewhere.pk in [c for c, *_ in stored(need)]
 
 
 @pytest.mark.django_db
