@@ -11,7 +11,6 @@ import re
 from decimal import Decimal
 from typing import Any
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -55,7 +54,7 @@ from rownaq.needs.models import (
     ProposalState,
     Visibility,
 )
-from rownaq.registry.access import unit_from_query
+from rownaq.registry.access import page_province, unit_from_query
 
 PAGE_SIZE = 50
 SEARCH_RESULTS = 20
@@ -75,13 +74,6 @@ def highlight(text: str, terms: list[str]) -> SafeString:
         last = found.end()
     parts.append(escape(text[last:]))
     return mark_safe("".join(parts))
-
-
-def _province_of(request: AuthenticatedRequest) -> Province:
-    province_id = request.user.province_id
-    if province_id is not None:
-        return Province.objects.get(pk=province_id)
-    return Province.objects.get(code=settings.ROWNAQ_DEFAULT_PROVINCE)
 
 
 # -- the dashboard ---------------------------------------------------------------------------------
@@ -118,7 +110,7 @@ def desk_figures(province: Province, year: int) -> dict[str, Any]:
 
 @login_required
 def dashboard(request: AuthenticatedRequest) -> HttpResponse:
-    province = _province_of(request)
+    province = page_province(request.user)
     figures = desk_figures(province, jalali_today().year)
     recent = (
         access.needs_visible_to(request.user)

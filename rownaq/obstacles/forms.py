@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from rownaq.accounts.models import Organisation, User
 from rownaq.core.forms import LatinDigitsIntegerField, PersianCharField, style_widgets
+from rownaq.core.jalali import jalali_month_bounds
 from rownaq.core.normalise import to_latin_digits
 from rownaq.geography.models import IndustrialEstate
 from rownaq.obstacles.access import cases_visible_to
@@ -142,6 +143,15 @@ class CaseFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["agency"].queryset = agencies_for(user.province_id)  # type: ignore[attr-defined]
         style_widgets(self)
+
+    def clean_month(self) -> str:
+        month: str = self.cleaned_data["month"]
+        if month:
+            try:
+                jalali_month_bounds(month)
+            except ValueError:
+                raise forms.ValidationError(_("No such month."), code="invalid") from None
+        return month
 
 
 # -- the workflow's actions ------------------------------------------------------------------------

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -54,6 +53,7 @@ from rownaq.obstacles.models import (
     Party,
     Resolution,
 )
+from rownaq.registry.access import page_province
 
 PAGE_SIZE = 50
 Bound = dict[str, Form]
@@ -61,13 +61,6 @@ Bound = dict[str, Form]
 
 def fa(value: object) -> str:
     return to_persian_digits(str(value))
-
-
-def _province_for(user: User, code: str | None = None) -> Province:
-    """The person's province, or for national staff the one asked for (the default one otherwise)."""
-    if user.province_id is not None:
-        return Province.objects.get(pk=user.province_id)
-    return get_object_or_404(Province, code=code or settings.ROWNAQ_DEFAULT_PROVINCE)
 
 
 def _require_secretariat(user: User, province: Province) -> None:
@@ -149,7 +142,7 @@ def _resolution_rows(user: User, resolutions: list[Resolution], bound: Bound) ->
 @login_required
 def meeting_list(request: AuthenticatedRequest) -> HttpResponse:
     user = request.user
-    province = _province_for(user, request.GET.get("province"))
+    province = page_province(user, request.GET.get("province"))
     if not hq.is_hq_secretariat(user, province):
         if _is_bound_party(user):
             return redirect("hq-resolution-list")
@@ -175,7 +168,7 @@ def meeting_list(request: AuthenticatedRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def meeting_create(request: AuthenticatedRequest) -> HttpResponse:
     user = request.user
-    province = _province_for(user, request.GET.get("province"))
+    province = page_province(user, request.GET.get("province"))
     _require_secretariat(user, province)
     if request.method == "POST":
         form = MeetingForm(request.POST)
@@ -309,7 +302,7 @@ def _visible_resolutions(user: User, province: Province) -> QuerySet[Resolution]
 
 def _resolution_page(request: AuthenticatedRequest, *, bound: Bound | None = None, status: int = 200) -> HttpResponse:
     user = request.user
-    province = _province_for(user, request.GET.get("province"))
+    province = page_province(user, request.GET.get("province"))
     secretariat = hq.is_hq_secretariat(user, province)
     visible = _visible_resolutions(user, province)
     form = ResolutionFilterForm(
@@ -430,7 +423,7 @@ def objection_decide(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 
 def _register_province(user: User, code: str | None) -> Province:
     """Province staff read the register of their province; only the secretariat changes it."""
-    province = _province_for(user, code)
+    province = page_province(user, code)
     if not (user.is_province_staff and user.province_id in (None, province.pk)):
         raise PermissionDenied
     return province

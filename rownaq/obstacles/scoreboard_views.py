@@ -13,15 +13,13 @@ from rownaq.geography.models import Province
 from rownaq.obstacles import scoreboard
 from rownaq.obstacles.hq import on_time_share
 from rownaq.obstacles.models import Meeting
+from rownaq.registry.access import page_province
 
 
 def _province(request: AuthenticatedRequest) -> Province:
     if not request.user.is_province_staff:
         raise PermissionDenied
-    if request.user.province_id is not None:
-        return Province.objects.get(pk=request.user.province_id)
-    code = request.GET.get("province") or settings.ROWNAQ_DEFAULT_PROVINCE
-    return Province.objects.get(code=code)
+    return page_province(request.user, request.GET.get("province"))
 
 
 @login_required

@@ -11,12 +11,15 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404
+from django.shortcuts import get_object_or_404
 
 from rownaq.accounts.models import Role, User
+from rownaq.geography.models import Province
 from rownaq.registry.models import ImportBatch, Unit
 
 
@@ -72,6 +75,14 @@ def acts_for_unit(user: User, unit: Unit) -> bool:
     if user.role == Role.UNIT_MANAGER:
         return user.organisation_id is not None and unit.owner_id == user.organisation_id
     return user.is_expert and user.serves_province(unit.county.province_id)
+
+
+def page_province(user: User, code: str | None = None) -> Province:
+    """The province a page is about: the person's own; for national staff the one asked for by its
+    code, or the default province. An unknown code is a 404."""
+    if user.province_id is not None:
+        return Province.objects.get(pk=user.province_id)
+    return get_object_or_404(Province, code=code or settings.ROWNAQ_DEFAULT_PROVINCE)
 
 
 def unit_from_query(query: Mapping[str, str], user: User | AnonymousUser) -> Unit | None:
