@@ -13,6 +13,7 @@ import datetime as dt
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -180,17 +181,19 @@ def exhibition_update(*, exhibition: Exhibition, by: User, changes: dict[str, ob
     unknown = set(changes).difference(EDITABLE_FIELDS)
     if unknown:
         raise ValueError(f"not editable: {sorted(unknown)}")
+    # Checked before anything is set: a refused change leaves the exhibition as it was.
+    merged: dict[str, Any] = {name: changes.get(name, getattr(exhibition, name)) for name in EDITABLE_FIELDS}
+    _check_exhibition(
+        starts_on=merged["starts_on"],
+        ends_on=merged["ends_on"],
+        opens_at=merged["opens_at"],
+        closes_at=merged["closes_at"],
+        meeting_minutes=merged["meeting_minutes"],
+    )
+    if Exhibition.objects.filter(slug=merged["slug"]).exclude(pk=exhibition.pk).exists():
+        raise ValidationError({"slug": _("Another exhibition already has this address name.")})
     for name, value in changes.items():
         setattr(exhibition, name, value)
-    _check_exhibition(
-        starts_on=exhibition.starts_on,
-        ends_on=exhibition.ends_on,
-        opens_at=exhibition.opens_at,
-        closes_at=exhibition.closes_at,
-        meeting_minutes=exhibition.meeting_minutes,
-    )
-    if Exhibition.objects.filter(slug=exhibition.slug).exclude(pk=exhibition.pk).exists():
-        raise ValidationError({"slug": _("Another exhibition already has this address name.")})
     exhibition.save(update_fields=sorted(changes))
     return exhibition
 

@@ -680,6 +680,46 @@ class TestPages:
         assert Booth.objects.get(pk=free_booth.pk).exhibitor == exhibitor
         assert carpet_need.title in Client().get(f"/expo/{expo.exhibition.slug}/").content.decode()
 
+    def test_a_refused_edit_changes_nothing_and_links_to_the_exhibition_as_it_is(
+        self, client: Client, expo: Expo, expert: User
+    ) -> None:
+        other = Exhibition.objects.create(
+            province=expo.exhibition.province,
+            title="نمایشگاه دیگر",
+            slug="other-expo",
+            kind=ExhibitionKind.NEEDS_DESK,
+            starts_on=expo.exhibition.starts_on,
+            ends_on=expo.exhibition.ends_on,
+            opens_at=dt.time(9),
+            closes_at=dt.time(14),
+            venue="خانه صنعت",
+            meeting_minutes=30,
+        )
+        exhibition = expo.exhibition
+        form = {
+            "title": "عنوان تازه",
+            "slug": other.slug,  # taken
+            "kind": exhibition.kind,
+            "starts_on": format_jalali(exhibition.starts_on),
+            "ends_on": format_jalali(exhibition.ends_on),
+            "opens_at": "۱۷:۰۰",
+            "closes_at": "۲۲:۰۰",
+            "venue": exhibition.venue,
+            "meeting_minutes": "۳۰",
+        }
+        client.force_login(expert)
+        refused = client.post(f"/exhibitions/{exhibition.slug}/edit/", form)
+        assert refused.status_code == 200
+        page = refused.content.decode()
+        assert 'value="عنوان تازه"' in page  # what was typed stays in the form
+        assert f"/exhibitions/{other.slug}/setup/" not in page  # the page's links are the exhibition's own
+        exhibition.refresh_from_db()
+        assert (exhibition.title, exhibition.slug) == ("نمایشگاه توانمندی‌های صنایع کوچک استان قم", "small-industries")
+        form["slug"] = "small-industries-1405"
+        assert client.post(f"/exhibitions/{exhibition.slug}/edit/", form).status_code == 302
+        exhibition.refresh_from_db()
+        assert (exhibition.title, exhibition.slug) == ("عنوان تازه", "small-industries-1405")
+
     def test_a_unit_manager_cannot_set_up_exhibitions(self, client: Client, manager: User, expo: Expo) -> None:
         client.force_login(manager)
         assert client.get("/exhibitions/new/").status_code == 403
