@@ -204,7 +204,9 @@ class ExhibitorForm(forms.Form):
             del self.fields["organisation"]
             free_or_own = Q(exhibitor__isnull=True) | Q(exhibitor__organisation=organisation)
             self.fields["booth"].queryset = booths.filter(free_or_own)  # type: ignore[attr-defined]
-            self.fields["needs"].queryset = Need.objects.filter(unit__owner=organisation).order_by("title")  # type: ignore[attr-defined]
+            self.fields["needs"].queryset = (  # type: ignore[attr-defined]
+                Need.objects.filter(unit__owner=organisation).select_related("unit").order_by("title")
+            )
             self.fields["capabilities"].queryset = Capability.objects.filter(owner=organisation).order_by("title")  # type: ignore[attr-defined]
         self.fields["booth"].label_from_instance = lambda booth: f"{booth.hall.name} / {booth.code}"  # type: ignore[attr-defined]
         style_widgets(self)
