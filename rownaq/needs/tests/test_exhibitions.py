@@ -720,6 +720,18 @@ class TestPages:
         exhibition.refresh_from_db()
         assert (exhibition.title, exhibition.slug) == ("عنوان تازه", "small-industries-1405")
 
+    def test_the_list_links_an_unpublished_exhibition_to_its_setup(
+        self, client: Client, expo: Expo, expert: User, manager: User
+    ) -> None:
+        client.force_login(expert)
+        assert f'href="/expo/{expo.exhibition.slug}/"' in client.get("/exhibitions/").content.decode()
+        Exhibition.objects.filter(pk=expo.exhibition.pk).update(is_published=False)
+        page = client.get("/exhibitions/").content.decode()
+        assert f'href="/expo/{expo.exhibition.slug}/"' not in page  # the public page would be a 404
+        assert f'href="/exhibitions/{expo.exhibition.slug}/setup/"' in page
+        client.force_login(manager)
+        assert expo.exhibition.title not in client.get("/exhibitions/").content.decode()
+
     def test_a_unit_manager_cannot_set_up_exhibitions(self, client: Client, manager: User, expo: Expo) -> None:
         client.force_login(manager)
         assert client.get("/exhibitions/new/").status_code == 403
