@@ -82,7 +82,6 @@ class CaseFileForm(forms.Form):
     amount = LatinDigitsIntegerField(
         label=_("Amount involved (rials)"),
         required=False,
-        widget=forms.TextInput,
         min_value=0,
         help_text=_("The money the obstacle holds up, if any."),
     )
@@ -112,7 +111,6 @@ class CaseFileForm(forms.Form):
         if not user.can_edit_registry:
             del self.fields["from_visit"]
         style_widgets(self)
-        self.fields["amount"].widget.attrs.update({"dir": "ltr", "inputmode": "numeric"})
         self.fields["agencies"].widget.attrs.pop("class", None)
 
     def clean_category(self) -> ObstacleCategory:
@@ -207,16 +205,13 @@ class ReferForm(ActionForm):
     agencies = forms.ModelMultipleChoiceField(
         label=_("Agencies"), queryset=Organisation.objects.none(), widget=forms.CheckboxSelectMultiple
     )
-    working_days = LatinDigitsIntegerField(
-        label=_("Working days to answer"), min_value=1, max_value=120, widget=forms.TextInput
-    )
+    working_days = LatinDigitsIntegerField(label=_("Working days to answer"), min_value=1, max_value=120)
 
     def setup(self) -> None:
         self.fields["agencies"].queryset = agencies_for(self.case.unit.county.province_id)  # type: ignore[attr-defined]
         preselected = {a.pk for a in default_agencies(self.case)} | {a.pk for a in self.case.agencies_concerned.all()}
         self.initial.setdefault("agencies", sorted(preselected))
         self.initial.setdefault("working_days", settings.ROWNAQ_REFERRAL_WORKING_DAYS)
-        self.fields["working_days"].widget.attrs.update({"dir": "ltr", "inputmode": "numeric"})
         self.order_fields(["version", "agencies", "working_days", "comment"])
 
     def styled(self) -> None:
@@ -225,14 +220,11 @@ class ReferForm(ActionForm):
 
 class ResolveForm(ActionForm):
     outcome_kind = forms.ChoiceField(label=_("Outcome"), choices=OutcomeKind.choices)
-    money_released = LatinDigitsIntegerField(
-        label=_("Money released (rials)"), required=False, min_value=0, widget=forms.TextInput
-    )
+    money_released = LatinDigitsIntegerField(label=_("Money released (rials)"), required=False, min_value=0)
 
     def setup(self) -> None:
         self.fields["comment"].required = True
         self.fields["comment"].label = _("What changed for the unit")
-        self.fields["money_released"].widget.attrs.update({"dir": "ltr", "inputmode": "numeric"})
         self.order_fields(["version", "outcome_kind", "comment", "money_released"])
 
 
