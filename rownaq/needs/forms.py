@@ -37,10 +37,8 @@ class SectorMultipleChoiceField(forms.ModelMultipleChoiceField):  # type: ignore
         return f"{obj.code} {obj.title or obj.title_en}"
 
 
-def _ltr(form: forms.BaseForm, *names: str) -> None:
-    for name in names:
-        if name in form.fields:
-            form.fields[name].widget.attrs.update({"dir": "ltr", "inputmode": "numeric"})
+# Codes are digits read left to right.
+CODE_INPUT = forms.TextInput(attrs={"dir": "ltr", "inputmode": "numeric"})
 
 
 class NeedForm(forms.Form):
@@ -48,7 +46,7 @@ class NeedForm(forms.Form):
     description = PersianCharField(label=_("Description"), widget=forms.Textarea(attrs={"rows": 6}))
     kind = forms.ChoiceField(label=_("Kind"), choices=NeedKind.choices)
     sector = SectorChoiceField(label=_("ISIC class"), queryset=Sector.objects.none(), required=False)
-    hs_code = forms.CharField(label=_("HS code"), max_length=14, required=False)
+    hs_code = forms.CharField(label=_("HS code"), max_length=14, required=False, widget=CODE_INPUT)
     annual_quantity = LatinDigitsDecimalField(
         label=_("Annual quantity"), max_digits=16, decimal_places=2, min_value=0, required=False
     )
@@ -71,7 +69,6 @@ class NeedForm(forms.Form):
             self.fields["unit"] = unit_field(user=user, initial=unit)
             self.order_fields(["unit"])
         style_widgets(self)
-        _ltr(self, "hs_code", "annual_quantity", "yearly_value", "reply_days")
 
 
 class NeedFilterForm(forms.Form):
@@ -101,7 +98,9 @@ class CapabilityForm(forms.Form):
         required=False,
         widget=forms.SelectMultiple(attrs={"size": 6}),
     )
-    hs_codes = forms.CharField(label=_("HS codes"), max_length=200, required=False, help_text=_("Separated by spaces."))
+    hs_codes = forms.CharField(
+        label=_("HS codes"), max_length=200, required=False, help_text=_("Separated by spaces."), widget=CODE_INPUT
+    )
     equipment = PersianCharField(label=_("Equipment"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
     certifications = PersianCharField(
         label=_("Certifications"), required=False, widget=forms.Textarea(attrs={"rows": 2})
@@ -120,11 +119,6 @@ class CapabilityForm(forms.Form):
             self.fields["owner"] = forms.ModelChoiceField(label=_("Owner"), queryset=owners)
             self.order_fields(["owner"])
         style_widgets(self)
-        _ltr(self, "hs_codes")
-
-
-class AccessRequestForm(forms.Form):
-    """Nothing to fill: the button asks for access in the person's organisation's name."""
 
 
 class ProposalForm(forms.Form):
@@ -137,7 +131,6 @@ class ProposalForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["capability"].queryset = own_capabilities(user).order_by("title")  # type: ignore[attr-defined]
         style_widgets(self)
-        _ltr(self, "price")
 
 
 class MessageForm(forms.Form):
@@ -159,7 +152,6 @@ class AcceptForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         style_widgets(self)
-        _ltr(self, "value")
 
 
 class DeclineForm(forms.Form):
@@ -191,7 +183,6 @@ class DeliverForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         style_widgets(self)
-        _ltr(self, "import_value_replaced", "currency_saved_usd")
 
 
 class SearchForm(forms.Form):
