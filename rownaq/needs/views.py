@@ -128,7 +128,6 @@ def _abilities(request: AuthenticatedRequest) -> dict[str, bool]:
     return {
         "can_post_need": access.can_post_needs(request.user),
         "can_post_capability": access.can_post_capability(request.user),
-        "has_capabilities": access.own_capabilities(request.user).exists(),
     }
 
 
@@ -186,7 +185,6 @@ def _need_page(
     context: dict[str, Any] = {
         "need": need,
         "details": details,
-        "need_side": need_side,
         "can_edit": access.can_post_need_for(user, need.unit),
         "reply_days": services.unit_reply_days(need),
     }
@@ -434,7 +432,6 @@ def _proposal_page(
     context = {
         "proposal": proposal,
         "need": need,
-        "need_side": need_side,
         "thread": proposal.messages.select_related("author", "author__organisation"),
         "events": proposal.events.select_related("by", "by__organisation"),
         "message_form": bound_form if bound_name == "message" else MessageForm(),
@@ -518,7 +515,7 @@ def my_proposals(request: AuthenticatedRequest) -> HttpResponse:
         proposals = Proposal.objects.none()
     else:
         proposals = access.proposals_visible_to(user).filter(organisation_id=user.organisation_id)
-    proposals = proposals.select_related("need", "capability", "agreement")
+    proposals = proposals.select_related("need", "capability")
     page = Paginator(proposals, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "needs/my_proposals.html", {"page": page})
 
