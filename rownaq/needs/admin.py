@@ -34,6 +34,9 @@ class _ReadOnly:
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
 
 @admin.register(SynonymGroup)
 class SynonymGroupAdmin(admin.ModelAdmin[SynonymGroup]):
@@ -113,3 +116,4 @@ class AgreementAdmin(_ReadOnly, admin.ModelAdmin[Agreement]):
 class NeedAccessAdmin(_ReadOnly, admin.ModelAdmin[NeedAccess]):
     list_display = ["need", "organisation", "state", "decided_by", "decided_at"]
     list_filter = ["state"]
+    list_select_related = ["need", "organisation", "decided_by"]

@@ -187,6 +187,9 @@ def test_the_admin_shows_the_history_read_only(need: Need, desk: Desk, admin_use
     request = response.wsgi_request
     assert not inline.has_add_permission(request, proposal)
     assert not inline.has_change_permission(request, proposal)
+    # Proposals change through the desk's services only: the admin cannot delete one either.
+    delete = client_for(admin_user).get(reverse("admin:needs_proposal_delete", args=[proposal.pk]))
+    assert delete.status_code == 403
 
 
 # -- who decided an access request ------------------------------------------------------------------
