@@ -16,11 +16,12 @@ import pytest
 from django.core.management import call_command
 
 from rownaq.accounts.models import Organisation, OrganisationKind, Role, User
+from rownaq.accounts.testing import PASSWORD
 from rownaq.geography.models import County, IndustrialEstate, Province
 from rownaq.registry.models import Sector, Unit
 from rownaq.registry.validators import national_id_check_digit
 
-PASSWORD = "test-pass-1234"
+__all__ = ["PASSWORD", "make_national_id"]
 
 
 @pytest.fixture(scope="session")

@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "rownaq.notifications",
     "rownaq.obstacles",
     "rownaq.needs",
+    "rownaq.front",
 ]
 
 MIDDLEWARE = [
@@ -207,6 +208,13 @@ TASKS = {
 }
 
 AUDITLOG_INCLUDE_ALL_MODELS = False
+
+# The periodic background tasks that ``manage.py run_scheduler`` enqueues at every tick; each app declares
+# its own in its tasks.py (idempotent: a tick may come while the previous run is still queued).
+ROWNAQ_PERIODIC_TASKS = [
+    "rownaq.obstacles.tasks.escalate_overdue_referrals",
+    "rownaq.needs.tasks.remind_overdue_proposals",
+]
 
 # Obstacles and the facilitation HQ.
 ROWNAQ_REFERRAL_WORKING_DAYS = envint("ROWNAQ_REFERRAL_WORKING_DAYS", 10)  # default time an agency has to answer

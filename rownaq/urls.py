@@ -5,6 +5,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 from rownaq.api_urls import api_urlpatterns
 
 urlpatterns = [
+    path("", include("rownaq.front.urls")),
     path("", include("rownaq.registry.urls")),
     path("accounts/", include("rownaq.accounts.urls")),
     path("obstacles/", include("rownaq.obstacles.urls")),

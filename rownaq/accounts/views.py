@@ -6,7 +6,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 from rest_framework.authtoken.models import Token
 
-from rownaq.core.http import AuthenticatedRequest
+from rownaq.accounts.http import AuthenticatedRequest
 
 
 @login_required

@@ -14,7 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from rownaq.core.http import AuthenticatedRequest
+from rownaq.accounts.http import AuthenticatedRequest
 from rownaq.geography.models import Province
 from rownaq.needs import exhibitions as services
 from rownaq.needs.exhibition_forms import (

@@ -25,7 +25,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from rownaq.core.http import AuthenticatedRequest
+from rownaq.accounts.http import AuthenticatedRequest
 from rownaq.core.jalali import jalali_today, jalali_year_bounds
 from rownaq.core.normalise import search_key, search_terms
 from rownaq.geography.models import Province

@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import render
 
-from rownaq.core.http import AuthenticatedRequest
+from rownaq.accounts.http import AuthenticatedRequest
 from rownaq.geography.models import Province
 from rownaq.obstacles import scoreboard
 from rownaq.obstacles.hq import on_time_share

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -18,18 +17,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from rownaq.core.collation import persian_order
-from rownaq.core.http import AuthenticatedRequest
+from rownaq.accounts.http import AuthenticatedRequest
 from rownaq.core.jalali import format_jalali
-from rownaq.core.normalise import to_persian_digits
 from rownaq.geography.models import Province
 from rownaq.geography.services import counties_geojson, county_name_from_osm
 from rownaq.registry import access, services, spreadsheet
-from rownaq.registry.filters import EXPIRING_DAYS, UnitFilter
+from rownaq.registry.filters import UnitFilter
 from rownaq.registry.forms import ContactFormSet, ProductFormSet, UnitForm
 from rownaq.registry.history import unit_history
 from rownaq.registry.models import LicenceKind, Sector, SectorLevel, Unit, UnitStatus
-from rownaq.registry.stats import province_overview
 
 SORTS = {
     "name": ["name_sort", "id"],
@@ -41,52 +37,6 @@ SORTS = {
     "-updated": ["-updated_at", "id"],
 }
 PAGE_SIZE = 50
-
-
-def _province_for(request: AuthenticatedRequest) -> Province | None:
-    """The province a page is about: the person's own, or for national staff the one asked for."""
-    user = request.user
-    if user.province_id is not None:
-        return Province.objects.get(pk=user.province_id)
-    code = request.GET.get("province") or settings.ROWNAQ_DEFAULT_PROVINCE
-    return Province.objects.filter(code=code).first()
-
-
-@login_required
-def overview(request: AuthenticatedRequest) -> HttpResponse:
-    if not request.user.is_province_staff:
-        if access.can_view_registry(request.user):
-            return redirect("registry-unit-list")
-        return render(request, "core/home.html")
-    province = _province_for(request)
-    units = access.units_visible_to(request.user)
-    if province is not None:
-        units = units.filter(county__province=province)
-    figures = province_overview(units)
-    chart_data = {
-        "status": [{"name": row["label"], "value": row["count"], "key": row["status"]} for row in figures.by_status],
-        "divisions": [
-            {"name": to_persian_digits(row["title"]), "value": row["count"], "code": row["code"]}
-            for row in figures.by_division[:12]
-        ],
-        "estates": [
-            {"name": to_persian_digits(row["name"]), "value": row["count"], "id": row["id"]}
-            for row in figures.by_estate[:12]
-        ],
-        "counties": [{"name": row["name"], "value": row["count"], "id": row["id"]} for row in figures.by_county],
-    }
-    return render(
-        request,
-        "registry/overview.html",
-        {
-            "province": province,
-            "provinces": Province.objects.order_by(persian_order("name")) if request.user.province_id is None else [],
-            "figures": figures,
-            "chart_data": chart_data,
-            "statuses": UnitStatus,
-            "expiring_days": EXPIRING_DAYS,
-        },
-    )
 
 
 @login_required
@@ -149,24 +99,21 @@ def unit_export(request: AuthenticatedRequest, fmt: str) -> HttpResponse:
     return response
 
 
-@login_required
-def unit_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+def unit_page_context(request: AuthenticatedRequest, pk: int) -> dict[str, Any]:
+    """What the unit page shows of the registry (the page itself is composed in ``front``, which adds
+    what other apps hold about the unit)."""
     unit = access.get_unit_for_user(request.user, pk)
     licences = {licence.kind: licence for licence in unit.licences.all()}
-    return render(
-        request,
-        "registry/unit_detail.html",
-        {
-            "unit": unit,
-            "operating_licence": licences.get(LicenceKind.OPERATING),
-            "establishment_permit": licences.get(LicenceKind.ESTABLISHMENT),
-            "products": unit.products.all(),
-            "contacts": unit.contacts.all(),
-            "status_changes": unit.status_changes.select_related("recorded_by"),
-            "history": unit_history(unit),
-            "can_edit": access.can_edit_unit(request.user, unit),
-        },
-    )
+    return {
+        "unit": unit,
+        "operating_licence": licences.get(LicenceKind.OPERATING),
+        "establishment_permit": licences.get(LicenceKind.ESTABLISHMENT),
+        "products": unit.products.all(),
+        "contacts": unit.contacts.all(),
+        "status_changes": unit.status_changes.select_related("recorded_by"),
+        "history": unit_history(unit),
+        "can_edit": access.can_edit_unit(request.user, unit),
+    }
 
 
 def _save_unit(

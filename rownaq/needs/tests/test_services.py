@@ -308,10 +308,10 @@ def test_an_unanswered_proposal_is_reminded_once_after_the_promised_working_days
 def test_the_reminder_runs_as_a_periodic_task(
     unit: Unit, manager: User, make_org: Callable[..., Organisation], make_user: Callable[..., User]
 ) -> None:
-    from rownaq.core.management.commands.run_scheduler import PERIODIC_TASKS
+    from rownaq.core.management.commands.run_scheduler import periodic_tasks
     from rownaq.needs.tasks import remind_overdue_proposals
 
-    assert remind_overdue_proposals in PERIODIC_TASKS
+    assert remind_overdue_proposals in periodic_tasks()
     desk = make_desk(make_org, make_user)
     need = post_need(unit, manager, reply_days=1)
     proposal = services.proposal_submit(need=need, capability=desk.capability, by=desk.lab, text="پیشنهاد")

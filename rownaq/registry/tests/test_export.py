@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-import time
 from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
@@ -163,7 +162,7 @@ def test_the_export_page_uses_the_unit_list_filters(client: Client, expert: User
     assert [line[1] for line in lines[1:]] == [units[1].national_id]
 
 
-def test_exporting_a_province_of_2500_units_is_fast(
+def test_exporting_a_province_of_2500_units_takes_few_queries_and_keeps_every_row(
     qom_county: County, shokouhieh: IndustrialEstate, django_assert_max_num_queries: Any
 ) -> None:
     sectors = list(Sector.objects.filter(level="class", code__startswith="2")[:20])
@@ -185,16 +184,12 @@ def test_exporting_a_province_of_2500_units_is_fast(
         Licence(unit=unit, kind=LicenceKind.OPERATING, number=str(unit.pk), expires_on=dt.date(2026, 1, 1))
         for unit in Unit.objects.all()[:1500]
     )
+    # Its speed is measured in benchmarks/registry.py (export rows), never here: a test asserts no time.
     units = Unit.objects.order_by("name")
-    timings = {}
-    for name, export in (("csv", units_export_csv), ("xlsx", units_export_xlsx)):
-        with django_assert_max_num_queries(10):
-            started = time.perf_counter()
-            content = export(units)
-            timings[name] = time.perf_counter() - started
-        assert content
-    print(f"\nexport of 2,500 units: csv {timings['csv']:.2f} s, xlsx {timings['xlsx']:.2f} s")
-    assert timings["csv"] < 2
-    assert timings["xlsx"] < 2
-    _sheet, rows = read_xlsx(units_export_xlsx(units))
+    with django_assert_max_num_queries(10):
+        csv_content = units_export_csv(units)
+    with django_assert_max_num_queries(10):
+        xlsx_content = units_export_xlsx(units)
+    assert len(list(csv.reader(io.StringIO(csv_content.decode("utf-8-sig"))))) == 2501
+    _sheet, rows = read_xlsx(xlsx_content)
     assert len(rows) == 2501

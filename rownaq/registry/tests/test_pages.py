@@ -1,4 +1,4 @@
-"""The registry pages as each persona uses them: overview, list, search, unit page, forms, roles."""
+"""The registry pages as each persona uses them: list, search, unit page, forms, roles."""
 
 from __future__ import annotations
 
@@ -13,15 +13,11 @@ from django.urls import reverse
 
 from conftest import make_national_id
 from rownaq.accounts.models import User
+from rownaq.accounts.testing import login
 from rownaq.registry.models import Licence, LicenceKind, Sector, StatusChange, Unit, UnitStatus
 from rownaq.registry.services import STALE_EDIT_MESSAGE
 
 pytestmark = pytest.mark.django_db
-
-
-def login(client: Client, user: User) -> Client:
-    client.force_login(user)
-    return client
 
 
 def form_data(unit: Unit, **changes: Any) -> dict[str, Any]:
@@ -45,28 +41,6 @@ def form_data(unit: Unit, **changes: Any) -> dict[str, Any]:
     }
     data.update(changes)
     return data
-
-
-def test_overview_counts_units_by_status_and_sector(
-    client: Client, expert: User, make_unit: Callable[..., Unit]
-) -> None:
-    make_unit("کاشی یک", employees=10)
-    make_unit("کاشی دو", employees=20, status=UnitStatus.IDLE)
-    make_unit("فرش سه", employees=5, sector=Sector.objects.get(code="1393"))
-    response = login(client, expert).get(reverse("registry-overview"))
-    assert response.status_code == 200
-    figures = response.context["figures"]
-    assert figures.total_units == 3
-    assert figures.total_employees == 35
-    assert figures.status_count(UnitStatus.IDLE) == 1
-    assert {row["code"]: row["count"] for row in figures.by_division} == {"23": 2, "13": 1}
-    assert "۳۵" in response.content.decode()  # employees in Persian digits
-
-
-def test_unit_manager_is_sent_from_overview_to_their_units(client: Client, manager: User, unit: Unit) -> None:
-    response = login(client, manager).get(reverse("registry-overview"))
-    assert response.status_code == 302
-    assert response["Location"] == reverse("registry-unit-list")
 
 
 def test_search_finds_arabic_spelling_and_filters_by_status(
@@ -248,18 +222,6 @@ def test_estate_must_be_in_the_chosen_county(client: Client, expert: User, unit:
     assert response.context["form"].errors["estate"]
 
 
-def test_national_staff_choose_a_province_on_the_overview(
-    client: Client, make_user: Callable[..., User], make_unit: Callable[..., Unit]
-) -> None:
-    make_unit("کاشی")
-    national = make_user("national", "smt_expert")
-    response = login(client, national).get(reverse("registry-overview"), {"province": "25"})
-    assert response.context["province"].name == "قم"
-    assert response.context["figures"].total_units == 1
-    response = client.get(reverse("registry-overview"), {"province": "23"})
-    assert response.context["figures"].total_units == 0
-
-
 def test_province_map_has_the_counties_named_as_in_the_registry(client: Client, expert: User) -> None:
     geo = login(client, expert).get(reverse("registry-province-map", args=["25"])).json()
     assert {f["properties"]["name"] for f in geo["features"]} == {"قم", "کهک", "جعفرآباد"}
@@ -269,30 +231,6 @@ def test_make_national_id_fixture_is_valid() -> None:
     from rownaq.registry.validators import is_valid_national_id
 
     assert all(is_valid_national_id(make_national_id(i)) for i in range(1, 50))
-
-
-def test_expired_establishment_permit_does_not_count_as_an_expired_operating_licence(
-    client: Client, expert: User, make_unit: Callable[..., Unit]
-) -> None:
-    unit = make_unit("کاشی")
-    Licence.objects.create(unit=unit, kind=LicenceKind.ESTABLISHMENT, number="1", expires_on=dt.date(2019, 1, 1))
-    Licence.objects.create(unit=unit, kind=LicenceKind.OPERATING, number="2", expires_on=dt.date(2099, 1, 1))
-    login(client, expert)
-    assert client.get(reverse("registry-overview")).context["figures"].licences_expired == 0
-    assert client.get(reverse("registry-unit-list"), {"licence": "expired"}).context["page"].paginator.count == 0
-    assert client.get(reverse("registry-unit-list"), {"licence": "valid"}).context["page"].paginator.count == 1
-
-
-@pytest.mark.parametrize("persona", ["liaison", "investor"])
-def test_roles_without_the_registry_land_on_their_start_page(
-    client: Client, persona: str, request: pytest.FixtureRequest
-) -> None:
-    user = request.getfixturevalue(persona)
-    response = login(client, user).get(reverse("registry-overview"))
-    assert response.status_code == 200
-    assert "core/home.html" in [t.name for t in response.templates]
-    assert str(user.get_role_display()) in response.content.decode()
-    assert reverse("registry-unit-list") not in response.content.decode()  # no link to a page they cannot open
 
 
 def test_forbidden_page_is_explained_in_the_page_layout(client: Client, liaison: User) -> None:

@@ -13,19 +13,21 @@ import time
 from types import FrameType
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import close_old_connections
+from django.utils.module_loading import import_string
 from django_tasks.base import Task
 
-from rownaq.needs.tasks import remind_overdue_proposals
-from rownaq.obstacles.tasks import escalate_overdue_referrals
 
-# The tasks enqueued at every tick.
-PERIODIC_TASKS: tuple[Task[[], Any], ...] = (escalate_overdue_referrals, remind_overdue_proposals)
+def periodic_tasks() -> list[Task[[], Any]]:
+    """The tasks enqueued at every tick: each app declares its own in its ``tasks.py``, and
+    ``settings.ROWNAQ_PERIODIC_TASKS`` lists them by dotted path (so the scheduler imports no feature app)."""
+    return [import_string(path) for path in settings.ROWNAQ_PERIODIC_TASKS]
 
 
 class Command(BaseCommand):
-    help = "Enqueue the periodic background tasks (escalation of overdue referrals) every N minutes."
+    help = "Enqueue the periodic background tasks (settings.ROWNAQ_PERIODIC_TASKS) every N minutes."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--every", type=float, default=15, help="Minutes between two ticks (default: %(default)s).")
@@ -64,7 +66,7 @@ class Command(BaseCommand):
             self.stdout.write("Scheduler stopped.")
 
     def _tick(self) -> None:
-        for periodic in PERIODIC_TASKS:
+        for periodic in periodic_tasks():
             result = periodic.enqueue()
             if self.verbosity > 1:
                 self.stdout.write(f"Enqueued {periodic.module_path} ({result.id}).")

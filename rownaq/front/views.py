@@ -1,0 +1,73 @@
+"""Pages that combine products: each role's start page, the province overview (registry figures beside
+the cases'), and the unit page (the registry's record with what other apps hold about the unit)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+
+from rownaq.accounts.http import AuthenticatedRequest
+from rownaq.core.collation import persian_order
+from rownaq.core.normalise import to_persian_digits
+from rownaq.geography.models import Province
+from rownaq.registry import access as registry_access
+from rownaq.registry.filters import EXPIRING_DAYS
+from rownaq.registry.models import UnitStatus
+from rownaq.registry.stats import province_overview
+from rownaq.registry.views import unit_page_context
+
+
+def _province_for(request: AuthenticatedRequest) -> Province | None:
+    """The province a page is about: the person's own, or for national staff the one asked for."""
+    user = request.user
+    if user.province_id is not None:
+        return Province.objects.get(pk=user.province_id)
+    code = request.GET.get("province") or settings.ROWNAQ_DEFAULT_PROVINCE
+    return Province.objects.filter(code=code).first()
+
+
+@login_required
+def home(request: AuthenticatedRequest) -> HttpResponse:
+    """The start page: the province overview for province staff, the unit list for unit managers,
+    a welcome page for the other roles."""
+    if not request.user.is_province_staff:
+        if registry_access.can_view_registry(request.user):
+            return redirect("registry-unit-list")
+        return render(request, "front/home.html")
+    province = _province_for(request)
+    units = registry_access.units_visible_to(request.user)
+    if province is not None:
+        units = units.filter(county__province=province)
+    figures = province_overview(units)
+    chart_data = {
+        "status": [{"name": row["label"], "value": row["count"], "key": row["status"]} for row in figures.by_status],
+        "divisions": [
+            {"name": to_persian_digits(row["title"]), "value": row["count"], "code": row["code"]}
+            for row in figures.by_division[:12]
+        ],
+        "estates": [
+            {"name": to_persian_digits(row["name"]), "value": row["count"], "id": row["id"]}
+            for row in figures.by_estate[:12]
+        ],
+        "counties": [{"name": row["name"], "value": row["count"], "id": row["id"]} for row in figures.by_county],
+    }
+    return render(
+        request,
+        "front/overview.html",
+        {
+            "province": province,
+            "provinces": Province.objects.order_by(persian_order("name")) if request.user.province_id is None else [],
+            "figures": figures,
+            "chart_data": chart_data,
+            "statuses": UnitStatus,
+            "expiring_days": EXPIRING_DAYS,
+        },
+    )
+
+
+@login_required
+def unit_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    """The unit's page: the registry's record, and the unit's cases the person may see."""
+    return render(request, "front/unit_detail.html", unit_page_context(request, pk))
