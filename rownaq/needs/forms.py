@@ -13,12 +13,12 @@ from rownaq.core.forms import (
     JalaliDateField,
     LatinDigitsDecimalField,
     LatinDigitsIntegerField,
+    MultipleFileField,
     PersianCharField,
     style_widgets,
 )
 from rownaq.needs.access import CAPABILITY_OWNER_KINDS, own_capabilities
 from rownaq.needs.models import Capability, DeclineReason, NeedKind, SupplySource, Visibility
-from rownaq.obstacles.forms import MultipleFileField
 from rownaq.registry.forms import unit_field
 from rownaq.registry.models import Sector, SectorLevel, Unit
 

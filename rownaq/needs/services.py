@@ -25,6 +25,7 @@ from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
 
 from rownaq.accounts.models import Organisation, Role, User
+from rownaq.core.files import attachment_content_type
 from rownaq.geography.models import Province
 from rownaq.needs import access
 from rownaq.needs.models import (
@@ -44,7 +45,6 @@ from rownaq.needs.models import (
     Visibility,
 )
 from rownaq.notifications.services import notify
-from rownaq.obstacles.attachments import attachment_content_type
 from rownaq.registry.models import Sector, Unit
 from rownaq.workdays.services import holidays_between, working_days_between
 

@@ -6,17 +6,15 @@ from typing import Any
 
 from django import forms
 from django.conf import settings
-from django.core.files.uploadedfile import UploadedFile
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from rownaq.accounts.models import Organisation, User
-from rownaq.core.forms import LatinDigitsIntegerField, PersianCharField, style_widgets
+from rownaq.core.forms import LatinDigitsIntegerField, MultipleFileField, PersianCharField, style_widgets
 from rownaq.core.jalali import jalali_month_bounds
 from rownaq.core.normalise import to_latin_digits
 from rownaq.geography.models import IndustrialEstate
 from rownaq.obstacles.access import cases_visible_to
-from rownaq.obstacles.attachments import ACCEPT, attachment_content_type
 from rownaq.obstacles.models import Case, CaseState, ObstacleCategory, OutcomeKind, Urgency
 from rownaq.obstacles.workflow import default_agencies
 from rownaq.registry.forms import unit_field
@@ -50,29 +48,6 @@ def agencies_for(province_id: int | None) -> QuerySet[Organisation]:
     if province_id is not None:
         agencies = agencies.filter(Q(province_id=province_id) | Q(province__isnull=True))
     return agencies.order_by("agency_code", "name")
-
-
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ACCEPT}))
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data: Any, initial: Any = None) -> list[UploadedFile]:
-        files = data if isinstance(data, list | tuple) else [data] if data else []
-        cleaned = [super(MultipleFileField, self).clean(f, initial) for f in files]
-        errors = []
-        for upload in cleaned:
-            try:
-                attachment_content_type(upload)
-            except forms.ValidationError as exc:
-                errors.extend(exc.messages)
-        if errors:
-            raise forms.ValidationError(errors)
-        return cleaned
 
 
 class CaseFileForm(forms.Form):

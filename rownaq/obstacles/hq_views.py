@@ -24,8 +24,8 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from rownaq.accounts.models import Role, User
 from rownaq.accounts.http import AuthenticatedRequest
+from rownaq.accounts.models import Role, User
 from rownaq.core.jalali import format_jalali
 from rownaq.core.normalise import normalise_text, to_persian_digits
 from rownaq.geography.models import Province

@@ -23,8 +23,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from rownaq.accounts.models import Role, User
 from rownaq.accounts.http import AuthenticatedRequest
+from rownaq.accounts.models import Role, User
 from rownaq.core.jalali import jalali_month_bounds, jalali_today, jalali_year_bounds
 from rownaq.core.normalise import normalise_digits_only, search_terms
 from rownaq.obstacles import workflow
