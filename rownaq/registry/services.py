@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from collections.abc import Mapping, Sequence
+from typing import Any, Protocol
 
 from django.db import transaction
 from django.db.models import F
@@ -113,3 +114,41 @@ def owner_company_for(*, name: str, province_id: int | None) -> Organisation | N
         name=name, kind=OrganisationKind.UNIT_COMPANY, province_id=province_id
     )
     return company
+
+
+class UnitRows(Protocol):
+    """Rows that belong to a unit and are saved with it (the product and contact formsets of the form)."""
+
+    instance: Unit
+
+    def save(self, commit: bool = True) -> Any: ...
+
+
+def unit_save(
+    *,
+    unit: Unit | None,
+    by: User,
+    fields: dict[str, Any],
+    licences: Mapping[str, Mapping[str, Any]],
+    rows: Sequence[UnitRows] = (),
+    owner_name: str | None = None,
+    expected_version: int | None = None,
+    status_note: str = "",
+) -> Unit:
+    """Create (``unit=None``) or change a unit with its licences (by kind) and the rows saved with it, in one
+    transaction. Province staff name the owner company (``owner_name``), created on first use; with
+    ``expected_version``, refuse (``StaleEditError``) if someone saved the unit since that version was read."""
+    fields = dict(fields)
+    if owner_name is not None:
+        fields["owner"] = owner_company_for(name=owner_name, province_id=fields["county"].province_id)
+    with transaction.atomic():
+        if unit is None:
+            unit = unit_create(by=by, status_note=status_note, **fields)
+        else:
+            unit = unit_update(unit=unit, by=by, expected_version=expected_version, status_note=status_note, **fields)
+        for kind, licence in licences.items():
+            unit_set_licence(unit=unit, kind=kind, **licence)
+        for related in rows:
+            related.instance = unit
+            related.save()
+    return unit

@@ -8,7 +8,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.db.models import QuerySet
 from django.forms import BaseInlineFormSet
 from django.http import Http404, HttpResponse, JsonResponse
@@ -119,31 +118,16 @@ def unit_page_context(request: AuthenticatedRequest, pk: int) -> dict[str, Any]:
 def _save_unit(
     request: AuthenticatedRequest, form: UnitForm, unit: Unit | None, formsets: list[BaseInlineFormSet[Any, Unit, Any]]
 ) -> Unit:
-    user = request.user
-    fields = form.unit_fields()
-    if user.can_edit_registry:
-        province_id = fields["county"].province_id
-        fields["owner"] = services.owner_company_for(
-            name=form.cleaned_data.get("owner_name", ""), province_id=province_id
-        )
-    note = form.cleaned_data.get("status_note", "")
-    with transaction.atomic():
-        if unit is None:
-            unit = services.unit_create(by=user, status_note=note, **fields)
-        else:
-            unit = services.unit_update(
-                unit=unit,
-                by=user,
-                expected_version=form.cleaned_data.get("version"),
-                status_note=note,
-                **fields,
-            )
-        for kind in (LicenceKind.OPERATING, LicenceKind.ESTABLISHMENT):
-            services.unit_set_licence(unit=unit, kind=kind, **form.licence_fields(kind))
-        for formset in formsets:
-            formset.instance = unit
-            formset.save()
-    return unit
+    return services.unit_save(
+        unit=unit,
+        by=request.user,
+        fields=form.unit_fields(),
+        licences={kind: form.licence_fields(kind) for kind in (LicenceKind.OPERATING, LicenceKind.ESTABLISHMENT)},
+        rows=formsets,
+        owner_name=form.cleaned_data.get("owner_name", "") if request.user.can_edit_registry else None,
+        expected_version=form.cleaned_data.get("version") if unit is not None else None,
+        status_note=form.cleaned_data.get("status_note", ""),
+    )
 
 
 @login_required
