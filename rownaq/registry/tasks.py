@@ -15,6 +15,7 @@ from django_tasks import task
 
 from rownaq.accounts.models import User
 from rownaq.registry.imports import import_batch_commit, import_batch_fail, import_batch_validate
+from rownaq.registry.imports.workflow import IMPORT_STATES
 from rownaq.registry.models import ImportBatch, ImportState
 
 logger = logging.getLogger(__name__)
@@ -32,7 +33,7 @@ def _unexpected_failure(batch_id: int, exc: Exception) -> None:
 
 @task()
 def validate_import_batch(batch_id: int) -> None:
-    claimed = ImportBatch.objects.filter(pk=batch_id, state__in=[ImportState.PENDING, ImportState.VALIDATING]).update(
+    claimed = ImportBatch.objects.filter(pk=batch_id, state__in=IMPORT_STATES["validate"].sources).update(
         state=ImportState.VALIDATING
     )
     if not claimed:

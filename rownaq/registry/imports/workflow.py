@@ -1,5 +1,7 @@
 """The steps of an import, run by the pages and the worker: create, validate, confirm, commit, fail.
 
+The allowed moves of a batch are the table ``IMPORT_STATES`` (the shape of ``rownaq.core.workflow``).
+
 The commit checks the file again and writes every valid row, and creates the new industrial
 estates the rows name, in one transaction: on any error nothing is written and the batch fails.
 """
@@ -20,6 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from rownaq.accounts.models import User
+from rownaq.core.workflow import StateMachine, Transition
 from rownaq.geography.models import IndustrialEstate
 from rownaq.registry.imports.checks import (
     CHUNK,
@@ -34,6 +37,20 @@ from rownaq.registry.imports.lookups import EstateKey, NewEstate
 from rownaq.registry.models import ImportBatch, ImportState, Licence, LicenceKind, StatusChange, Unit
 
 logger = logging.getLogger(__name__)
+
+_I = ImportState
+# The whole life of a batch: checked by the worker, confirmed by the person, committed by the worker.
+IMPORT_STATES: StateMachine[ImportBatch] = StateMachine(
+    {
+        "validate": Transition(_I.VALIDATED.label, frozenset({_I.PENDING, _I.VALIDATING}), _I.VALIDATED),
+        "confirm": Transition(_I.COMMITTING.label, frozenset({_I.VALIDATED}), _I.COMMITTING),
+        "commit": Transition(_I.COMMITTED.label, frozenset({_I.VALIDATED, _I.COMMITTING}), _I.COMMITTED),
+        "fail": Transition(
+            _I.FAILED.label, frozenset({_I.PENDING, _I.VALIDATING, _I.VALIDATED, _I.COMMITTING}), _I.FAILED
+        ),
+    },
+    initial=_I.PENDING,
+)
 
 
 @transaction.atomic
@@ -50,7 +67,7 @@ def import_batch_create(*, file: UploadedFile, by: User) -> ImportBatch:
 
 
 def import_batch_fail(*, batch: ImportBatch, message: str) -> None:
-    batch.state = ImportState.FAILED
+    batch.state = IMPORT_STATES.target("fail", batch.state)
     batch.error_message = message
     batch.finished_at = timezone.now()
     batch.save(update_fields=["state", "error_message", "finished_at"])
@@ -58,7 +75,7 @@ def import_batch_fail(*, batch: ImportBatch, message: str) -> None:
 
 def import_batch_validate(*, batch: ImportBatch) -> ImportBatch:
     """Check every row of the batch's file and record the problems and counts (run by the worker)."""
-    if batch.state not in (ImportState.PENDING, ImportState.VALIDATING):
+    if not IMPORT_STATES.can("validate", batch.state):
         raise ImportStateError(_("This import has already been checked."))
     ImportBatch.objects.filter(pk=batch.pk).update(state=ImportState.VALIDATING, processed_rows=0)
     try:
@@ -66,7 +83,7 @@ def import_batch_validate(*, batch: ImportBatch) -> ImportBatch:
     except ImportStateError as exc:
         import_batch_fail(batch=batch, message=str(exc))
         return batch
-    batch.state = ImportState.VALIDATED
+    batch.state = IMPORT_STATES.target("validate", ImportState.VALIDATING)
     batch.total_rows = batch.processed_rows = result.total
     batch.valid_rows, batch.new_rows, batch.updated_rows = len(result.rows), result.new, result.updated
     batch.problems = result.stored_problems()
@@ -93,11 +110,11 @@ def import_batch_validate(*, batch: ImportBatch) -> ImportBatch:
 def import_batch_confirm(*, batch: ImportBatch, by: User) -> ImportBatch:
     """The person agrees to import the valid rows of a checked batch: queue the commit."""
     locked = ImportBatch.objects.select_for_update().get(pk=batch.pk)
-    if locked.state != ImportState.VALIDATED:
+    if not IMPORT_STATES.can("confirm", locked.state):
         raise ImportStateError(_("This import is not waiting for confirmation."))
     if not locked.valid_rows:
         raise ImportStateError(_("This file has no valid row to import."))
-    batch.state = ImportState.COMMITTING
+    batch.state = IMPORT_STATES.target("confirm", locked.state)
     batch.processed_rows = 0
     batch.save(update_fields=["state", "processed_rows"])
     from rownaq.registry.tasks import commit_import_batch
@@ -111,7 +128,7 @@ def import_batch_commit(*, batch: ImportBatch, by: User) -> ImportBatch:
 
     Safe to run twice: a committed batch is left alone, and rows are matched on the national ID.
     """
-    if batch.state not in (ImportState.VALIDATED, ImportState.COMMITTING):
+    if not IMPORT_STATES.can("commit", batch.state):
         raise ImportStateError(_("This import is not waiting for confirmation."))
     ImportBatch.objects.filter(pk=batch.pk).update(state=ImportState.COMMITTING, processed_rows=0)
     try:
@@ -125,7 +142,7 @@ def import_batch_commit(*, batch: ImportBatch, by: User) -> ImportBatch:
             created, updated = _write_rows(
                 result.rows, by=by, note=_("Imported from %(file)s") % {"file": batch.original_name}
             )
-            batch.state = ImportState.COMMITTED
+            batch.state = IMPORT_STATES.target("commit", locked.state)
             batch.total_rows = batch.processed_rows = result.total
             batch.valid_rows, batch.new_rows, batch.updated_rows = len(result.rows), created, updated
             batch.problems = result.stored_problems()
