@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "rownaq.accounts",
     "rownaq.geography",
     "rownaq.registry",
+    "rownaq.matching",
     "rownaq.workdays",
     "rownaq.notifications",
     "rownaq.obstacles",

@@ -14,13 +14,15 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from rownaq.needs.matching import Engine, document_for_capability, document_for_need
+from rownaq.matching import Engine
+from rownaq.needs.documents import document_for_capability, document_for_need
 from rownaq.needs.models import Capability, Match, Need, NeedState
+from rownaq.needs.vocabulary import desk_engine
 
 
 def _capability_engine() -> Engine:
     capabilities = Capability.objects.filter(is_public=True).select_related("province").prefetch_related("sectors")
-    engine = Engine()
+    engine = desk_engine()
     engine.build([document_for_capability(c) for c in capabilities.order_by("pk")])
     return engine
 

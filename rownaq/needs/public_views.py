@@ -16,10 +16,12 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from rownaq.core.normalise import search_key, search_terms
+from rownaq.matching import Document
 from rownaq.needs import exhibitions as services
+from rownaq.needs.documents import document_for_capability, document_for_need
 from rownaq.needs.exhibition_forms import SearchForm, VisitorForm, add_service_errors
-from rownaq.needs.matching import Document, Engine, document_for_capability, document_for_need
 from rownaq.needs.models import Booth, Capability, Exhibition, Exhibitor, Hall, Need
+from rownaq.needs.vocabulary import desk_engine
 
 SEARCH_LIMIT = 50
 Item = TypeVar("Item", Need, Capability)
@@ -81,7 +83,7 @@ def exhibition_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 def _ranked(items: list[Item], documents: list[Document], query: str) -> list[Item]:
     """The engine's ranking over the items' documents, then the items that hold every term (search_terms)."""
-    engine = Engine()
+    engine = desk_engine()
     engine.build(documents)
     by_id = {str(item.pk): item for item in items}
     hits = engine.rank(Document(id="query", title=query, text=""), k=SEARCH_LIMIT) if documents else []

@@ -29,7 +29,9 @@ from rownaq.accounts.http import AuthenticatedRequest
 from rownaq.core.jalali import jalali_today, jalali_year_bounds
 from rownaq.core.normalise import search_key, search_terms
 from rownaq.geography.models import Province
+from rownaq.matching import Document
 from rownaq.needs import access, services
+from rownaq.needs.documents import document_for_capability, document_for_need
 from rownaq.needs.forms import (
     PROPOSAL_ACTION_FORMS,
     CapabilityForm,
@@ -40,7 +42,6 @@ from rownaq.needs.forms import (
     ProposalForm,
     SearchForm,
 )
-from rownaq.needs.matching import Document, Engine, document_for_capability, document_for_need
 from rownaq.needs.models import (
     Agreement,
     Capability,
@@ -54,6 +55,7 @@ from rownaq.needs.models import (
     ProposalState,
     Visibility,
 )
+from rownaq.needs.vocabulary import desk_engine
 from rownaq.registry.access import page_province, unit_from_query
 
 PAGE_SIZE = 50
@@ -551,7 +553,7 @@ def search(request: AuthenticatedRequest) -> HttpResponse:
     if query.strip():
         asked = Document(id="query", title=query, text=query)
         documents, by_id, detailed = _need_documents(user)
-        need_engine = Engine()
+        need_engine = desk_engine()
         need_engine.build(documents)
         for hit in need_engine.rank(asked, k=SEARCH_RESULTS):
             need = by_id[hit.id]
@@ -560,7 +562,7 @@ def search(request: AuthenticatedRequest) -> HttpResponse:
         visible = list(
             access.capabilities_visible_to(user).select_related("owner", "province").prefetch_related("sectors")
         )
-        capability_engine = Engine()
+        capability_engine = desk_engine()
         capability_engine.build([document_for_capability(c) for c in visible])
         by_capability = {str(c.pk): c for c in visible}
         for hit in capability_engine.rank(asked, k=SEARCH_RESULTS):

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 import numpy as np
 from scipy import sparse
 
-from rownaq.needs.matching.documents import Document, Hit
+from rownaq.matching.documents import Document, Hit
 
 K1 = 1.2
 B = 0.75

@@ -10,7 +10,7 @@ from __future__ import annotations
 import random
 from collections.abc import Iterator
 
-from rownaq.needs.matching.documents import Document
+from rownaq.matching.documents import Document
 
 ORGANISATIONS = [
     "شرکت دانش‌بنیان", "کارگاه", "گروه صنعتی", "آزمایشگاه دانشگاه", "شرکت فناور پارک علم و فناوری",

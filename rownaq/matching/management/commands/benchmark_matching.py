@@ -6,11 +6,11 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from rownaq.needs.matching.baseline import BaselineBM25
-from rownaq.needs.matching.engine import Engine
-from rownaq.needs.matching.evaluation import Result, evaluate, load_jsonl, summary_line
-from rownaq.needs.matching.synonyms import RELATED_FILE, SYNONYMS_FILE, read_related_file, read_synonyms_file
-from rownaq.needs.matching.synthetic import generate_capabilities
+from rownaq.matching.baseline import BaselineBM25
+from rownaq.matching.engine import Engine
+from rownaq.matching.evaluation import Result, evaluate, load_jsonl, summary_line
+from rownaq.matching.synonyms import RELATED_FILE, SYNONYMS_FILE, read_related_file, read_synonyms_file
+from rownaq.matching.synthetic import generate_capabilities
 
 
 class Command(BaseCommand):
@@ -18,8 +18,8 @@ class Command(BaseCommand):
         "Rank a data set's capabilities for each of its needs (JSONL, see shared/data/eval/README.md) with the "
         "matching engine and with plain BM25 over whitespace tokens (no normalisation); print nDCG@10, recall@10, "
         "MRR@10, index build time and p50/p95 time per need. Only texts, titles, codes and provinces are used; the "
-        "labels only score. For reproducibility the engine uses the data files (rownaq/needs/data/synonyms.csv and "
-        "related.csv) only, not the admin's SynonymGroup rows. The database is not touched."
+        "labels only score. For reproducibility the engine uses the data files (rownaq/matching/data/synonyms.csv and "
+        "related.csv) only, not the desk admin's SynonymGroup rows. The database is not touched."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:

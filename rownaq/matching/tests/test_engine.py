@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
-from rownaq.needs.matching import Document, Engine
-from rownaq.needs.matching.baseline import BaselineBM25
-from rownaq.needs.matching.evaluation import (
+from rownaq.matching import Document, Engine, Vocabulary
+from rownaq.matching.baseline import BaselineBM25
+from rownaq.matching.evaluation import (
     Result,
     ndcg_at_k,
     parse_lines,
@@ -21,8 +21,8 @@ from rownaq.needs.matching.evaluation import (
     reciprocal_rank,
     summary_line,
 )
-from rownaq.needs.matching.synonyms import SynonymTable, read_synonyms_file
-from rownaq.needs.matching.text import skeleton, stem, tokens
+from rownaq.matching.synonyms import SynonymTable, read_synonyms_file
+from rownaq.matching.text import skeleton, stem, tokens
 
 SYNONYMS = read_synonyms_file()
 TABLE = SynonymTable(SYNONYMS)
@@ -88,7 +88,7 @@ def test_different_things_stay_apart(one: str, other: str) -> None:
 
 
 def test_a_compound_brings_its_head_only_when_the_head_is_what_it_is_about() -> None:
-    from rownaq.needs.matching.text import index_terms
+    from rownaq.matching.text import index_terms
 
     def terms(text: str) -> list[str]:
         return index_terms(tokens(text))
@@ -227,19 +227,19 @@ def test_empty_index_and_empty_query() -> None:
     assert e.rank(Document("q", "", "")) == []
 
 
-@pytest.mark.django_db
-def test_synonym_groups_from_the_admin_are_merged() -> None:
-    from rownaq.needs.models import SynonymGroup
-
-    SynonymGroup.objects.create(terms="لنت\nپد ترمز")
-    SynonymGroup.objects.create(terms="کلاچ\nصفحه دیسک", is_active=False)
-    e = Engine()
-    e.build([Document("pad", "تولید پد ترمز", ""), Document("clutch", "تولید صفحه دیسک", "")])
-    assert [h.id for h in e.rank(Document("q", "لنت", ""))] == ["pad"]
-    assert e.rank(Document("q", "کلاچ", "")) == []
-
-
 RELATED = [["نیتراسیون", "عملیات حرارتی", "سختکاری"], ["لرزش", "آنالیز ارتعاشات", "بالانس"]]
+
+
+def test_a_compiled_vocabulary_ranks_as_its_groups_do() -> None:
+    compiled = Vocabulary.compile(SYNONYMS, RELATED)
+    shared, plain = Engine(compiled=compiled), Engine(SYNONYMS, RELATED)
+    assert Engine(compiled=compiled).synonyms is shared.synonyms  # compiled once, shared between engines
+    query = Document("q", "بلبرینگ", "یاتاقان گیربکس و نیتراسیون", ("848299",), "10")
+    for e in (shared, plain):
+        e.build(CAPABILITIES)
+    assert shared.rank(query) == plain.rank(query)
+    with pytest.raises(ValueError, match="not both"):
+        Engine(SYNONYMS, compiled=compiled)
 
 
 def test_a_related_concept_finds_what_no_shared_word_would() -> None:
@@ -290,7 +290,7 @@ def test_a_maker_ranks_above_a_shop_that_says_the_same() -> None:
 
 
 def test_what_a_need_asks_for_weighs_more_than_how_the_factory_describes_itself() -> None:
-    from rownaq.needs.matching.text import asking_sentences
+    from rownaq.matching.text import asking_sentences
 
     text = "ما در خط پنیر سفید کار می‌کنیم. ممبرین داخلی لازم داریم؛ فعلا از دانمارک می‌آید"
     assert asking_sentences(text) == [" ممبرین داخلی لازم داریم"]
@@ -318,7 +318,7 @@ def test_a_producer_of_the_factorys_own_goods_ranks_below_one_that_meets_what_is
 
 
 def test_a_near_spelling_of_an_asked_word_meets_it() -> None:
-    from rownaq.needs.matching.engine import ASKING_WEIGHT
+    from rownaq.matching.engine import ASKING_WEIGHT
 
     e = Engine(SYNONYMS, [])
     e.build(
@@ -341,38 +341,6 @@ def test_a_related_concept_counts_less_than_a_shared_word() -> None:
     plain = Engine(SYNONYMS, [])
     plain.build([Document("heat", "عملیات حرارتی", "کوئنچ و تمپر")])
     assert plain.rank(Document("q", "نیتراسیون", "")) == []
-
-
-@pytest.mark.django_db
-def test_related_groups_from_the_admin_are_used() -> None:
-    from rownaq.needs.models import SynonymGroup, SynonymKind
-
-    SynonymGroup.objects.create(terms="ترک‌خوردگی\nتست غیرمخرب", kind=SynonymKind.RELATED)
-    e = Engine()
-    e.build([Document("ndt", "بازرسی جوش", "تست غیرمخرب به روش التراسونیک"), Document("x", "فروش ورق", "")])
-    assert [h.id for h in e.rank(Document("q", "ترک‌خوردگی مخزن", ""))] == ["ndt"]
-    # A related group is not an equivalence: the words are not merged.
-    assert not {t.key for t in e.analyse("ترک‌خوردگی")} & {t.key for t in e.analyse("تست غیرمخرب")}
-
-
-@pytest.mark.django_db
-def test_the_vocabulary_is_compiled_once_until_an_expert_changes_it() -> None:
-    from rownaq.needs.models import SynonymGroup
-
-    first = Engine()
-    assert Engine().synonyms is first.synonyms  # not compiled again for the next search
-    group = SynonymGroup.objects.create(terms="لنت\nپد ترمز")
-    assert Engine().synonyms is not first.synonyms
-    e = Engine()
-    e.build([Document("pad", "تولید پد ترمز", "")])
-    assert [h.id for h in e.rank(Document("q", "لنت", ""))] == ["pad"]
-    group.is_active = False
-    group.save()
-    e = Engine()
-    e.build([Document("pad", "تولید پد ترمز", "")])
-    assert all(not hit.terms for hit in e.rank(Document("q", "لنت", "")))  # no longer the same word
-    group.delete()
-    assert Engine().synonyms is not e.synonyms
 
 
 def test_baseline_is_plain_whitespace_bm25() -> None:

@@ -21,16 +21,9 @@ import numpy as np
 from scipy import sparse
 
 from rownaq.core.normalise import normalise_digits_only
-from rownaq.needs.matching.documents import Document, Hit
-from rownaq.needs.matching.synonyms import (
-    CONCEPT,
-    ConceptTable,
-    SynonymTable,
-    default_related,
-    default_synonyms,
-    default_tables,
-)
-from rownaq.needs.matching.text import (
+from rownaq.matching.documents import Document, Hit
+from rownaq.matching.synonyms import CONCEPT, Vocabulary, read_related_file, read_synonyms_file
+from rownaq.matching.text import (
     GENERIC_KEYS,
     TRADE_KEYS,
     Token,
@@ -85,15 +78,24 @@ def code_prefixes(code: str) -> list[tuple[str, float]]:
 
 class Engine:
     def __init__(
-        self, synonyms: Iterable[Sequence[str]] | None = None, related: Iterable[Sequence[str]] | None = None
+        self,
+        synonyms: Iterable[Sequence[str]] | None = None,
+        related: Iterable[Sequence[str]] | None = None,
+        *,
+        compiled: Vocabulary | None = None,
     ) -> None:
-        """``synonyms``: groups of equivalent terms; ``related``: groups of related concepts. By default
-        each is its data file plus the admin's groups of that kind."""
-        if synonyms is None and related is None:
-            self.synonyms, self.concepts = default_tables()
-        else:
-            self.synonyms = SynonymTable(default_synonyms() if synonyms is None else synonyms)
-            self.concepts = ConceptTable(default_related() if related is None else related, self.synonyms)
+        """``synonyms``: groups of equivalent terms; ``related``: groups of related concepts; by default
+        each is its data file (``data/synonyms.csv``, ``data/related.csv``). Or ``compiled``: both
+        already compiled (``Vocabulary.compile``), for a caller that builds many engines over the same
+        groups."""
+        if compiled is None:
+            compiled = Vocabulary.compile(
+                read_synonyms_file() if synonyms is None else synonyms,
+                read_related_file() if related is None else related,
+            )
+        elif synonyms is not None or related is not None:
+            raise ValueError("pass the groups or a compiled vocabulary, not both")
+        self.synonyms, self.concepts = compiled.synonyms, compiled.concepts
         self.documents: list[Document] = []
         self.vocabulary: dict[str, int] = {}
         self.matrix: sparse.csc_matrix = sparse.csc_matrix((0, 0))

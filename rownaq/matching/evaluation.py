@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
-from rownaq.needs.matching.documents import Document, Hit
+from rownaq.matching.documents import Document, Hit
 
 
 class Ranker(Protocol):

@@ -1,34 +1,26 @@
-"""Domain vocabulary as data, merged with the active ``SynonymGroup`` rows that experts keep in the admin:
+"""Domain vocabulary as data, in groups of terms (lists of strings):
 
-- equivalents, ``rownaq/needs/data/synonyms.csv``: terms that mean the same thing (قالب / مولد);
-  each is replaced by its group's key, so they match as one word;
-- related concepts, ``rownaq/needs/data/related.csv``: terms that are not interchangeable but that
-  answer each other (نیتراسیون / عملیات حرارتی; لرزش / آنالیز ارتعاشات); each adds its group's
-  concept term beside the words, and the engine weighs a concept match below a shared word.
+- equivalents, ``data/synonyms.csv``: terms that mean the same thing (قالب / مولد); each is replaced
+  by its group's key, so they match as one word;
+- related concepts, ``data/related.csv``: terms that are not interchangeable but that answer each
+  other (نیتراسیون / عملیات حرارتی; لرزش / آنالیز ارتعاشات); each adds its group's concept term
+  beside the words, and the engine weighs a concept match below a shared word.
 
-Both files hold one group a line, terms separated by «|». A group is compiled into a phrase table
-over the engine's own token keys, so every spelling the tokeniser folds together (ZWNJ, space or
-joined; plural or singular; Arabic letters) meets the group.
+Both files hold one group a line, terms separated by «|»; a caller may add groups of its own (the
+desk merges the experts' groups from its admin). A group is compiled into a phrase table over the
+engine's own token keys, so every spelling the tokeniser folds together (ZWNJ, space or joined;
+plural or singular; Arabic letters) meets the group.
 """
 
 from __future__ import annotations
 
-import logging
-import threading
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-from django.db.models import Count, Max, QuerySet
+from rownaq.matching.text import Token, tokens
 
-from rownaq.needs.matching.text import Token, tokens
-
-if TYPE_CHECKING:
-    from rownaq.needs.models import SynonymGroup
-
-logger = logging.getLogger(__name__)
-
-DATA = Path(__file__).resolve().parent.parent / "data"
+DATA = Path(__file__).resolve().parent / "data"
 SYNONYMS_FILE = DATA / "synonyms.csv"
 RELATED_FILE = DATA / "related.csv"
 MAX_PHRASE = 5
@@ -52,64 +44,9 @@ def read_related_file(path: Path | str = RELATED_FILE) -> list[list[str]]:
     return read_synonyms_file(path)
 
 
-def _synonym_groups() -> QuerySet[SynonymGroup] | None:
-    """The admin's groups, or ``None`` when Django or the database is not there (the files alone)."""
-    from django.apps import apps
-
-    if not apps.ready:
-        return None
-    from rownaq.needs.models import SynonymGroup
-
-    return SynonymGroup.objects.all()
-
-
-def database_synonyms(kind: str = "equivalent") -> list[list[str]]:
-    """The active ``SynonymGroup`` rows of a kind, or nothing when Django or the database is not there."""
-    try:
-        groups = _synonym_groups()
-        return [g.term_list() for g in groups.filter(is_active=True, kind=kind)] if groups is not None else []
-    except Exception:  # no table yet, no database, or no database access here: the files alone
-        logger.debug("synonym groups from the database unavailable", exc_info=True)
-        return []
-
-
-def default_synonyms() -> list[list[str]]:
-    return read_synonyms_file() + database_synonyms("equivalent")
-
-
-def default_related() -> list[list[str]]:
-    return read_related_file() + database_synonyms("related")
-
-
-def _database_signature() -> tuple[object, ...]:
-    """Changes whenever an admin's group is added, changed, switched off or deleted."""
-    try:
-        groups = _synonym_groups()
-        if groups is None:
-            return ()
-        found = groups.aggregate(count=Count("pk"), last=Max("updated_at"))
-        return (found["count"], found["last"])
-    except Exception:  # as in database_synonyms
-        return ()
-
-
-_tables: tuple[tuple[object, ...], SynonymTable, ConceptTable] | None = None
-_tables_lock = threading.Lock()
-
-
-def default_tables() -> tuple[SynonymTable, ConceptTable]:
-    """The compiled vocabulary of the files and the admin's groups, compiled again only when one of
-    them changed (compiling takes about a tenth of a second; a search builds two engines)."""
-    global _tables
-    key = (SYNONYMS_FILE.stat().st_mtime_ns, RELATED_FILE.stat().st_mtime_ns, *_database_signature())
-    with _tables_lock:
-        if _tables is not None and _tables[0] == key:
-            return _tables[1], _tables[2]
-    synonyms = SynonymTable(default_synonyms())
-    concepts = ConceptTable(default_related(), synonyms)
-    with _tables_lock:
-        _tables = (key, synonyms, concepts)
-    return synonyms, concepts
+def files_signature() -> tuple[int, int]:
+    """Changes whenever one of the data files does (for a caller that keeps a compiled vocabulary)."""
+    return SYNONYMS_FILE.stat().st_mtime_ns, RELATED_FILE.stat().st_mtime_ns
 
 
 class SynonymTable:
@@ -223,3 +160,17 @@ class ConceptTable:
                     for concept in phrases.get(phrase, ()):
                         found.append((concept, " ".join(t.surface for t in toks[i : i + length])))
         return found
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """The compiled equivalents and related concepts. Compiling takes about a tenth of a second: a
+    caller that builds many engines over the same groups compiles once and passes this along."""
+
+    synonyms: SynonymTable
+    concepts: ConceptTable
+
+    @classmethod
+    def compile(cls, synonyms: Iterable[Sequence[str]], related: Iterable[Sequence[str]]) -> Vocabulary:
+        table = SynonymTable(synonyms)
+        return cls(table, ConceptTable(related, table))
