@@ -12,10 +12,11 @@ from rownaq.accounts.http import AuthenticatedRequest
 from rownaq.core.collation import persian_order
 from rownaq.core.normalise import to_persian_digits
 from rownaq.geography.models import Province
+from rownaq.geography.places import Places
 from rownaq.registry import access as registry_access
+from rownaq.registry.figures import unit_figures
 from rownaq.registry.filters import EXPIRING_DAYS
 from rownaq.registry.models import UnitStatus
-from rownaq.registry.stats import province_overview
 from rownaq.registry.views import unit_page_context
 
 
@@ -37,10 +38,8 @@ def home(request: AuthenticatedRequest) -> HttpResponse:
             return redirect("registry-unit-list")
         return render(request, "front/home.html")
     province = _province_for(request)
-    units = registry_access.units_visible_to(request.user)
-    if province is not None:
-        units = units.filter(county__province=province)
-    figures = province_overview(units)
+    places = Places.province(province) if province is not None else Places.whole_nation()
+    figures = unit_figures(places, visible=registry_access.units_visible_to(request.user))
     chart_data = {
         "status": [{"name": row["label"], "value": row["count"], "key": row["status"]} for row in figures.by_status],
         "divisions": [

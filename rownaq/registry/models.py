@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Collection
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import models
@@ -13,6 +14,9 @@ from django.utils.translation import gettext_lazy as _
 from rownaq.core.collation import persian_sort_string
 from rownaq.core.normalise import normalise_digits_only, normalise_text, search_key
 from rownaq.registry.validators import validate_hs_code, validate_national_id
+
+if TYPE_CHECKING:
+    from rownaq.geography.places import Places
 
 
 class SectorLevel(models.TextChoices):
@@ -56,6 +60,18 @@ class UnitStatus(models.TextChoices):
     SEMI_ACTIVE = "semi_active", _("Semi-active")
     IDLE = "idle", _("Idle")
     CLOSED = "closed", _("Closed")
+
+
+class UnitQuerySet(models.QuerySet["Unit"]):
+    def in_places(self, places: Places) -> UnitQuerySet:
+        """The units of a county, a province, several provinces or the nation."""
+        return self.filter(places.q("county"))
+
+    def visible_to(self, user: Any) -> UnitQuerySet:
+        """The units ``user`` may see (the rule is ``registry.access.units_visible_to``)."""
+        from rownaq.registry.access import units_visible_to
+
+        return self & units_visible_to(user)  # type: ignore[return-value]
 
 
 class Unit(models.Model):
@@ -103,6 +119,8 @@ class Unit(models.Model):
     version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = UnitQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("production unit")

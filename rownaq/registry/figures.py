@@ -1,4 +1,8 @@
-"""The figures of the province overview, computed from the units a person may see."""
+"""The registry's figures for some places (a county, a province, several, the nation) as of a period.
+
+``unit_figures(places, period, visible=...)`` serves the county page, the province overview and the national
+roll-up alike; ``visible`` is what the person may see (``registry.access.units_visible_to``).
+"""
 
 from __future__ import annotations
 
@@ -11,6 +15,8 @@ from django.db.models.functions import Substr
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from rownaq.core.periods import Period
+from rownaq.geography.places import Places
 from rownaq.registry.filters import EXPIRING_DAYS
 from rownaq.registry.models import Licence, LicenceKind, Sector, Unit, UnitStatus
 
@@ -32,8 +38,17 @@ class Overview:
         return next((row["count"] for row in self.by_status if row["status"] == status), 0)
 
 
-def province_overview(units: QuerySet[Unit], *, today: dt.date | None = None) -> Overview:
-    today = today or timezone.localdate()
+def unit_figures(places: Places, period: Period | None = None, *, visible: QuerySet[Unit] | None = None) -> Overview:
+    """The units of ``places`` (of those in ``visible``) by status, sector, estate and county, and their
+    licences expired or expiring as of the period's last day (today for the current or no period)."""
+    units = (Unit.objects.all() if visible is None else visible).filter(places.q("county"))
+    today = timezone.localdate()
+    if period is not None and period.last_day < today:
+        today = period.last_day
+    return _overview(units, today=today)
+
+
+def _overview(units: QuerySet[Unit], *, today: dt.date) -> Overview:
     overview = Overview()
     totals = units.aggregate(
         n=Count("id"),
