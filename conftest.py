@@ -30,9 +30,17 @@ def django_db_setup(django_db_setup: Any, django_db_blocker: Any) -> None:
         call_command("load_reference_data", verbosity=0)
 
 
+@pytest.fixture(scope="session")
+def _media_root(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    """Uploaded files of this test process (each xdist worker has its own), never the checkout's var/."""
+    return tmp_path_factory.mktemp("media")
+
+
 @pytest.fixture(autouse=True)
-def _test_settings(settings: Any) -> None:
-    """Static files straight from the apps (no collectstatic manifest) and a fast password hash."""
+def _test_settings(settings: Any, _media_root: Any) -> None:
+    """Static files straight from the apps (no collectstatic manifest), a fast password hash, and uploads
+    in a folder of this test process."""
+    settings.MEDIA_ROOT = _media_root
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
