@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "rownaq.notifications",
     "rownaq.obstacles",
     "rownaq.needs",
+    "rownaq.exhibitions",
     "rownaq.front",
 ]
 

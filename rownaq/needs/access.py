@@ -31,6 +31,7 @@ from rownaq.needs.models import (
     Need,
     NeedAccess,
     NeedAccessState,
+    NeedState,
     Proposal,
     Visibility,
 )
@@ -228,6 +229,28 @@ def own_capabilities(user: User | AnonymousUser) -> QuerySet[Capability]:
     if not isinstance(user, User) or not is_capability_member(user, user.organisation_id):
         return Capability.objects.none()
     return Capability.objects.filter(owner_id=user.organisation_id)
+
+
+# -- on public pages (no login) --------------------------------------------------------------------
+# What a page open to everyone (the public exhibition pages) may list: a need only if it is public and
+# not closed, a capability only if it is in the public catalogue. An item that is not public is never
+# listed there, whatever its owner chose to show.
+
+
+def public_needs() -> QuerySet[Need]:
+    return Need.objects.filter(visibility=Visibility.PUBLIC).exclude(state=NeedState.CLOSED)
+
+
+def public_capabilities() -> QuerySet[Capability]:
+    return Capability.objects.filter(is_public=True)
+
+
+def need_is_public(need: Need) -> bool:
+    return need.visibility == Visibility.PUBLIC and need.state != NeedState.CLOSED
+
+
+def capability_is_public(capability: Capability) -> bool:
+    return capability.is_public
 
 
 # -- proposals -------------------------------------------------------------------------------------

@@ -67,19 +67,22 @@ from django.db.models import ProtectedError, Q, RestrictedError
 from rownaq.accounts.models import Organisation, OrganisationKind, User
 from rownaq.core.jalali import jalali_month_bounds
 from rownaq.core.normalise import normalise_digits_only, normalise_text
-from rownaq.geography.models import Province
-from rownaq.needs import demo_texts as texts
-from rownaq.needs.models import (
-    Agreement,
+from rownaq.exhibitions.models import (
     B2BMeeting,
     Booth,
-    Capability,
-    DeclineReason,
-    DomesticTarget,
     Exhibition,
     ExhibitionKind,
     Exhibitor,
     Hall,
+    VisitorRegistration,
+)
+from rownaq.geography.models import Province
+from rownaq.needs import demo_texts as texts
+from rownaq.needs.models import (
+    Agreement,
+    Capability,
+    DeclineReason,
+    DomesticTarget,
     Match,
     Need,
     NeedAccess,
@@ -94,7 +97,6 @@ from rownaq.needs.models import (
     ProposalState,
     SupplySource,
     Visibility,
-    VisitorRegistration,
 )
 from rownaq.registry.demo import vocabulary as registry_vocab
 from rownaq.registry.demo.generator import DEMO_USERNAMES, demo_units

@@ -1,4 +1,7 @@
-"""The Industry Needs Desk (میز نیاز صنعت): needs, capabilities, matches, proposals, agreements, exhibitions."""
+"""The Industry Needs Desk (میز نیاز صنعت): needs, capabilities, matches, proposals, agreements.
+
+Its exhibitions are in ``rownaq.exhibitions``.
+"""
 
 from rownaq.needs.models.desk import (
     Agreement,
@@ -22,27 +25,12 @@ from rownaq.needs.models.desk import (
     SynonymKind,
     Visibility,
 )
-from rownaq.needs.models.exhibitions import (
-    B2BMeeting,
-    Booth,
-    Exhibition,
-    ExhibitionKind,
-    Exhibitor,
-    Hall,
-    VisitorRegistration,
-)
 
 __all__ = [
     "Agreement",
-    "B2BMeeting",
-    "Booth",
     "Capability",
     "DeclineReason",
     "DomesticTarget",
-    "Exhibition",
-    "ExhibitionKind",
-    "Exhibitor",
-    "Hall",
     "Match",
     "Need",
     "NeedAccess",
@@ -59,5 +47,4 @@ __all__ = [
     "SynonymGroup",
     "SynonymKind",
     "Visibility",
-    "VisitorRegistration",
 ]

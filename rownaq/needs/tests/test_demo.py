@@ -16,6 +16,15 @@ from django.conf import settings
 from django.core.management import call_command
 
 from rownaq.accounts.models import Organisation
+from rownaq.exhibitions.models import (
+    B2BMeeting,
+    Booth,
+    Exhibition,
+    ExhibitionKind,
+    Exhibitor,
+    Hall,
+    VisitorRegistration,
+)
 from rownaq.geography.models import Province
 from rownaq.needs.demo import (
     DEMO_TARGET,
@@ -28,14 +37,8 @@ from rownaq.needs.demo import (
 )
 from rownaq.needs.models import (
     Agreement,
-    B2BMeeting,
-    Booth,
     Capability,
     DomesticTarget,
-    Exhibition,
-    ExhibitionKind,
-    Exhibitor,
-    Hall,
     Need,
     NeedAccess,
     NeedAccessState,
@@ -46,7 +49,6 @@ from rownaq.needs.models import (
     ProposalState,
     SupplySource,
     Visibility,
-    VisitorRegistration,
 )
 from rownaq.registry.demo.generator import demo_province_build
 from rownaq.registry.models import Unit

@@ -14,8 +14,9 @@ from rownaq.accounts.models import Organisation, OrganisationKind
 from rownaq.core.forms import JalaliDateField, LatinDigitsIntegerField, PersianCharField, style_widgets
 from rownaq.core.jalali import format_jalali_long
 from rownaq.core.normalise import to_latin_digits, to_persian_digits
-from rownaq.needs import exhibitions as services
-from rownaq.needs.models import Booth, Capability, Exhibition, ExhibitionKind, Hall, Need
+from rownaq.exhibitions import access, scheduling, services
+from rownaq.exhibitions.models import Booth, Exhibition, ExhibitionKind, Hall
+from rownaq.needs.models import Capability, Need
 
 
 def add_service_errors(form: forms.BaseForm, exc: ValidationError) -> None:
@@ -28,7 +29,7 @@ def add_service_errors(form: forms.BaseForm, exc: ValidationError) -> None:
 
 
 def day_choices(exhibition: Exhibition) -> list[tuple[str, str]]:
-    return [(day.isoformat(), format_jalali_long(day)) for day in services.exhibition_days(exhibition)]
+    return [(day.isoformat(), format_jalali_long(day)) for day in scheduling.exhibition_days(exhibition)]
 
 
 class TimeField(forms.TimeField):
@@ -95,9 +96,9 @@ class BookingForm(forms.Form):
         need_ids = {need.pk for need in own_needs}
         capability_ids = {capability.pk for capability in own_capabilities}
         if own_capabilities:
-            need_ids |= set(services.shown_needs(exhibition).values_list("pk", flat=True))
+            need_ids |= set(access.shown_needs(exhibition).values_list("pk", flat=True))
         if own_needs:
-            capability_ids |= set(services.shown_capabilities(exhibition).values_list("pk", flat=True))
+            capability_ids |= set(access.shown_capabilities(exhibition).values_list("pk", flat=True))
         needs = Need.objects.filter(pk__in=need_ids).select_related("unit__owner").order_by("title")
         capabilities = Capability.objects.filter(pk__in=capability_ids).select_related("owner").order_by("title")
         self.fields["need"].queryset = needs  # type: ignore[attr-defined]
@@ -107,14 +108,14 @@ class BookingForm(forms.Form):
         self.fields["day"].choices = day_choices(exhibition)  # type: ignore[attr-defined]
         self.fields["time"].choices = [  # type: ignore[attr-defined]
             (time.strftime("%H:%M"), to_persian_digits(time.strftime("%H:%M")))
-            for time in services.slot_times(exhibition)
+            for time in scheduling.slot_times(exhibition)
         ]
         style_widgets(self)
 
     def starts_at(self) -> dt.datetime:
         day = dt.date.fromisoformat(self.cleaned_data["day"])
         time = dt.time.fromisoformat(self.cleaned_data["time"])
-        return services.slot_start(self.exhibition, day, time)
+        return scheduling.slot_start(self.exhibition, day, time)
 
 
 class ExhibitionForm(forms.ModelForm):

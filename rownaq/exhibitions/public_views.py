@@ -1,6 +1,6 @@
 """Public exhibition pages, no login: exhibitions, their exhibitors and published items, search, visitor registration.
 
-Only public items are ever shown (see ``rownaq.needs.exhibitions.public_needs``): a need that its owner
+Only public items are ever shown (see ``rownaq.exhibitions.access``): a need that its owner
 shows only to approved people is not listed here at all, and its page is a 404.
 """
 
@@ -16,11 +16,12 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from rownaq.core.normalise import search_key, search_terms
+from rownaq.exhibitions import access, services
+from rownaq.exhibitions.forms import SearchForm, VisitorForm, add_service_errors
+from rownaq.exhibitions.models import Booth, Exhibition, Exhibitor, Hall
 from rownaq.matching import Document
-from rownaq.needs import exhibitions as services
 from rownaq.needs.documents import document_for_capability, document_for_need
-from rownaq.needs.exhibition_forms import SearchForm, VisitorForm, add_service_errors
-from rownaq.needs.models import Booth, Capability, Exhibition, Exhibitor, Hall, Need
+from rownaq.needs.models import Capability, Need
 from rownaq.needs.vocabulary import desk_engine
 
 SEARCH_LIMIT = 50
@@ -28,7 +29,7 @@ Item = TypeVar("Item", Need, Capability)
 
 
 def _published() -> QuerySet[Exhibition]:
-    return Exhibition.objects.filter(is_published=True).select_related("province")
+    return access.published_exhibitions().select_related("province")
 
 
 def _get_exhibition(slug: str) -> Exhibition:
@@ -42,14 +43,14 @@ def exhibition_list(request: HttpRequest) -> HttpResponse:
     running = sorted((e for e in exhibitions if e.starts_on <= today <= e.ends_on), key=lambda e: e.ends_on)
     upcoming = sorted((e for e in exhibitions if e.starts_on > today), key=lambda e: e.starts_on)
     past = sorted((e for e in exhibitions if e.ends_on < today), key=lambda e: e.ends_on, reverse=True)
-    return render(request, "needs/expo/exhibition_list.html", {"running": running, "upcoming": upcoming, "past": past})
+    return render(
+        request, "exhibitions/expo/exhibition_list.html", {"running": running, "upcoming": upcoming, "past": past}
+    )
 
 
 def _public_items(exhibition: Exhibition) -> tuple[QuerySet[Need], QuerySet[Capability]]:
-    needs = services.shown_needs(exhibition).select_related("unit__owner", "unit__county__province", "sector")
-    capabilities = (
-        services.shown_capabilities(exhibition).select_related("owner", "province").prefetch_related("sectors")
-    )
+    needs = access.shown_needs(exhibition).select_related("unit__owner", "unit__county__province", "sector")
+    capabilities = access.shown_capabilities(exhibition).select_related("owner", "province").prefetch_related("sectors")
     return needs, capabilities
 
 
@@ -70,13 +71,13 @@ def exhibition_detail(request: HttpRequest, slug: str) -> HttpResponse:
     )
     return render(
         request,
-        "needs/expo/exhibition_detail.html",
+        "exhibitions/expo/exhibition_detail.html",
         {
             "exhibition": exhibition,
             "exhibitors": exhibitors,
             "halls": halls.order_by("name"),
             "search_form": SearchForm(),
-            "registration_open": services.registration_open(exhibition),
+            "registration_open": access.registration_open(exhibition),
         },
     )
 
@@ -111,7 +112,7 @@ def exhibition_search(request: HttpRequest, slug: str) -> HttpResponse:
     booths = _booths_by_organisation(exhibition)
     return render(
         request,
-        "needs/expo/search.html",
+        "exhibitions/expo/search.html",
         {
             "exhibition": exhibition,
             "search_form": form,
@@ -134,7 +135,9 @@ def need_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     exhibition = _get_exhibition(slug)
     need = get_object_or_404(_public_items(exhibition)[0], pk=pk)
     booth = _booths_by_organisation(exhibition).get(need.unit.owner_id or 0)
-    return render(request, "needs/expo/need_detail.html", {"exhibition": exhibition, "need": need, "booth": booth})
+    return render(
+        request, "exhibitions/expo/need_detail.html", {"exhibition": exhibition, "need": need, "booth": booth}
+    )
 
 
 def capability_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
@@ -143,7 +146,7 @@ def capability_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     booth = _booths_by_organisation(exhibition).get(capability.owner_id)
     return render(
         request,
-        "needs/expo/capability_detail.html",
+        "exhibitions/expo/capability_detail.html",
         {"exhibition": exhibition, "capability": capability, "booth": booth},
     )
 
@@ -170,8 +173,8 @@ def visitor_register(request: HttpRequest, slug: str) -> HttpResponse:
             return redirect("expo-register-done", slug=exhibition.slug)
     return render(
         request,
-        "needs/expo/register.html",
-        {"exhibition": exhibition, "form": form, "registration_open": services.registration_open(exhibition)},
+        "exhibitions/expo/register.html",
+        {"exhibition": exhibition, "form": form, "registration_open": access.registration_open(exhibition)},
         status=400 if form.errors else 200,
     )
 
@@ -180,4 +183,6 @@ def visitor_register_done(request: HttpRequest, slug: str) -> HttpResponse:
     exhibition = _get_exhibition(slug)
     registration_id = request.session.get("expo_registration")
     registration = exhibition.visitors.filter(pk=registration_id).first() if isinstance(registration_id, int) else None
-    return render(request, "needs/expo/register_done.html", {"exhibition": exhibition, "registration": registration})
+    return render(
+        request, "exhibitions/expo/register_done.html", {"exhibition": exhibition, "registration": registration}
+    )

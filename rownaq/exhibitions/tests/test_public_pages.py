@@ -3,32 +3,20 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 from typing import Any
 
 import pytest
 from django.test import Client
 from django.utils import timezone
 
-from rownaq.accounts.models import Organisation, User
+from rownaq.accounts.models import User
 from rownaq.core.jalali import format_jalali_long
-from rownaq.geography.models import Province
-from rownaq.needs.models import Exhibition, ExhibitionKind, Need, NeedState, VisitorRegistration
-from rownaq.needs.tests.test_exhibitions import Expo, build_expo
+from rownaq.exhibitions.models import Exhibition, ExhibitionKind, VisitorRegistration
+from rownaq.exhibitions.tests.expo import Expo
+from rownaq.needs.models import Need, NeedState
 from rownaq.registry.models import Unit
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def expo(
-    qom: Province,
-    unit: Unit,
-    manager: User,
-    make_org: Callable[..., Organisation],
-    make_user: Callable[..., User],
-) -> Expo:
-    return build_expo(province=qom, unit=unit, manager=manager, make_org=make_org, make_user=make_user)
 
 
 def url(expo: Expo, rest: str = "") -> str:

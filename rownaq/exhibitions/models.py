@@ -1,4 +1,8 @@
-"""Exhibitions of the Industry Needs Desk and of small industries: halls, booths, exhibitors, visitors, B2B meetings."""
+"""Exhibitions of the Industry Needs Desk and of small industries: halls, booths, exhibitors, visitors, B2B meetings.
+
+These models moved here from ``rownaq.needs``; their tables keep the old names (``needs_*``, see each
+``Meta.db_table``), so no data moved.
+"""
 
 from __future__ import annotations
 
@@ -31,6 +35,7 @@ class Exhibition(models.Model):
     meeting_minutes = models.PositiveSmallIntegerField(_("length of a B2B meeting (minutes)"), default=30)
 
     class Meta:
+        db_table = "needs_exhibition"
         verbose_name = _("exhibition")
         verbose_name_plural = _("exhibitions")
         ordering = ["-starts_on"]
@@ -48,6 +53,7 @@ class Hall(models.Model):
     name = models.CharField(_("name"), max_length=100)
 
     class Meta:
+        db_table = "needs_hall"
         verbose_name = _("hall")
         verbose_name_plural = _("halls")
         constraints = [models.UniqueConstraint(fields=["exhibition", "name"], name="needs_hall_name")]
@@ -65,6 +71,7 @@ class Exhibitor(models.Model):
     )
 
     class Meta:
+        db_table = "needs_exhibitor"
         verbose_name = _("exhibitor")
         verbose_name_plural = _("exhibitors")
         constraints = [models.UniqueConstraint(fields=["exhibition", "organisation"], name="needs_exhibitor_once")]
@@ -81,6 +88,7 @@ class Booth(models.Model):
     )
 
     class Meta:
+        db_table = "needs_booth"
         verbose_name = _("booth")
         verbose_name_plural = _("booths")
         constraints = [models.UniqueConstraint(fields=["hall", "code"], name="needs_booth_code")]
@@ -99,6 +107,7 @@ class VisitorRegistration(models.Model):
     registered_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
+        db_table = "needs_visitorregistration"
         verbose_name = _("visitor registration")
         verbose_name_plural = _("visitor registrations")
         constraints = [models.UniqueConstraint(fields=["exhibition", "phone"], name="needs_visitor_once")]
@@ -126,6 +135,7 @@ class B2BMeeting(models.Model):
     cancelled_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        db_table = "needs_b2bmeeting"
         verbose_name = _("B2B meeting")
         verbose_name_plural = _("B2B meetings")
         ordering = ["starts_at"]

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from rownaq.needs import exhibition_views as views
+from rownaq.exhibitions import views
 
 urlpatterns = [
     path("", views.exhibition_list, name="exhibitions-list"),

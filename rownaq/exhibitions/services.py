@@ -1,106 +1,31 @@
 """Exhibitions of the Industry Needs Desk: setting one up, its exhibitors, visitors and B2B meetings.
 
-Every change is a keyword-only service wrapped in a transaction; pages and the admin call these.
-
-Public visibility (to be unified with ``rownaq.needs.access`` once it lands): a need's details are
-public only if ``visibility == "public"`` and it is not closed; a capability only if ``is_public``.
-A need or capability that is not public is never listed on a public page, whatever an exhibitor chose.
+Every change is a keyword-only service wrapped in a transaction; pages call these. Who may do what is
+asked of ``rownaq.exhibitions.access``; the slot grid and schedules are in ``rownaq.exhibitions.scheduling``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Q, QuerySet
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from rownaq.accounts.models import Organisation, Role, User
 from rownaq.core.jalali import format_jalali_long
-from rownaq.core.normalise import normalise_digits_only, normalise_text, to_persian_digits
+from rownaq.core.normalise import normalise_digits_only, normalise_text
+from rownaq.exhibitions import access, scheduling
+from rownaq.exhibitions.models import B2BMeeting, Booth, Exhibition, Exhibitor, Hall, VisitorRegistration
 from rownaq.geography.models import Province
-from rownaq.needs.models import (
-    B2BMeeting,
-    Booth,
-    Capability,
-    Exhibition,
-    Exhibitor,
-    Hall,
-    Need,
-    NeedState,
-    Visibility,
-    VisitorRegistration,
-)
+from rownaq.needs.models import Capability, Need, NeedState
 from rownaq.notifications.services import notify
-
-# -- who sees and who may change what ---------------------------------------------------------------
-
-
-def public_needs() -> QuerySet[Need]:
-    return Need.objects.filter(visibility=Visibility.PUBLIC).exclude(state=NeedState.CLOSED)
-
-
-def public_capabilities() -> QuerySet[Capability]:
-    return Capability.objects.filter(is_public=True)
-
-
-def need_is_public(need: Need) -> bool:
-    return need.visibility == Visibility.PUBLIC and need.state != NeedState.CLOSED
-
-
-def capability_is_public(capability: Capability) -> bool:
-    return capability.is_public
-
-
-def can_manage_exhibitions(user: User, province_id: int | None) -> bool:
-    """SMT experts and system admins of the province (national ones of every province)."""
-    return user.is_expert and user.serves_province(province_id)
-
-
-def _require_manager(user: User, exhibition_or_province: Exhibition | Province) -> None:
-    province_id = (
-        exhibition_or_province.province_id
-        if isinstance(exhibition_or_province, Exhibition)
-        else exhibition_or_province.pk
-    )
-    if not can_manage_exhibitions(user, province_id):
-        raise PermissionDenied
-
-
-def owns_need(user: User, need: Need) -> bool:
-    """A manager of the company that owns the need's unit."""
-    return (
-        user.is_active
-        and user.role == Role.UNIT_MANAGER
-        and user.organisation_id is not None
-        and user.organisation_id == need.unit.owner_id
-    )
-
-
-def owns_capability(user: User, capability: Capability) -> bool:
-    """A member of the organisation that offers the capability."""
-    return user.is_active and user.organisation_id is not None and user.organisation_id == capability.owner_id
-
-
-def shown_needs(exhibition: Exhibition) -> QuerySet[Need]:
-    """Public needs on show at the exhibition."""
-    return public_needs().filter(
-        pk__in=Exhibitor.needs.through.objects.filter(exhibitor__exhibition=exhibition).values("need_id")
-    )
-
-
-def shown_capabilities(exhibition: Exhibition) -> QuerySet[Capability]:
-    """Public capabilities on show at the exhibition."""
-    through = Exhibitor.capabilities.through.objects.filter(exhibitor__exhibition=exhibition)
-    return public_capabilities().filter(pk__in=through.values("capability_id"))
-
 
 # -- setting an exhibition up -----------------------------------------------------------------------
 
@@ -136,7 +61,7 @@ def exhibition_create(
     meeting_minutes: int = 30,
     is_published: bool = True,
 ) -> Exhibition:
-    _require_manager(by, province)
+    access.require_manager(by, province)
     _check_exhibition(
         starts_on=starts_on, ends_on=ends_on, opens_at=opens_at, closes_at=closes_at, meeting_minutes=meeting_minutes
     )
@@ -177,7 +102,7 @@ EDITABLE_FIELDS = (
 @transaction.atomic
 def exhibition_update(*, exhibition: Exhibition, by: User, changes: dict[str, object]) -> Exhibition:
     """Change some of ``EDITABLE_FIELDS``; meetings already booked stay as they are."""
-    _require_manager(by, exhibition)
+    access.require_manager(by, exhibition)
     unknown = set(changes).difference(EDITABLE_FIELDS)
     if unknown:
         raise ValueError(f"not editable: {sorted(unknown)}")
@@ -200,7 +125,7 @@ def exhibition_update(*, exhibition: Exhibition, by: User, changes: dict[str, ob
 
 @transaction.atomic
 def hall_add(*, exhibition: Exhibition, name: str, by: User) -> Hall:
-    _require_manager(by, exhibition)
+    access.require_manager(by, exhibition)
     name = normalise_text(name)
     if exhibition.halls.filter(name=name).exists():
         raise ValidationError({"name": _("This exhibition already has a hall of this name.")})
@@ -210,7 +135,7 @@ def hall_add(*, exhibition: Exhibition, name: str, by: User) -> Hall:
 @transaction.atomic
 def booths_add(*, hall: Hall, codes: Sequence[str], by: User) -> list[Booth]:
     """Booths with the given codes (``A1``, ``۱۲``); codes the hall already has are refused."""
-    _require_manager(by, hall.exhibition)
+    access.require_manager(by, hall.exhibition)
     cleaned = [normalise_text(code) for code in codes if normalise_text(code)]
     taken = set(hall.booths.filter(code__in=cleaned).values_list("code", flat=True))
     if taken or len(set(cleaned)) != len(cleaned):
@@ -250,7 +175,7 @@ def exhibitor_add(
 
     Only its own items; of these, only the public ones appear on the public pages.
     """
-    _require_manager(by, exhibition)
+    access.require_manager(by, exhibition)
     _check_exhibitor_items(exhibition, organisation, booth, needs, capabilities)
     if Exhibitor.objects.filter(exhibition=exhibition, organisation=organisation).exists():
         raise ValidationError({"organisation": _("This organisation is already an exhibitor here.")})
@@ -272,7 +197,7 @@ def exhibitor_update(
     capabilities: Sequence[Capability],
 ) -> Exhibitor:
     exhibition = exhibitor.exhibition
-    _require_manager(by, exhibition)
+    access.require_manager(by, exhibition)
     _check_exhibitor_items(exhibition, exhibitor.organisation, booth, needs, capabilities)
     exhibitor.needs.set(needs)
     exhibitor.capabilities.set(capabilities)
@@ -312,10 +237,6 @@ def normalise_mobile(text: str) -> str:
     return digits
 
 
-def registration_open(exhibition: Exhibition) -> bool:
-    return exhibition.is_published and exhibition.ends_on >= timezone.localdate()
-
-
 @transaction.atomic
 def visitor_register(
     *,
@@ -327,7 +248,7 @@ def visitor_register(
     visit_on: dt.date | None = None,
 ) -> VisitorRegistration:
     """A visitor registers (no login); one registration per mobile number per exhibition."""
-    if not registration_open(exhibition):
+    if not access.registration_open(exhibition):
         raise ValidationError(_("Registration for this exhibition is closed."))
     mobile = normalise_mobile(phone)
     errors: dict[str, str] = {}
@@ -361,74 +282,6 @@ def visitor_register(
 # -- B2B meetings -----------------------------------------------------------------------------------
 
 
-def exhibition_days(exhibition: Exhibition) -> list[dt.date]:
-    days = (exhibition.ends_on - exhibition.starts_on).days + 1
-    return [exhibition.starts_on + dt.timedelta(days=n) for n in range(days)]
-
-
-def slot_times(exhibition: Exhibition) -> list[dt.time]:
-    """The start of every meeting slot in a day, from opening to the last one that ends by closing."""
-    step = dt.timedelta(minutes=exhibition.meeting_minutes)
-    day = dt.date(2000, 1, 1)
-    start, close = dt.datetime.combine(day, exhibition.opens_at), dt.datetime.combine(day, exhibition.closes_at)
-    times = []
-    while start + step <= close:
-        times.append(start.time())
-        start += step
-    return times
-
-
-def slot_start(exhibition: Exhibition, day: dt.date, time: dt.time) -> dt.datetime:
-    return timezone.make_aware(dt.datetime.combine(day, time))
-
-
-def _check_slot(exhibition: Exhibition, starts_at: dt.datetime) -> None:
-    local = timezone.localtime(starts_at)
-    if not exhibition.starts_on <= local.date() <= exhibition.ends_on:
-        raise ValidationError({"day": _("The exhibition is not open on that day.")})
-    if local.time().replace(second=0, microsecond=0) not in slot_times(exhibition) or local.second or local.microsecond:
-        raise ValidationError(
-            {
-                "time": _("Choose a slot of %(minutes)s minutes between %(opens)s and %(closes)s.")
-                % {
-                    "minutes": to_persian_digits(str(exhibition.meeting_minutes)),
-                    "opens": to_persian_digits(exhibition.opens_at.strftime("%H:%M")),
-                    "closes": to_persian_digits(exhibition.closes_at.strftime("%H:%M")),
-                }
-            }
-        )
-    if starts_at <= timezone.now():
-        raise ValidationError({"time": _("This slot has already passed.")})
-
-
-def _is_shown(exhibition: Exhibition, need: Need | None = None, capability: Capability | None = None) -> bool:
-    exhibitors = Exhibitor.objects.filter(exhibition=exhibition)
-    if need is not None:
-        return need_is_public(need) and exhibitors.filter(needs=need).exists()
-    assert capability is not None
-    return capability_is_public(capability) and exhibitors.filter(capabilities=capability).exists()
-
-
-def meeting_booth(
-    exhibition: Exhibition, *, need: Need, capability: Capability, prefer_need_side: bool
-) -> Booth | None:
-    """The booth of the exhibitor on the preferred side, else of the other side; ``None`` if neither has one."""
-    organisations = [need.unit.owner_id, capability.owner_id]
-    if not prefer_need_side:
-        organisations.reverse()
-    for organisation_id in filter(None, organisations):
-        booth = Booth.objects.filter(
-            exhibitor__exhibition=exhibition, exhibitor__organisation_id=organisation_id
-        ).first()
-        if booth is not None:
-            return booth
-    return None
-
-
-def active_meetings() -> QuerySet[B2BMeeting]:
-    return B2BMeeting.objects.filter(cancelled_at__isnull=True)
-
-
 @transaction.atomic
 def b2b_book(
     *,
@@ -453,13 +306,13 @@ def b2b_book(
     capability = Capability.objects.select_related("owner").get(pk=capability.pk)
     if not exhibition.is_published:
         raise ValidationError(_("This exhibition is not open for meetings."))
-    if owns_need(by, need):
+    if access.owns_need(by, need):
         if need.state == NeedState.CLOSED:
             raise ValidationError({"need": _("This need is closed.")})
-        if not _is_shown(exhibition, capability=capability):
+        if not access.is_shown(exhibition, capability=capability):
             raise ValidationError({"capability": _("This capability is not shown at this exhibition.")})
-    elif owns_capability(by, capability):
-        if not _is_shown(exhibition, need=need):
+    elif access.owns_capability(by, capability):
+        if not access.is_shown(exhibition, need=need):
             raise ValidationError({"need": _("This need is not shown at this exhibition.")})
     else:
         raise PermissionDenied
@@ -470,16 +323,18 @@ def b2b_book(
     list(
         Organisation.objects.select_for_update().filter(pk__in=[need.unit.owner_id, capability.owner_id]).order_by("pk")
     )
-    _check_slot(exhibition, starts_at)
+    scheduling.check_slot(exhibition, starts_at)
     if booth is None:
-        booth = meeting_booth(exhibition, need=need, capability=capability, prefer_need_side=not owns_need(by, need))
+        booth = scheduling.meeting_booth(
+            exhibition, need=need, capability=capability, prefer_need_side=not access.owns_need(by, need)
+        )
     if booth is None:
         raise ValidationError(_("Neither side has a booth at this exhibition."))
     if booth.hall.exhibition_id != exhibition.pk or booth.exhibitor_id is None:
         raise ValidationError({"booth": _("Meetings are held at an exhibitor's booth of this exhibition.")})
 
     ends_at = starts_at + dt.timedelta(minutes=exhibition.meeting_minutes)
-    overlapping = active_meetings().filter(starts_at__lt=ends_at, ends_at__gt=starts_at)
+    overlapping = scheduling.active_meetings().filter(starts_at__lt=ends_at, ends_at__gt=starts_at)
     if overlapping.filter(booth=booth).exists():
         raise ValidationError(
             {"time": _("Booth %(booth)s already has a meeting at this time.") % {"booth": booth.code}}
@@ -500,13 +355,13 @@ def b2b_book(
         ends_at=ends_at,
         booked_by=by,
     )
-    other_side = _side_people(capability=capability) if owns_need(by, need) else _side_people(need=need)
+    other_side = _side_people(capability=capability) if access.owns_need(by, need) else _side_people(need=need)
     notify(
         users=other_side,
         text=_("A B2B meeting at %(exhibition)s on %(when)s, booth %(booth)s: «%(need)s» × «%(capability)s».")
         % {
             "exhibition": exhibition.title,
-            "when": meeting_when(meeting),
+            "when": scheduling.meeting_when(meeting),
             "booth": booth.code,
             "need": need.title,
             "capability": capability.title,
@@ -526,16 +381,6 @@ def _side_people(*, need: Need | None = None, capability: Capability | None = No
     return list(people.filter(organisation_id=capability.owner_id))
 
 
-def meeting_when(meeting: B2BMeeting) -> str:
-    """``۲ شهریور ۱۴۰۴، ۱۷:۳۰ تا ۱۸:۰۰``."""
-    starts, ends = timezone.localtime(meeting.starts_at), timezone.localtime(meeting.ends_at)
-    return _("%(day)s, %(starts)s to %(ends)s") % {
-        "day": format_jalali_long(starts.date()),
-        "starts": to_persian_digits(starts.strftime("%H:%M")),
-        "ends": to_persian_digits(ends.strftime("%H:%M")),
-    }
-
-
 @transaction.atomic
 def b2b_cancel(*, meeting: B2BMeeting, by: User) -> B2BMeeting:
     meeting = (
@@ -543,9 +388,12 @@ def b2b_cancel(*, meeting: B2BMeeting, by: User) -> B2BMeeting:
         .select_related("need__unit", "capability", "exhibition")
         .get(pk=meeting.pk)
     )
-    on_need_side, on_capability_side = owns_need(by, meeting.need), owns_capability(by, meeting.capability)
-    if not (on_need_side or on_capability_side or can_manage_exhibitions(by, meeting.exhibition.province_id)):
+    if not access.can_cancel_meeting(by, meeting):
         raise PermissionDenied
+    on_need_side, on_capability_side = (
+        access.owns_need(by, meeting.need),
+        access.owns_capability(by, meeting.capability),
+    )
     if meeting.cancelled_at is not None:
         return meeting
     meeting.cancelled_at = timezone.now()
@@ -558,67 +406,7 @@ def b2b_cancel(*, meeting: B2BMeeting, by: User) -> B2BMeeting:
     notify(
         users=[person for person in people if person.pk != by.pk],
         text=_("The B2B meeting at %(exhibition)s on %(when)s was cancelled.")
-        % {"exhibition": meeting.exhibition.title, "when": meeting_when(meeting)},
+        % {"exhibition": meeting.exhibition.title, "when": scheduling.meeting_when(meeting)},
         link=reverse("exhibitions-schedule", args=[meeting.exhibition.slug]),
     )
     return meeting
-
-
-@dataclass(frozen=True)
-class ScheduleEntry:
-    meeting: B2BMeeting
-    day: str  # «۲ شهریور ۱۴۰۴»
-    time: str  # «۱۷:۳۰ تا ۱۸:۰۰»
-    other_side: str
-    my_item: str
-    their_item: str
-    booth: str
-    hall: str
-
-    @property
-    def text(self) -> str:
-        return f"{self.day}، {self.time}"
-
-
-def schedule_for(organisation: Organisation, exhibition: Exhibition) -> list[ScheduleEntry]:
-    """The organisation's meetings at the exhibition in time order, with Jalali days and times."""
-    meetings = (
-        active_meetings()
-        .filter(exhibition=exhibition)
-        .filter(Q(need__unit__owner=organisation) | Q(capability__owner=organisation))
-        .select_related("need__unit__owner", "capability__owner", "booth__hall")
-        .order_by("starts_at", "pk")
-    )
-    entries = []
-    for meeting in meetings:
-        starts, ends = timezone.localtime(meeting.starts_at), timezone.localtime(meeting.ends_at)
-        on_need_side = meeting.need.unit.owner_id == organisation.pk
-        other = meeting.capability.owner if on_need_side else meeting.need.unit.owner
-        entries.append(
-            ScheduleEntry(
-                meeting=meeting,
-                day=format_jalali_long(starts.date()),
-                time=_("%(starts)s to %(ends)s")
-                % {
-                    "starts": to_persian_digits(starts.strftime("%H:%M")),
-                    "ends": to_persian_digits(ends.strftime("%H:%M")),
-                },
-                other_side=str(other),
-                my_item=meeting.need.title if on_need_side else meeting.capability.title,
-                their_item=meeting.capability.title if on_need_side else meeting.need.title,
-                booth=meeting.booth.code,
-                hall=meeting.booth.hall.name,
-            )
-        )
-    return entries
-
-
-def own_items(user: User) -> tuple[list[Need], list[Capability]]:
-    """The needs (of a unit manager's company) and capabilities (of the person's organisation) one may book with."""
-    if not user.is_active or user.organisation_id is None:
-        return [], []
-    needs: Iterable[Need] = []
-    if user.role == Role.UNIT_MANAGER:
-        needs = Need.objects.filter(unit__owner_id=user.organisation_id).exclude(state=NeedState.CLOSED)
-    capabilities = Capability.objects.filter(owner_id=user.organisation_id)
-    return list(needs), list(capabilities)

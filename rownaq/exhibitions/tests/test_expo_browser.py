@@ -8,9 +8,9 @@ from typing import Any
 import pytest
 
 from rownaq.accounts.models import Organisation, User
+from rownaq.exhibitions.models import VisitorRegistration
+from rownaq.exhibitions.tests.expo import build_expo
 from rownaq.geography.models import Province
-from rownaq.needs.models import VisitorRegistration
-from rownaq.needs.tests.test_exhibitions import build_expo
 from rownaq.registry.models import Unit
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

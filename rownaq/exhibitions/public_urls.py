@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from rownaq.needs import public_views as views
+from rownaq.exhibitions import public_views as views
 
 urlpatterns = [
     path("", views.exhibition_list, name="expo-exhibition-list"),

@@ -1,6 +1,6 @@
 """Exhibition pages for people who log in: province staff set exhibitions up; participants book B2B meetings.
 
-Every change goes through ``rownaq.needs.exhibitions``.
+Every change goes through ``rownaq.exhibitions.services``; who may do what is asked of ``rownaq.exhibitions.access``.
 """
 
 from __future__ import annotations
@@ -15,9 +15,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from rownaq.accounts.http import AuthenticatedRequest
-from rownaq.geography.models import Province
-from rownaq.needs import exhibitions as services
-from rownaq.needs.exhibition_forms import (
+from rownaq.exhibitions import access, scheduling, services
+from rownaq.exhibitions.forms import (
     BookingForm,
     BoothsForm,
     ExhibitionForm,
@@ -25,12 +24,13 @@ from rownaq.needs.exhibition_forms import (
     HallForm,
     add_service_errors,
 )
-from rownaq.needs.models import B2BMeeting, Booth, Exhibition, Exhibitor
+from rownaq.exhibitions.models import B2BMeeting, Booth, Exhibition, Exhibitor
+from rownaq.geography.models import Province
 
 
 def _managed_exhibition(request: AuthenticatedRequest, slug: str) -> Exhibition:
     exhibition = get_object_or_404(Exhibition, slug=slug)
-    if not services.can_manage_exhibitions(request.user, exhibition.province_id):
+    if not access.can_manage_exhibitions(request.user, exhibition.province_id):
         raise PermissionDenied
     return exhibition
 
@@ -39,13 +39,9 @@ def _managed_exhibition(request: AuthenticatedRequest, slug: str) -> Exhibition:
 def exhibition_list(request: AuthenticatedRequest) -> HttpResponse:
     """Staff see every exhibition of their province; participants the published ones, with their schedules."""
     user = request.user
-    exhibitions = Exhibition.objects.select_related("province").order_by("-starts_on")
-    manages = services.can_manage_exhibitions(user, user.province_id)
-    if manages and user.province_id is not None:
-        exhibitions = exhibitions.filter(province_id=user.province_id)
-    elif not manages:
-        exhibitions = exhibitions.filter(is_published=True)
-    return render(request, "needs/exhibitions/exhibition_list.html", {"exhibitions": exhibitions, "manages": manages})
+    exhibitions = access.exhibitions_listed_to(user).select_related("province").order_by("-starts_on")
+    manages = access.can_manage_exhibitions(user, user.province_id)
+    return render(request, "exhibitions/exhibition_list.html", {"exhibitions": exhibitions, "manages": manages})
 
 
 @login_required
@@ -53,7 +49,7 @@ def exhibition_list(request: AuthenticatedRequest) -> HttpResponse:
 def exhibition_create(request: AuthenticatedRequest) -> HttpResponse:
     user = request.user
     province_id = user.province_id
-    if province_id is None or not services.can_manage_exhibitions(user, province_id):
+    if province_id is None or not access.can_manage_exhibitions(user, province_id):
         raise PermissionDenied
     form = ExhibitionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -65,7 +61,7 @@ def exhibition_create(request: AuthenticatedRequest) -> HttpResponse:
         else:
             messages.success(request, _("The exhibition was created."))
             return redirect("exhibitions-setup", slug=exhibition.slug)
-    return render(request, "needs/exhibitions/exhibition_form.html", {"form": form, "exhibition": None})
+    return render(request, "exhibitions/exhibition_form.html", {"form": form, "exhibition": None})
 
 
 @login_required
@@ -83,7 +79,7 @@ def exhibition_edit(request: AuthenticatedRequest, slug: str) -> HttpResponse:
         else:
             messages.success(request, _("The exhibition was saved."))
             return redirect("exhibitions-setup", slug=original.slug)
-    return render(request, "needs/exhibitions/exhibition_form.html", {"form": form, "exhibition": original})
+    return render(request, "exhibitions/exhibition_form.html", {"form": form, "exhibition": original})
 
 
 @login_required
@@ -128,7 +124,7 @@ def exhibition_setup(request: AuthenticatedRequest, slug: str) -> HttpResponse:
     )
     return render(
         request,
-        "needs/exhibitions/setup.html",
+        "exhibitions/setup.html",
         {
             "exhibition": exhibition,
             "halls": halls,
@@ -168,7 +164,7 @@ def exhibitor_edit(request: AuthenticatedRequest, slug: str, pk: int) -> HttpRes
             return redirect("exhibitions-setup", slug=slug)
     return render(
         request,
-        "needs/exhibitions/exhibitor_form.html",
+        "exhibitions/exhibitor_form.html",
         {"exhibition": exhibition, "exhibitor": exhibitor, "form": form},
     )
 
@@ -176,13 +172,13 @@ def exhibitor_edit(request: AuthenticatedRequest, slug: str, pk: int) -> HttpRes
 @login_required
 def schedule(request: AuthenticatedRequest, slug: str) -> HttpResponse:
     """The person's organisation's B2B meetings at the exhibition, with Jalali days and times."""
-    exhibition = get_object_or_404(Exhibition, slug=slug, is_published=True)
+    exhibition = get_object_or_404(access.published_exhibitions(), slug=slug)
     organisation = request.user.organisation
-    entries = services.schedule_for(organisation, exhibition) if organisation else []
-    own_needs, own_capabilities = services.own_items(request.user)
+    entries = scheduling.schedule_for(organisation, exhibition) if organisation else []
+    own_needs, own_capabilities = access.own_items(request.user)
     return render(
         request,
-        "needs/exhibitions/schedule.html",
+        "exhibitions/schedule.html",
         {"exhibition": exhibition, "entries": entries, "can_book": bool(own_needs or own_capabilities)},
     )
 
@@ -190,8 +186,8 @@ def schedule(request: AuthenticatedRequest, slug: str) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def book(request: AuthenticatedRequest, slug: str) -> HttpResponse:
-    exhibition = get_object_or_404(Exhibition, slug=slug, is_published=True)
-    own_needs, own_capabilities = services.own_items(request.user)
+    exhibition = get_object_or_404(access.published_exhibitions(), slug=slug)
+    own_needs, own_capabilities = access.own_items(request.user)
     if not (own_needs or own_capabilities):
         raise PermissionDenied
     initial = {key: request.GET[key] for key in ("need", "capability") if key in request.GET}
@@ -216,11 +212,13 @@ def book(request: AuthenticatedRequest, slug: str) -> HttpResponse:
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            messages.success(request, _("The meeting was booked: %(when)s.") % {"when": services.meeting_when(meeting)})
+            messages.success(
+                request, _("The meeting was booked: %(when)s.") % {"when": scheduling.meeting_when(meeting)}
+            )
             return redirect("exhibitions-schedule", slug=slug)
     return render(
         request,
-        "needs/exhibitions/book.html",
+        "exhibitions/book.html",
         {"exhibition": exhibition, "form": form},
         status=400 if form.errors else 200,
     )
