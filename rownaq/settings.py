@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "rownaq.workdays",
     "rownaq.notifications",
     "rownaq.obstacles",
+    "rownaq.hq",
     "rownaq.needs",
 ]
 
