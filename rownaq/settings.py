@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "rownaq.workdays",
     "rownaq.notifications",
     "rownaq.obstacles",
+    "rownaq.hq",
     "rownaq.needs",
     "rownaq.exhibitions",
     "rownaq.front",

@@ -9,7 +9,7 @@ urlpatterns = [
     path("", include("rownaq.registry.urls")),
     path("accounts/", include("rownaq.accounts.urls")),
     path("obstacles/", include("rownaq.obstacles.urls")),
-    path("hq/", include("rownaq.obstacles.hq_urls")),
+    path("hq/", include("rownaq.hq.urls")),
     path("needs/", include("rownaq.needs.urls")),
     path("notifications/", include("rownaq.notifications.urls")),
     path("expo/", include("rownaq.exhibitions.public_urls")),

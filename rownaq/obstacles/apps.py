@@ -5,4 +5,4 @@ from django.utils.translation import gettext_lazy as _
 class ObstaclesConfig(AppConfig):
     name = "rownaq.obstacles"
     label = "obstacles"
-    verbose_name = _("Production obstacles and the facilitation HQ")
+    verbose_name = _("Production obstacles")

@@ -50,11 +50,8 @@ from rownaq.accounts.models import AgencyCode, Organisation, Role, User
 from rownaq.core.jalali import format_jalali
 from rownaq.core.normalise import normalise_text
 from rownaq.geography.models import Province
-from rownaq.obstacles.models import (
+from rownaq.hq.models import (
     AgendaItem,
-    Case,
-    CaseEvent,
-    CaseState,
     Commitment,
     DisruptiveRegulation,
     Meeting,
@@ -62,13 +59,18 @@ from rownaq.obstacles.models import (
     NationalStatus,
     Objection,
     ObjectionState,
-    ObstacleCategory,
-    OutcomeKind,
     Party,
-    Referral,
-    ReferralState,
     RegulationKind,
     Resolution,
+)
+from rownaq.obstacles.models import (
+    Case,
+    CaseEvent,
+    CaseState,
+    ObstacleCategory,
+    OutcomeKind,
+    Referral,
+    ReferralState,
     Urgency,
 )
 from rownaq.obstacles.models.cases import OPEN_STATES

@@ -1,4 +1,4 @@
-"""Production obstacles (cases, referrals, history) and the facilitation HQ (meetings, resolutions, regulations)."""
+"""Production obstacles: cases, referrals, their history and attachments (the HQ's records are in ``rownaq.hq``)."""
 
 from rownaq.obstacles.models.cases import (
     Attachment,
@@ -11,39 +11,15 @@ from rownaq.obstacles.models.cases import (
     ReferralState,
     Urgency,
 )
-from rownaq.obstacles.models.hq import (
-    AgendaItem,
-    Commitment,
-    DisruptiveRegulation,
-    Meeting,
-    MeetingState,
-    NationalStatus,
-    Objection,
-    ObjectionState,
-    Party,
-    RegulationKind,
-    Resolution,
-)
 
 __all__ = [
-    "AgendaItem",
     "Attachment",
     "Case",
     "CaseEvent",
     "CaseState",
-    "Commitment",
-    "DisruptiveRegulation",
-    "Meeting",
-    "MeetingState",
-    "NationalStatus",
-    "Objection",
-    "ObjectionState",
     "ObstacleCategory",
     "OutcomeKind",
-    "Party",
     "Referral",
     "ReferralState",
-    "RegulationKind",
-    "Resolution",
     "Urgency",
 ]

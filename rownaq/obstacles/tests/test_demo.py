@@ -9,23 +9,20 @@ import pytest
 
 from rownaq.accounts.models import AgencyCode, Organisation, User
 from rownaq.geography.models import Province
-from rownaq.obstacles.access import cases_visible_to
-from rownaq.obstacles.demo import demo_cases, demo_cases_build, demo_cases_reset
-from rownaq.obstacles.hq import on_time_share
-from rownaq.obstacles.models import (
+from rownaq.hq.models import (
     AgendaItem,
-    Case,
-    CaseState,
     Commitment,
     DisruptiveRegulation,
     Meeting,
     MeetingState,
     Objection,
     Party,
-    Referral,
-    ReferralState,
     Resolution,
 )
+from rownaq.hq.scoreboard import on_time_share
+from rownaq.obstacles.access import cases_visible_to
+from rownaq.obstacles.demo import demo_cases, demo_cases_build, demo_cases_reset
+from rownaq.obstacles.models import Case, CaseState, Referral, ReferralState
 from rownaq.registry.demo.generator import demo_province_build, demo_province_reset
 from rownaq.workdays.services import is_working_day
 

@@ -350,6 +350,13 @@ def test_case_list_filters_and_searches(
     assert "text-danger fw-bold" in response.content.decode()  # the overdue due date stands out
 
 
+def test_a_bad_month_from_a_scoreboard_link_is_a_form_error_rather_than_an_error(client: Client, expert: User) -> None:
+    login(client, expert)
+    page = client.get(reverse("obstacles-case-list"), {"month": "1404/13"})
+    assert page.status_code == 200
+    assert page.context["form"].errors["month"]
+
+
 def test_case_list_query_count_is_bounded(
     client: Client, expert: User, make_case: Callable[..., Case], django_assert_max_num_queries: Any
 ) -> None:

@@ -1,5 +1,9 @@
 """The facilitation HQ (ستاد تسهیل و رفع موانع تولید): meetings, resolutions that bind both sides,
-objections within the window, and the register of disruptive regulations."""
+objections within the window, and the register of disruptive regulations.
+
+The models were in ``obstacles`` until the HQ became an app of its own; they keep their tables
+(``obstacles_meeting``…, and ``obstacles_disruptiveregulation_cases`` for the regulations' cases).
+"""
 
 from __future__ import annotations
 
@@ -33,6 +37,7 @@ class Meeting(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        db_table = "obstacles_meeting"
         verbose_name = _("HQ meeting")
         verbose_name_plural = _("HQ meetings")
         ordering = ["-held_on", "-number"]
@@ -56,6 +61,7 @@ class AgendaItem(models.Model):
     title = models.CharField(_("item"), max_length=300)
 
     class Meta:
+        db_table = "obstacles_agendaitem"
         verbose_name = _("agenda item")
         verbose_name_plural = _("agenda items")
         ordering = ["order", "pk"]
@@ -91,6 +97,7 @@ class Resolution(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        db_table = "obstacles_resolution"
         verbose_name = _("resolution")
         verbose_name_plural = _("resolutions")
         ordering = ["meeting", "number"]
@@ -126,6 +133,7 @@ class Commitment(models.Model):
     )
 
     class Meta:
+        db_table = "obstacles_commitment"
         verbose_name = _("commitment")
         verbose_name_plural = _("commitments")
         ordering = ["deadline", "pk"]
@@ -164,6 +172,7 @@ class Objection(models.Model):
     decision_note = models.TextField(_("the HQ's answer"), blank=True)
 
     class Meta:
+        db_table = "obstacles_objection"
         verbose_name = _("objection")
         verbose_name_plural = _("objections")
         ordering = ["filed_at"]
@@ -212,6 +221,7 @@ class DisruptiveRegulation(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
+        db_table = "obstacles_disruptiveregulation"
         verbose_name = _("disruptive regulation")
         verbose_name_plural = _("disruptive regulations")
         ordering = ["-updated_at"]

@@ -1,5 +1,5 @@
-"""The register of disruptive regulations (قوانین مزاحم): recording them, the units they affect, and
-the Excel file the HQ sends to the national level.
+"""The register of disruptive regulations (قوانین مزاحم): the units they affect, and the Excel file the
+HQ sends to the national level. Recording them is ``rownaq.hq.services``.
 
 The file's headers are Persian whatever the page language: it is a document officials pass on.
 """
@@ -7,22 +7,15 @@ The file's headers are Persian whatever the page language: it is a document offi
 from __future__ import annotations
 
 import io
-from collections.abc import Iterable, Sequence
-from typing import Any
 
-from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.db.models import Prefetch, QuerySet
-from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 
-from rownaq.accounts.models import User
 from rownaq.core.jalali import format_jalali
-from rownaq.geography.models import Province
-from rownaq.obstacles.hq import is_hq_secretariat
-from rownaq.obstacles.models import Case, DisruptiveRegulation, NationalStatus, RegulationKind
+from rownaq.hq.models import DisruptiveRegulation, NationalStatus, RegulationKind
+from rownaq.obstacles.models import Case
 from rownaq.registry.models import Unit
 
 SHEET_TITLE = "قوانین مزاحم"
@@ -68,42 +61,6 @@ def units_affected(regulation: DisruptiveRegulation) -> list[Unit]:
     for case in regulation.cases.all():
         units.setdefault(case.unit_id, case.unit)
     return list(units.values())
-
-
-def _require_secretariat(user: User, province: Province) -> None:
-    if not is_hq_secretariat(user, province):
-        raise PermissionDenied(_("Only the HQ secretariat of the province can do this."))
-
-
-def _check_cases(province: Province, cases: Iterable[Case]) -> list[Case]:
-    cases = list(cases)
-    if any(case.unit.county.province_id != province.pk for case in cases):
-        raise PermissionDenied(_("A case of another province cannot be linked."))
-    return cases
-
-
-@transaction.atomic
-def regulation_create(
-    *, province: Province, by: User, cases: Sequence[Case] = (), **fields: Any
-) -> DisruptiveRegulation:
-    _require_secretariat(by, province)
-    checked = _check_cases(province, cases)
-    regulation = DisruptiveRegulation.objects.create(province=province, created_by=by, **fields)
-    regulation.cases.set(checked)
-    return regulation
-
-
-@transaction.atomic
-def regulation_update(
-    *, regulation: DisruptiveRegulation, by: User, cases: Sequence[Case] = (), **fields: Any
-) -> DisruptiveRegulation:
-    _require_secretariat(by, regulation.province)
-    checked = _check_cases(regulation.province, cases)
-    for name, value in fields.items():
-        setattr(regulation, name, value)
-    regulation.save(update_fields=[*fields, "updated_at"])
-    regulation.cases.set(checked)
-    return regulation
 
 
 def _row(regulation: DisruptiveRegulation) -> list[str | int]:

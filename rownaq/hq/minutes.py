@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from persiantools.digits import to_word
 
 from rownaq.core.normalise import to_persian_digits
-from rownaq.obstacles.models import Meeting
+from rownaq.hq.models import Meeting
 
 FONT_FILES = {
     400: "vendor/vazirmatn/Vazirmatn-Regular.woff2",
@@ -66,7 +66,7 @@ def render_minutes_pdf(meeting: Meeting) -> bytes:
 
     resolutions = meeting.resolutions.prefetch_related("commitments__owner").select_related("case")
     html = render_to_string(
-        "obstacles/hq/minutes.html",
+        "hq/minutes.html",
         {
             "meeting": meeting,
             "title": meeting_title(meeting),

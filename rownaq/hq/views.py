@@ -1,15 +1,16 @@
 """Pages of the facilitation HQ: meetings and their agendas, resolutions and their follow-up, the
-minutes PDF, and the register of disruptive regulations.
+minutes PDF, the register of disruptive regulations, and the agency scoreboard.
 
-The secretariat (``hq.is_hq_secretariat``) runs the meetings; an agency liaison sees the resolutions
-that bind their agency, a unit manager those that bind their company. Every change goes through
-``rownaq.obstacles.hq`` or ``rownaq.obstacles.regulations``.
+The secretariat (``access.is_hq_secretariat``) runs the meetings; an agency liaison sees the resolutions
+that bind their agency, a unit manager those that bind their company. Who may see what is
+``rownaq.hq.access``; every change goes through ``rownaq.hq.services``.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -25,13 +26,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from rownaq.accounts.http import AuthenticatedRequest
-from rownaq.accounts.models import Role, User
+from rownaq.accounts.models import User
 from rownaq.core.jalali import format_jalali
 from rownaq.core.normalise import normalise_text, to_persian_digits
 from rownaq.geography.models import Province
-from rownaq.obstacles import hq, regulations
-from rownaq.obstacles.forms import agencies_for
-from rownaq.obstacles.hq_forms import (
+from rownaq.hq import access, regulations, scoreboard, services
+from rownaq.hq.forms import (
     STATUS_LABELS,
     AgendaForm,
     CommitmentDoneForm,
@@ -43,8 +43,8 @@ from rownaq.obstacles.hq_forms import (
     ResolutionFilterForm,
     ResolutionForm,
 )
-from rownaq.obstacles.minutes import meeting_title, minutes_filename, render_minutes_pdf
-from rownaq.obstacles.models import (
+from rownaq.hq.minutes import meeting_title, minutes_filename, render_minutes_pdf
+from rownaq.hq.models import (
     Commitment,
     DisruptiveRegulation,
     Meeting,
@@ -53,6 +53,7 @@ from rownaq.obstacles.models import (
     Party,
     Resolution,
 )
+from rownaq.obstacles.forms import agencies_for
 from rownaq.registry.access import page_province
 
 PAGE_SIZE = 50
@@ -63,20 +64,10 @@ def fa(value: object) -> str:
     return to_persian_digits(str(value))
 
 
-def _require_secretariat(user: User, province: Province) -> None:
-    if not hq.is_hq_secretariat(user, province):
-        raise PermissionDenied
-
-
 def _get_meeting(user: User, pk: int) -> Meeting:
     meeting = get_object_or_404(Meeting.objects.select_related("province"), pk=pk)
-    _require_secretariat(user, meeting.province)
+    access.require_secretariat(user, meeting.province)
     return meeting
-
-
-def _is_bound_party(user: User) -> bool:
-    """Agency liaisons and unit managers: they see the resolutions that bind their organisation."""
-    return user.is_active and user.organisation_id is not None and user.role in (Role.AGENCY_LIAISON, Role.UNIT_MANAGER)
 
 
 # -- resolutions as shown on the meeting page and in the list ------------------------------------
@@ -93,15 +84,13 @@ def _resolution_rows(user: User, resolutions: list[Resolution], bound: Bound) ->
     today = timezone.localdate()
     rows = []
     for resolution in resolutions:
-        secretariat = hq.is_hq_secretariat(user, resolution.meeting.province)
-        window_open = hq.objection_window_open(resolution, today)
+        secretariat = access.is_hq_secretariat(user, resolution.meeting.province)
+        window_open = services.objection_window_open(resolution, today)
         commitments = list(resolution.commitments.all())
         objections = list(resolution.objections.all())
-        binds_agency = user.role == Role.AGENCY_LIAISON and any(
-            c.party == Party.AGENCY and c.owner_id == user.organisation_id for c in commitments
-        )
+        binds_agency = access.may_object_among(user, commitments)
         pending_own = any(o.agency_id == user.organisation_id and o.state == ObjectionState.PENDING for o in objections)
-        status = hq.resolution_status(resolution, today)
+        status = scoreboard.resolution_status(resolution, today)
         object_key = f"object-{resolution.pk}"
         rows.append(
             {
@@ -115,7 +104,7 @@ def _resolution_rows(user: User, resolutions: list[Resolution], bound: Bound) ->
                         "overdue": c.is_overdue(today),
                         "on_time": c.on_time(),
                         "form": bound.get(f"done-{c.pk}") or CommitmentDoneForm(prefix=f"done-{c.pk}")
-                        if c.done_on is None and hq.can_carry_out(user, c)
+                        if c.done_on is None and access.can_carry_out(user, c)
                         else None,
                     }
                     for c in commitments
@@ -143,8 +132,8 @@ def _resolution_rows(user: User, resolutions: list[Resolution], bound: Bound) ->
 def meeting_list(request: AuthenticatedRequest) -> HttpResponse:
     user = request.user
     province = page_province(user, request.GET.get("province"))
-    if not hq.is_hq_secretariat(user, province):
-        if _is_bound_party(user):
+    if not access.is_hq_secretariat(user, province):
+        if access.is_bound_party(user):
             return redirect("hq-resolution-list")
         raise PermissionDenied
     meetings = (
@@ -159,9 +148,9 @@ def meeting_list(request: AuthenticatedRequest) -> HttpResponse:
     page = Paginator(meetings, PAGE_SIZE).get_page(request.GET.get("page"))
     rows = []
     for meeting in page:
-        share = hq.on_time_share(meeting.resolutions.all()).share
+        share = scoreboard.on_time_share(meeting.resolutions.all()).share
         rows.append({"meeting": meeting, "share": None if share is None else share * 100})
-    return render(request, "obstacles/hq/meeting_list.html", {"province": province, "page": page, "rows": rows})
+    return render(request, "hq/meeting_list.html", {"province": province, "page": page, "rows": rows})
 
 
 @login_required
@@ -169,15 +158,15 @@ def meeting_list(request: AuthenticatedRequest) -> HttpResponse:
 def meeting_create(request: AuthenticatedRequest) -> HttpResponse:
     user = request.user
     province = page_province(user, request.GET.get("province"))
-    _require_secretariat(user, province)
+    access.require_secretariat(user, province)
     if request.method == "POST":
         form = MeetingForm(request.POST)
     else:
-        form = MeetingForm(initial={"number": hq.next_meeting_number(province)})
+        form = MeetingForm(initial={"number": services.next_meeting_number(province)})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            meeting = hq.meeting_create(
+            meeting = services.meeting_create(
                 province=province,
                 held_on=data["held_on"],
                 number=data["number"],
@@ -186,12 +175,12 @@ def meeting_create(request: AuthenticatedRequest) -> HttpResponse:
                 attendees=data["attendees"],
                 by=user,
             )
-        except hq.HQError as exc:
+        except services.HQError as exc:
             form.add_error("number", str(exc))
         else:
             messages.success(request, _("Meeting %(n)s was created.") % {"n": fa(meeting.number)})
             return redirect("hq-meeting-detail", pk=meeting.pk)
-    return render(request, "obstacles/hq/meeting_form.html", {"form": form, "province": province})
+    return render(request, "hq/meeting_form.html", {"form": form, "province": province})
 
 
 def _meeting_page(
@@ -199,7 +188,7 @@ def _meeting_page(
 ) -> HttpResponse:
     user = request.user
     bound = bound or {}
-    candidates = hq.agenda_candidates(meeting.province)
+    candidates = services.agenda_candidates(meeting.province)
     resolutions = list(_resolutions(meeting.resolutions.all()))
     context = {
         "meeting": meeting,
@@ -210,9 +199,9 @@ def _meeting_page(
         "has_candidates": candidates.exists(),
         "resolution_form": bound.get("resolution") or ResolutionForm(meeting=meeting),
         "rows": _resolution_rows(user, resolutions, bound),
-        "share": hq.on_time_share(resolutions),
+        "share": scoreboard.on_time_share(resolutions),
     }
-    return render(request, "obstacles/hq/meeting_detail.html", context, status=status)
+    return render(request, "hq/meeting_detail.html", context, status=status)
 
 
 @login_required
@@ -225,14 +214,14 @@ def meeting_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 def meeting_agenda(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     user = request.user
     meeting = _get_meeting(user, pk)
-    form = AgendaForm(request.POST, candidates=hq.agenda_candidates(meeting.province))
+    form = AgendaForm(request.POST, candidates=services.agenda_candidates(meeting.province))
     if form.is_valid():
         try:
             with transaction.atomic():
-                items = hq.meeting_add_cases(meeting=meeting, cases=form.cleaned_data["cases"], by=user)
+                items = services.meeting_add_cases(meeting=meeting, cases=form.cleaned_data["cases"], by=user)
                 if form.cleaned_data["item"]:
-                    items.append(hq.meeting_add_item(meeting=meeting, title=form.cleaned_data["item"], by=user))
-        except hq.HQError as exc:
+                    items.append(services.meeting_add_item(meeting=meeting, title=form.cleaned_data["item"], by=user))
+        except services.HQError as exc:
             form.add_error(None, str(exc))
         else:
             messages.success(request, _("%(n)s items were added to the agenda.") % {"n": fa(len(items))})
@@ -249,7 +238,7 @@ def resolution_create(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     form = ResolutionForm(request.POST, meeting=meeting)
     if form.is_valid():
         data = form.cleaned_data
-        commitments: list[hq.CommitmentSpec] = [
+        commitments: list[services.CommitmentSpec] = [
             {
                 "party": Party.AGENCY,
                 "owner": data["agency"],
@@ -267,10 +256,10 @@ def resolution_create(request: AuthenticatedRequest, pk: int) -> HttpResponse:
                 }
             )
         try:
-            resolution = hq.resolution_issue(
+            resolution = services.resolution_issue(
                 meeting=meeting, text=data["text"], case=data.get("case"), commitments=commitments, by=user
             )
-        except hq.HQError as exc:
+        except services.HQError as exc:
             form.add_error(None, str(exc))
         else:
             messages.success(request, _("Resolution %(ref)s was issued.") % {"ref": fa(resolution)})
@@ -290,21 +279,11 @@ def meeting_minutes(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 # -- the resolutions list: the follow-up -----------------------------------------------------------
 
 
-def _visible_resolutions(user: User, province: Province) -> QuerySet[Resolution]:
-    if hq.is_hq_secretariat(user, province):
-        return Resolution.objects.filter(meeting__province=province)
-    if _is_bound_party(user):
-        party = Party.AGENCY if user.role == Role.AGENCY_LIAISON else Party.UNIT
-        bound = Commitment.objects.filter(party=party, owner_id=user.organisation_id).values("resolution_id")
-        return Resolution.objects.filter(pk__in=bound)
-    raise PermissionDenied
-
-
 def _resolution_page(request: AuthenticatedRequest, *, bound: Bound | None = None, status: int = 200) -> HttpResponse:
     user = request.user
     province = page_province(user, request.GET.get("province"))
-    secretariat = hq.is_hq_secretariat(user, province)
-    visible = _visible_resolutions(user, province)
+    secretariat = access.is_hq_secretariat(user, province)
+    visible = access.resolutions_visible_to(user, province)
     form = ResolutionFilterForm(
         request.GET,
         meetings=Meeting.objects.filter(pk__in=visible.values("meeting_id")),
@@ -320,16 +299,16 @@ def _resolution_page(request: AuthenticatedRequest, *, bound: Bound | None = Non
     chosen = list(_resolutions(resolutions).order_by("-meeting__held_on", "-meeting__number", "number"))
     if data.get("status"):
         today = timezone.localdate()
-        chosen = [r for r in chosen if hq.resolution_status(r, today) == data["status"]]
+        chosen = [r for r in chosen if scoreboard.resolution_status(r, today) == data["status"]]
     page = Paginator(chosen, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "form": form,
         "page": page,
         "rows": _resolution_rows(user, list(page), bound or {}),
         "secretariat": secretariat,
-        "share": hq.on_time_share(chosen),
+        "share": scoreboard.on_time_share(chosen),
     }
-    return render(request, "obstacles/hq/resolution_list.html", context, status=status)
+    return render(request, "hq/resolution_list.html", context, status=status)
 
 
 @login_required
@@ -339,13 +318,13 @@ def resolution_list(request: AuthenticatedRequest) -> HttpResponse:
 
 def _form_error_page(request: AuthenticatedRequest, meeting: Meeting, key: str, form: Form) -> HttpResponse:
     """Back to the page the form was on, with the form as it was sent."""
-    if hq.is_hq_secretariat(request.user, meeting.province):
+    if access.is_hq_secretariat(request.user, meeting.province):
         return _meeting_page(request, meeting, bound={key: form}, status=400)
     return _resolution_page(request, bound={key: form}, status=400)
 
 
 def _done_redirect(request: AuthenticatedRequest, meeting: Meeting) -> HttpResponse:
-    if hq.is_hq_secretariat(request.user, meeting.province):
+    if access.is_hq_secretariat(request.user, meeting.province):
         return redirect("hq-meeting-detail", pk=meeting.pk)
     return redirect("hq-resolution-list")
 
@@ -355,17 +334,17 @@ def _done_redirect(request: AuthenticatedRequest, meeting: Meeting) -> HttpRespo
 def commitment_done(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     user = request.user
     commitment = get_object_or_404(Commitment.objects.select_related("resolution__meeting__province", "owner"), pk=pk)
-    if not hq.can_carry_out(user, commitment):
+    if not access.can_carry_out(user, commitment):
         raise PermissionDenied
     meeting = commitment.resolution.meeting
     key = f"done-{commitment.pk}"
     form = CommitmentDoneForm(request.POST, prefix=key)
     if form.is_valid():
         try:
-            hq.commitment_carry_out(
+            services.commitment_carry_out(
                 commitment=commitment, by=user, note=form.cleaned_data["note"], done_on=form.cleaned_data["done_on"]
             )
-        except hq.HQError as exc:
+        except services.HQError as exc:
             messages.error(request, str(exc))
             return _form_error_page(request, meeting, key, form)
         messages.success(request, _("The commitment was recorded as carried out."))
@@ -383,13 +362,13 @@ def objection_create(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     form = ObjectionForm(request.POST, prefix=key)
     if form.is_valid():
         try:
-            hq.objection_file(resolution=resolution, by=user, text=form.cleaned_data["text"])
-        except hq.HQError as exc:
+            services.objection_file(resolution=resolution, by=user, text=form.cleaned_data["text"])
+        except services.HQError as exc:
             messages.error(request, str(exc))
             return _form_error_page(request, resolution.meeting, key, form)
         messages.success(request, _("Your objection was sent to the HQ."))
         return _done_redirect(request, resolution.meeting)
-    if not resolution.commitments.filter(party=Party.AGENCY, owner_id=user.organisation_id).exists():
+    if not access.binds_users_agency(user, resolution):
         raise PermissionDenied
     messages.error(request, _("The objection was not sent. Correct the fields marked below."))
     return _form_error_page(request, resolution.meeting, key, form)
@@ -401,15 +380,15 @@ def objection_decide(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     user = request.user
     objection = get_object_or_404(Objection.objects.select_related("resolution__meeting__province"), pk=pk)
     meeting = objection.resolution.meeting
-    _require_secretariat(user, meeting.province)
+    access.require_secretariat(user, meeting.province)
     key = f"decide-{objection.pk}"
     form = ObjectionDecideForm(request.POST, prefix=key)
     if form.is_valid():
         try:
-            hq.objection_decide(
+            services.objection_decide(
                 objection=objection, by=user, upheld=form.cleaned_data["upheld"], note=form.cleaned_data["note"]
             )
-        except hq.HQError as exc:
+        except services.HQError as exc:
             messages.error(request, str(exc))
             return _meeting_page(request, meeting, bound={key: form}, status=400)
         messages.success(request, _("The decision on the objection was recorded."))
@@ -424,7 +403,7 @@ def objection_decide(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 def _register_province(user: User, code: str | None) -> Province:
     """Province staff read the register of their province; only the secretariat changes it."""
     province = page_province(user, code)
-    if not (user.is_province_staff and user.province_id in (None, province.pk)):
+    if not access.may_read_register(user, province.pk):
         raise PermissionDenied
     return province
 
@@ -451,8 +430,8 @@ def regulation_list(request: AuthenticatedRequest) -> HttpResponse:
     rows = [{"regulation": r, "units": regulations.units_affected(r)} for r in page]
     return render(
         request,
-        "obstacles/hq/regulation_list.html",
-        {"form": form, "page": page, "rows": rows, "can_edit": hq.is_hq_secretariat(user, province)},
+        "hq/regulation_list.html",
+        {"form": form, "page": page, "rows": rows, "can_edit": access.is_hq_secretariat(user, province)},
     )
 
 
@@ -460,23 +439,21 @@ def _regulation_form_page(
     request: AuthenticatedRequest, province: Province, regulation: DisruptiveRegulation | None
 ) -> HttpResponse:
     user = request.user
-    _require_secretariat(user, province)
+    access.require_secretariat(user, province)
     form = RegulationForm(request.POST or None, instance=regulation, province=province)
     if request.method == "POST" and form.is_valid():
         fields = {name: value for name, value in form.cleaned_data.items() if name != "cases"}
         cases = list(form.cleaned_data["cases"])
         if regulation is None:
-            regulation = regulations.regulation_create(province=province, by=user, cases=cases, **fields)
+            regulation = services.regulation_create(province=province, by=user, cases=cases, **fields)
         else:
-            regulation = regulations.regulation_update(regulation=regulation, by=user, cases=cases, **fields)
+            regulation = services.regulation_update(regulation=regulation, by=user, cases=cases, **fields)
         messages.success(request, _("The regulation was saved."))
         return redirect("hq-regulation-edit", pk=regulation.pk)
     if request.method == "POST":
         messages.error(request, _("The regulation was not saved. Correct the fields marked below."))
     units = regulations.units_affected(regulation) if regulation is not None else []
-    return render(
-        request, "obstacles/hq/regulation_form.html", {"form": form, "regulation": regulation, "units": units}
-    )
+    return render(request, "hq/regulation_form.html", {"form": form, "regulation": regulation, "units": units})
 
 
 @login_required
@@ -493,11 +470,11 @@ def regulation_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     regulation = get_object_or_404(
         regulations.regulations_with_cases(DisruptiveRegulation.objects.select_related("province")), pk=pk
     )
-    if not (user.is_province_staff and user.province_id in (None, regulation.province_id)):
+    if not access.may_read_register(user, regulation.province_id):
         raise PermissionDenied
-    if not hq.is_hq_secretariat(user, regulation.province):
+    if not access.is_hq_secretariat(user, regulation.province):
         units = regulations.units_affected(regulation)
-        return render(request, "obstacles/hq/regulation_detail.html", {"regulation": regulation, "units": units})
+        return render(request, "hq/regulation_detail.html", {"regulation": regulation, "units": units})
     return _regulation_form_page(request, regulation.province, regulation)
 
 
@@ -512,3 +489,44 @@ def regulation_export(request: AuthenticatedRequest) -> HttpResponse:
     stamp = format_jalali(timezone.localdate(), persian_digits=False).replace("/", "-")
     response["Content-Disposition"] = content_disposition_header(True, f"قوانین-مزاحم-{stamp}.xlsx") or ""
     return response
+
+
+# -- the scoreboard: how each agency answers, obstacle counts, and what was unlocked this year ----
+
+
+def _scoreboard_province(request: AuthenticatedRequest) -> Province:
+    access.require_province_staff(request.user)
+    return page_province(request.user, request.GET.get("province"))
+
+
+@login_required
+def scoreboard_page(request: AuthenticatedRequest) -> HttpResponse:
+    province = _scoreboard_province(request)
+    rows = scoreboard.agency_scoreboard(province)
+    meetings = list(
+        Meeting.objects.filter(province=province).prefetch_related("resolutions__commitments").order_by("-held_on")[:12]
+    )
+    meeting_shares = [(meeting, scoreboard.on_time_share(meeting.resolutions.all())) for meeting in meetings]
+    return render(
+        request,
+        "hq/scoreboard.html",
+        {
+            "province": province,
+            "rows": rows,
+            "minimum": settings.ROWNAQ_SCOREBOARD_MIN_CASES,
+            "counts": scoreboard.obstacle_counts(province),
+            "meeting_shares": meeting_shares,
+        },
+    )
+
+
+@login_required
+def scoreboard_agency(request: AuthenticatedRequest, agency_id: int) -> HttpResponse:
+    province = _scoreboard_province(request)
+    months = scoreboard.agency_months(province, agency_id)
+    rows = [row for row in scoreboard.agency_scoreboard(province) if row.agency_id == agency_id]
+    return render(
+        request,
+        "hq/scoreboard_agency.html",
+        {"province": province, "months": months, "row": rows[0] if rows else None, "agency_id": agency_id},
+    )

@@ -1,14 +1,16 @@
-"""The agency scoreboard and the obstacle counts: how the executive agencies answer, and what was unlocked.
+"""The HQ's figures: the share of resolutions carried out on time, the agency scoreboard (how the
+executive agencies answer) and the obstacle counts (what was unlocked).
 
-Figures are computed in the database per agency and then per month; an agency with fewer judged
-referrals than ``ROWNAQ_SCOREBOARD_MIN_CASES`` gets its figures but no rank, since a handful of cases
-does not say how an agency works.
+Scoreboard figures are computed in the database per agency and then per month; an agency with fewer
+judged referrals than ``ROWNAQ_SCOREBOARD_MIN_CASES`` gets its figures but no rank, since a handful of
+cases does not say how an agency works.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -19,9 +21,58 @@ from django.utils import timezone
 
 from rownaq.core.jalali import jalali_year_bounds
 from rownaq.geography.models import Province
-from rownaq.obstacles.hq import agency_on_time_share
-from rownaq.obstacles.models import Case, CaseState, Commitment, Party, Referral, ReferralState
+from rownaq.hq.models import Commitment, Party, Resolution
+from rownaq.obstacles.models import Case, CaseState, Referral, ReferralState
 from rownaq.workdays.services import holidays_between, working_days_between
+
+# -- the headline figure ---------------------------------------------------------------------------
+
+
+class ResolutionStatus:
+    CARRIED_OUT_ON_TIME = "on_time"
+    CARRIED_OUT_LATE = "late"
+    OVERDUE = "overdue"
+    IN_PROGRESS = "in_progress"
+
+
+def resolution_status(resolution: Resolution, today: dt.date | None = None) -> str:
+    """On time when every commitment was carried out by its deadline; overdue when one is past it."""
+    today = today or timezone.localdate()
+    commitments = list(resolution.commitments.all())
+    if commitments and all(c.done_on is not None for c in commitments):
+        on_time = all(c.done_on <= c.deadline for c in commitments if c.done_on is not None)
+        return ResolutionStatus.CARRIED_OUT_ON_TIME if on_time else ResolutionStatus.CARRIED_OUT_LATE
+    if any(c.done_on is None and c.deadline < today for c in commitments):
+        return ResolutionStatus.OVERDUE
+    return ResolutionStatus.IN_PROGRESS
+
+
+@dataclass
+class OnTimeShare:
+    judged: int  # resolutions (or commitments) whose time is up or that are done
+    on_time: int
+
+    @property
+    def share(self) -> float | None:
+        return self.on_time / self.judged if self.judged else None
+
+
+def on_time_share(resolutions: Iterable[Resolution], today: dt.date | None = None) -> OnTimeShare:
+    """Of the resolutions that are done or past a deadline, how many were carried out on time."""
+    statuses = [resolution_status(r, today) for r in resolutions]
+    judged = [s for s in statuses if s != ResolutionStatus.IN_PROGRESS]
+    return OnTimeShare(judged=len(judged), on_time=sum(1 for s in judged if s == ResolutionStatus.CARRIED_OUT_ON_TIME))
+
+
+def agency_on_time_share(commitments: Iterable[Commitment], today: dt.date | None = None) -> OnTimeShare:
+    """Of an agency's commitments that are done or past their deadline, how many were done on time."""
+    today = today or timezone.localdate()
+    judged = [c for c in commitments if c.done_on is not None or c.deadline < today]
+    on_time = sum(1 for c in judged if c.done_on is not None and c.done_on <= c.deadline)
+    return OnTimeShare(judged=len(judged), on_time=on_time)
+
+
+# -- the agency scoreboard ------------------------------------------------------------------------
 
 
 @dataclass

@@ -20,12 +20,10 @@ from openpyxl import load_workbook
 from rownaq.accounts.models import Organisation, User
 from rownaq.core.jalali import format_jalali
 from rownaq.geography.models import Province
-from rownaq.obstacles import hq
-from rownaq.obstacles.minutes import persian_ordinal
-from rownaq.obstacles.models import (
+from rownaq.hq import services
+from rownaq.hq.minutes import persian_ordinal
+from rownaq.hq.models import (
     AgendaItem,
-    Case,
-    CaseState,
     Commitment,
     DisruptiveRegulation,
     Meeting,
@@ -35,6 +33,7 @@ from rownaq.obstacles.models import (
     RegulationKind,
     Resolution,
 )
+from rownaq.obstacles.models import Case, CaseState
 from rownaq.registry.models import Unit
 
 pytestmark = pytest.mark.django_db
@@ -60,7 +59,7 @@ def overdue_case(make_case: Callable[..., Case]) -> Case:
 
 @pytest.fixture
 def meeting(qom: Province, deputy: User) -> Meeting:
-    return hq.meeting_create(
+    return services.meeting_create(
         province=qom,
         held_on=timezone.localdate(),
         number=13,
@@ -73,10 +72,10 @@ def meeting(qom: Province, deputy: User) -> Meeting:
 
 @pytest.fixture
 def resolution(meeting: Meeting, overdue_case: Case, bank: Organisation, unit: Unit, deputy: User) -> Resolution:
-    hq.meeting_add_cases(meeting=meeting, cases=[overdue_case], by=deputy)
+    services.meeting_add_cases(meeting=meeting, cases=[overdue_case], by=deputy)
     assert unit.owner is not None
     deadline = meeting.held_on + dt.timedelta(days=30)
-    return hq.resolution_issue(
+    return services.resolution_issue(
         meeting=meeting,
         case=overdue_case,
         text=RESOLUTION_TEXT,
@@ -248,7 +247,7 @@ def test_each_side_sees_only_the_resolutions_that_bind_it(
     resolution: Resolution,
     bank: Organisation,
 ) -> None:
-    agency_only = hq.resolution_issue(
+    agency_only = services.resolution_issue(
         meeting=resolution.meeting,
         text="بانک گزارش تسهیلات استان را ارائه کند.",
         commitments=[

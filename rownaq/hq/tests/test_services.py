@@ -14,8 +14,10 @@ from django.utils import timezone
 
 from rownaq.accounts.models import AgencyCode, Organisation, OrganisationKind, Role, User
 from rownaq.geography.models import Province
-from rownaq.obstacles import hq, workflow
-from rownaq.obstacles.models import Case, CaseState, Commitment, Meeting, ObjectionState, ObstacleCategory, Party
+from rownaq.hq import scoreboard, services
+from rownaq.hq.models import Commitment, Meeting, ObjectionState, Party
+from rownaq.obstacles import workflow
+from rownaq.obstacles.models import Case, CaseState, ObstacleCategory
 from rownaq.registry.models import Unit
 
 pytestmark = pytest.mark.django_db
@@ -59,39 +61,39 @@ def referred_case(unit: Unit, manager: User, expert: User, finance: ObstacleCate
 
 def test_meetings_are_numbered_after_the_last_one_and_numbers_are_unique(qom: Province, deputy: User) -> None:
     Meeting.objects.create(province=qom, number=12, held_on=TODAY, created_by=deputy)
-    meeting = hq.meeting_create(province=qom, held_on=TODAY + dt.timedelta(days=30), by=deputy)
+    meeting = services.meeting_create(province=qom, held_on=TODAY + dt.timedelta(days=30), by=deputy)
     assert meeting.number == 13
-    with pytest.raises(hq.HQError):
-        hq.meeting_create(province=qom, held_on=TODAY, number=13, by=deputy)
+    with pytest.raises(services.HQError):
+        services.meeting_create(province=qom, held_on=TODAY, number=13, by=deputy)
 
 
 def test_only_the_secretariat_creates_meetings(qom: Province, manager: User, liaison: User) -> None:
     for person in (manager, liaison):
         with pytest.raises(PermissionDenied):
-            hq.meeting_create(province=qom, held_on=TODAY, by=person)
+            services.meeting_create(province=qom, held_on=TODAY, by=person)
 
 
 def test_agenda_candidates_are_cases_on_the_agenda_or_with_overdue_referrals(
     qom: Province, deputy: User, referred_case: Case
 ) -> None:
-    assert referred_case not in hq.agenda_candidates(qom)  # its referral is not due yet
+    assert referred_case not in services.agenda_candidates(qom)  # its referral is not due yet
     referred_case.referrals.update(due_on=timezone.localdate() - dt.timedelta(days=1))
-    assert list(hq.agenda_candidates(qom)) == [referred_case]
-    meeting = hq.meeting_create(province=qom, held_on=timezone.localdate() + dt.timedelta(days=7), by=deputy)
-    hq.meeting_add_cases(meeting=meeting, cases=[referred_case], by=deputy)
+    assert list(services.agenda_candidates(qom)) == [referred_case]
+    meeting = services.meeting_create(province=qom, held_on=timezone.localdate() + dt.timedelta(days=7), by=deputy)
+    services.meeting_add_cases(meeting=meeting, cases=[referred_case], by=deputy)
     referred_case.refresh_from_db()
     assert referred_case.state == CaseState.ON_AGENDA
-    assert referred_case not in hq.agenda_candidates(qom)  # already on the next meeting's agenda
+    assert referred_case not in services.agenda_candidates(qom)  # already on the next meeting's agenda
     assert referred_case.events.last().action == "put_on_agenda"  # type: ignore[union-attr]
 
 
 def test_a_resolution_binds_the_agency_and_the_unit_and_decides_the_case(
     qom: Province, deputy: User, referred_case: Case, bank: Organisation, unit: Unit
 ) -> None:
-    meeting = hq.meeting_create(province=qom, held_on=timezone.localdate(), by=deputy)
-    hq.meeting_add_cases(meeting=meeting, cases=[referred_case], by=deputy)
+    meeting = services.meeting_create(province=qom, held_on=timezone.localdate(), by=deputy)
+    services.meeting_add_cases(meeting=meeting, cases=[referred_case], by=deputy)
     assert unit.owner is not None
-    resolution = hq.resolution_issue(
+    resolution = services.resolution_issue(
         meeting=meeting,
         case=referred_case,
         text="بانک بدهی را استمهال کند؛ واحد ۲۰٪ را ظرف یک ماه بپردازد.",
@@ -121,18 +123,18 @@ def test_a_resolution_binds_the_agency_and_the_unit_and_decides_the_case(
 def test_a_resolution_must_bind_an_agency_and_the_units_own_company(
     qom: Province, deputy: User, referred_case: Case, other_company: Organisation, bank: Organisation
 ) -> None:
-    meeting = hq.meeting_create(province=qom, held_on=timezone.localdate(), by=deputy)
+    meeting = services.meeting_create(province=qom, held_on=timezone.localdate(), by=deputy)
     deadline = meeting.held_on + dt.timedelta(days=10)
-    with pytest.raises(hq.HQError):
-        hq.resolution_issue(
+    with pytest.raises(services.HQError):
+        services.resolution_issue(
             meeting=meeting,
             case=referred_case,
             text="...",
             by=deputy,
             commitments=[{"party": Party.UNIT, "owner": referred_case.unit.owner, "text": "x", "deadline": deadline}],  # type: ignore[typeddict-item]
         )
-    with pytest.raises(hq.HQError):
-        hq.resolution_issue(
+    with pytest.raises(services.HQError):
+        services.resolution_issue(
             meeting=meeting,
             case=referred_case,
             text="...",
@@ -148,8 +150,8 @@ def test_a_resolution_must_bind_an_agency_and_the_units_own_company(
 def test_agencies_object_within_the_window_and_must_carry_out_after_it(
     qom: Province, deputy: User, bank: Organisation, bank_liaison: User, liaison: User
 ) -> None:
-    meeting = hq.meeting_create(province=qom, held_on=TODAY, by=deputy)
-    resolution = hq.resolution_issue(
+    meeting = services.meeting_create(province=qom, held_on=TODAY, by=deputy)
+    resolution = services.resolution_issue(
         meeting=meeting,
         text="بانک‌ها سقف ضمانت‌نامه را افزایش دهند.",
         by=deputy,
@@ -158,24 +160,24 @@ def test_agencies_object_within_the_window_and_must_carry_out_after_it(
         ],
     )
     with pytest.raises(PermissionDenied):  # an agency the resolution does not bind
-        hq.objection_file(resolution=resolution, by=liaison, text="اعتراض", today=TODAY)
-    objection = hq.objection_file(
+        services.objection_file(resolution=resolution, by=liaison, text="اعتراض", today=TODAY)
+    objection = services.objection_file(
         resolution=resolution, by=bank_liaison, text="منابع کافی نیست", today=TODAY + dt.timedelta(15)
     )
     assert objection.state == ObjectionState.PENDING
-    hq.objection_decide(objection=objection, by=deputy, upheld=False, note="مصوبه پابرجاست")
-    with pytest.raises(hq.HQError):  # day 16: too late
-        hq.objection_file(resolution=resolution, by=bank_liaison, text="دوباره", today=TODAY + dt.timedelta(16))
+    services.objection_decide(objection=objection, by=deputy, upheld=False, note="مصوبه پابرجاست")
+    with pytest.raises(services.HQError):  # day 16: too late
+        services.objection_file(resolution=resolution, by=bank_liaison, text="دوباره", today=TODAY + dt.timedelta(16))
 
 
 def test_on_time_share_counts_only_resolutions_whose_time_is_up(
     qom: Province, deputy: User, bank: Organisation, bank_liaison: User, manager: User, make_org: Any
 ) -> None:
     held = timezone.localdate() - dt.timedelta(days=40)
-    meeting = hq.meeting_create(province=qom, held_on=held, by=deputy)
+    meeting = services.meeting_create(province=qom, held_on=held, by=deputy)
 
     def issue(deadline_days: int) -> Commitment:
-        resolution = hq.resolution_issue(
+        resolution = services.resolution_issue(
             meeting=meeting,
             text=f"مصوبه {deadline_days}",
             by=deputy,
@@ -186,12 +188,12 @@ def test_on_time_share_counts_only_resolutions_whose_time_is_up(
         return resolution.commitments.get()
 
     on_time, late, overdue, pending = issue(20), issue(10), issue(30), issue(60)
-    hq.commitment_carry_out(commitment=on_time, by=bank_liaison, note="انجام شد", done_on=held + dt.timedelta(15))
-    hq.commitment_carry_out(commitment=late, by=bank_liaison, note="با تأخیر", done_on=held + dt.timedelta(25))
+    services.commitment_carry_out(commitment=on_time, by=bank_liaison, note="انجام شد", done_on=held + dt.timedelta(15))
+    services.commitment_carry_out(commitment=late, by=bank_liaison, note="با تأخیر", done_on=held + dt.timedelta(25))
     with pytest.raises(PermissionDenied):
-        hq.commitment_carry_out(commitment=pending, by=manager, note="x")
-    statuses = [hq.resolution_status(c.resolution) for c in (on_time, late, overdue, pending)]
+        services.commitment_carry_out(commitment=pending, by=manager, note="x")
+    statuses = [scoreboard.resolution_status(c.resolution) for c in (on_time, late, overdue, pending)]
     assert statuses == ["on_time", "late", "overdue", "in_progress"]
-    share = hq.on_time_share(meeting.resolutions.prefetch_related("commitments"))
+    share = scoreboard.on_time_share(meeting.resolutions.prefetch_related("commitments"))
     assert (share.judged, share.on_time) == (3, 1)
-    assert hq.agency_on_time_share(Commitment.objects.filter(owner=bank)).share == pytest.approx(1 / 3)
+    assert scoreboard.agency_on_time_share(Commitment.objects.filter(owner=bank)).share == pytest.approx(1 / 3)

@@ -1,12 +1,14 @@
-"""The facilitation HQ's work: meetings and their agendas, resolutions that bind both sides,
-objections within the window, and the share of resolutions carried out on time."""
+"""Every change the facilitation HQ makes: meetings and their agendas, resolutions that bind both sides,
+commitments carried out, objections within the window, and the register of disruptive regulations.
+
+Who may do each is ``rownaq.hq.access``; a case moves only through ``rownaq.obstacles.workflow``.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
-from typing import TypedDict
+from typing import Any, TypedDict
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
@@ -17,34 +19,24 @@ from django.utils.translation import gettext as _
 
 from rownaq.accounts.models import Organisation, Role, User
 from rownaq.geography.models import Province
-from rownaq.notifications.services import notify
-from rownaq.obstacles import workflow
-from rownaq.obstacles.models import (
+from rownaq.hq.access import can_carry_out, may_object, require_secretariat
+from rownaq.hq.models import (
     AgendaItem,
-    Case,
-    CaseState,
     Commitment,
+    DisruptiveRegulation,
     Meeting,
     Objection,
     ObjectionState,
     Party,
-    ReferralState,
     Resolution,
 )
+from rownaq.notifications.services import notify
+from rownaq.obstacles import workflow
+from rownaq.obstacles.models import Case, CaseState, ReferralState
 
 
 class HQError(Exception):
     """Something the HQ's rules do not allow; the message is for the user."""
-
-
-def is_hq_secretariat(user: User, province: Province) -> bool:
-    """The governorate deputy's office, SMT experts and system admins of the province run the HQ's records."""
-    return user.is_province_staff and user.serves_province(province.pk)
-
-
-def _require_secretariat(user: User, province: Province) -> None:
-    if not is_hq_secretariat(user, province):
-        raise PermissionDenied(_("Only the HQ secretariat of the province can do this."))
 
 
 # -- meetings and agendas --------------------------------------------------------------------------
@@ -66,7 +58,7 @@ def meeting_create(
     chair: str = "",
     attendees: str = "",
 ) -> Meeting:
-    _require_secretariat(by, province)
+    require_secretariat(by, province)
     number = number or next_meeting_number(province)
     if Meeting.objects.filter(province=province, number=number).exists():
         raise HQError(_("The province already has a meeting number %(n)s.") % {"n": number})
@@ -97,7 +89,7 @@ def agenda_candidates(province: Province) -> QuerySet[Case]:
 @transaction.atomic
 def meeting_add_cases(*, meeting: Meeting, cases: Iterable[Case], by: User) -> list[AgendaItem]:
     """Put cases on the meeting's agenda (and on the HQ agenda, for those not there yet)."""
-    _require_secretariat(by, meeting.province)
+    require_secretariat(by, meeting.province)
     order = (meeting.agenda.aggregate(n=Max("order"))["n"] or 0) + 1
     items = []
     for case in cases:
@@ -125,7 +117,7 @@ def meeting_add_cases(*, meeting: Meeting, cases: Iterable[Case], by: User) -> l
 
 @transaction.atomic
 def meeting_add_item(*, meeting: Meeting, title: str, by: User) -> AgendaItem:
-    _require_secretariat(by, meeting.province)
+    require_secretariat(by, meeting.province)
     order = (meeting.agenda.aggregate(n=Max("order"))["n"] or 0) + 1
     return AgendaItem.objects.create(meeting=meeting, order=order, title=title)
 
@@ -150,7 +142,7 @@ def resolution_issue(
     case: Case | None = None,
 ) -> Resolution:
     """Record a resolution with each side's commitment; a case on the agenda becomes «decided»."""
-    _require_secretariat(by, meeting.province)
+    require_secretariat(by, meeting.province)
     if not text.strip():
         raise HQError(_("Write the resolution."))
     if not commitments:
@@ -199,12 +191,6 @@ def resolution_issue(
     return resolution
 
 
-def can_carry_out(user: User, commitment: Commitment) -> bool:
-    if is_hq_secretariat(user, commitment.resolution.meeting.province):
-        return True
-    return user.is_active and user.organisation_id == commitment.owner_id
-
-
 @transaction.atomic
 def commitment_carry_out(*, commitment: Commitment, by: User, note: str, done_on: dt.date | None = None) -> Commitment:
     if not can_carry_out(by, commitment):
@@ -232,10 +218,7 @@ def objection_window_open(resolution: Resolution, today: dt.date | None = None) 
 def objection_file(*, resolution: Resolution, by: User, text: str, today: dt.date | None = None) -> Objection:
     """An agency bound by the resolution objects within the window; after it, it must carry it out."""
     agency_id = by.organisation_id
-    if (
-        by.role != Role.AGENCY_LIAISON
-        or not resolution.commitments.filter(party=Party.AGENCY, owner_id=agency_id).exists()
-    ):
+    if not may_object(by, resolution):
         raise PermissionDenied(_("Only an agency bound by this resolution can object to it."))
     if not objection_window_open(resolution, today):
         raise HQError(
@@ -260,7 +243,7 @@ def objection_file(*, resolution: Resolution, by: User, text: str, today: dt.dat
 
 @transaction.atomic
 def objection_decide(*, objection: Objection, by: User, upheld: bool, note: str) -> Objection:
-    _require_secretariat(by, objection.resolution.meeting.province)
+    require_secretariat(by, objection.resolution.meeting.province)
     if objection.state != ObjectionState.PENDING:
         raise HQError(_("This objection has already been decided."))
     objection.state = ObjectionState.UPHELD if upheld else ObjectionState.DISMISSED
@@ -269,51 +252,38 @@ def objection_decide(*, objection: Objection, by: User, upheld: bool, note: str)
     return objection
 
 
-# -- the headline figure ---------------------------------------------------------------------------
+# -- the register of disruptive regulations -------------------------------------------------------
 
 
-class ResolutionStatus:
-    CARRIED_OUT_ON_TIME = "on_time"
-    CARRIED_OUT_LATE = "late"
-    OVERDUE = "overdue"
-    IN_PROGRESS = "in_progress"
+def _check_cases(province: Province, cases: Iterable[Case]) -> list[Case]:
+    cases = list(cases)
+    if any(case.unit.county.province_id != province.pk for case in cases):
+        raise PermissionDenied(_("A case of another province cannot be linked."))
+    return cases
 
 
-def resolution_status(resolution: Resolution, today: dt.date | None = None) -> str:
-    """On time when every commitment was carried out by its deadline; overdue when one is past it."""
-    today = today or timezone.localdate()
-    commitments = list(resolution.commitments.all())
-    if commitments and all(c.done_on is not None for c in commitments):
-        on_time = all(c.done_on <= c.deadline for c in commitments if c.done_on is not None)
-        return ResolutionStatus.CARRIED_OUT_ON_TIME if on_time else ResolutionStatus.CARRIED_OUT_LATE
-    if any(c.done_on is None and c.deadline < today for c in commitments):
-        return ResolutionStatus.OVERDUE
-    return ResolutionStatus.IN_PROGRESS
+@transaction.atomic
+def regulation_create(
+    *, province: Province, by: User, cases: Sequence[Case] = (), **fields: Any
+) -> DisruptiveRegulation:
+    require_secretariat(by, province)
+    checked = _check_cases(province, cases)
+    regulation = DisruptiveRegulation.objects.create(province=province, created_by=by, **fields)
+    regulation.cases.set(checked)
+    return regulation
 
 
-@dataclass
-class OnTimeShare:
-    judged: int  # resolutions (or commitments) whose time is up or that are done
-    on_time: int
-
-    @property
-    def share(self) -> float | None:
-        return self.on_time / self.judged if self.judged else None
-
-
-def on_time_share(resolutions: Iterable[Resolution], today: dt.date | None = None) -> OnTimeShare:
-    """Of the resolutions that are done or past a deadline, how many were carried out on time."""
-    statuses = [resolution_status(r, today) for r in resolutions]
-    judged = [s for s in statuses if s != ResolutionStatus.IN_PROGRESS]
-    return OnTimeShare(judged=len(judged), on_time=sum(1 for s in judged if s == ResolutionStatus.CARRIED_OUT_ON_TIME))
-
-
-def agency_on_time_share(commitments: Iterable[Commitment], today: dt.date | None = None) -> OnTimeShare:
-    """Of an agency's commitments that are done or past their deadline, how many were done on time."""
-    today = today or timezone.localdate()
-    judged = [c for c in commitments if c.done_on is not None or c.deadline < today]
-    on_time = sum(1 for c in judged if c.done_on is not None and c.done_on <= c.deadline)
-    return OnTimeShare(judged=len(judged), on_time=on_time)
+@transaction.atomic
+def regulation_update(
+    *, regulation: DisruptiveRegulation, by: User, cases: Sequence[Case] = (), **fields: Any
+) -> DisruptiveRegulation:
+    require_secretariat(by, regulation.province)
+    checked = _check_cases(regulation.province, cases)
+    for name, value in fields.items():
+        setattr(regulation, name, value)
+    regulation.save(update_fields=[*fields, "updated_at"])
+    regulation.cases.set(checked)
+    return regulation
 
 
 def _jalali(day: dt.date) -> str:

@@ -13,9 +13,10 @@ from rownaq.accounts.models import Organisation
 from rownaq.core.forms import JalaliDateField, LatinDigitsIntegerField, PersianCharField, style_widgets
 from rownaq.core.normalise import to_persian_digits
 from rownaq.geography.models import Province
+from rownaq.hq.models import DisruptiveRegulation, Meeting, NationalStatus, RegulationKind
+from rownaq.hq.scoreboard import ResolutionStatus
 from rownaq.obstacles.forms import agencies_for
-from rownaq.obstacles.hq import ResolutionStatus
-from rownaq.obstacles.models import Case, DisruptiveRegulation, Meeting, NationalStatus, RegulationKind
+from rownaq.obstacles.models import Case
 
 STATUS_CHOICES = [
     ("", _("Any status")),
