@@ -4,6 +4,7 @@
 #
 #   scripts/test.sh [PYTEST ARGS...]    extra arguments go to both pytest runs (e.g. -k api -x)
 #   ROWNAQ_BROWSER_ON_POSTGRES=1        also run the browser tests in the PostgreSQL pass
+#   ROWNAQ_TEST_WORKERS=N               pytest-xdist workers per pass (default 2, the machine's cores; 0: none)
 #
 # Needs root (or sudo) only to apt-get install PostgreSQL and Chromium when they are missing.
 set -euo pipefail
@@ -80,7 +81,7 @@ run_pytest() {  # run_pytest LABEL [ARGS...]
   shift
   start=$(now)
   set +e
-  .venv/bin/python -m pytest -q -rfEs "$@" 2>&1 | tee "$log"
+  .venv/bin/python -m pytest -q -rfEs -n "${ROWNAQ_TEST_WORKERS:-2}" "$@" 2>&1 | tee "$log"
   rc=${PIPESTATUS[0]}
   set -e
   local summary

@@ -13,6 +13,8 @@ from rest_framework.test import APIClient
 
 from conftest import PASSWORD, make_national_id
 from rownaq.accounts.models import User
+from rownaq.accounts.testing import api_client_for as client_for
+from rownaq.accounts.testing import token_for
 from rownaq.core.normalise import to_persian_digits
 from rownaq.geography.models import County
 from rownaq.registry.models import StatusChange, Unit, UnitStatus
@@ -26,21 +28,6 @@ PERSIAN_LETTERS = re.compile("[\u0600-\u06ff]")
 
 def detail(unit: Unit) -> str:
     return f"{UNITS}{unit.pk}/"
-
-
-def token_for(user: User) -> str:
-    response = APIClient().post("/api/v1/auth/token", {"username": user.username, "password": PASSWORD}, format="json")
-    assert response.status_code == 200, response.content
-    token = response.json()["token"]
-    assert token
-    return str(token)
-
-
-def client_for(user: User) -> APIClient:
-    """A client that authenticates the way a machine client does: with a token."""
-    client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {token_for(user)}")
-    return client
 
 
 def listed_ids(response: Any) -> set[int]:
