@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "rownaq.notifications",
     "rownaq.obstacles",
     "rownaq.needs",
+    "rownaq.demo",
 ]
 
 MIDDLEWARE = [

@@ -16,8 +16,7 @@ from django.conf import settings
 from django.core.management import call_command
 
 from rownaq.accounts.models import Organisation
-from rownaq.geography.models import Province
-from rownaq.needs.demo import (
+from rownaq.demo.desk import (
     DEMO_TARGET,
     demo_desk_build,
     demo_desk_capabilities,
@@ -26,6 +25,8 @@ from rownaq.needs.demo import (
     demo_desk_organisations,
     demo_desk_reset,
 )
+from rownaq.demo.province import demo_province_build
+from rownaq.geography.models import Province
 from rownaq.needs.models import (
     Agreement,
     B2BMeeting,
@@ -48,7 +49,6 @@ from rownaq.needs.models import (
     Visibility,
     VisitorRegistration,
 )
-from rownaq.registry.demo.generator import demo_province_build
 from rownaq.registry.models import Unit
 
 pytestmark = pytest.mark.django_db
