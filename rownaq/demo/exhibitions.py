@@ -21,6 +21,7 @@ import jdatetime
 
 from rownaq.core.normalise import normalise_digits_only, normalise_text
 from rownaq.demo import vocabulary
+from rownaq.demo.units import QOM
 from rownaq.geography.models import Province
 from rownaq.needs.models import (
     B2BMeeting,
@@ -41,7 +42,7 @@ if TYPE_CHECKING:
 
 
 def _slug(kind: str, year: int, province: Province) -> str:
-    return f"{kind}-{year}" if province.code == "25" else f"{kind}-{year}-{province.code}"
+    return f"{kind}-{year}" if province.code == QOM else f"{kind}-{year}-{province.code}"
 
 
 class ExhibitionsBuilder:

@@ -18,7 +18,7 @@ from typing import Any
 
 from rownaq.core.normalise import normalise_text, search_key
 from rownaq.demo import vocabulary
-from rownaq.demo.units import DemoSummary
+from rownaq.demo.units import QOM, DemoSummary
 from rownaq.demo.vocabulary import ProvinceInfo
 from rownaq.geography.models import County, EstateKind, IndustrialEstate, Province
 from rownaq.geography.services import counties_geojson, provinces_geojson
@@ -130,7 +130,7 @@ class PlaceMaker:
         self.rng = rng
         self.count = count
         self.summary = summary
-        self.is_qom = province.code == "25"
+        self.is_qom = province.code == QOM
         self.rings = province_rings(province.iso_code)
 
     def point_pool(self, lat: float, lon: float, sigma: float, size: int = 16) -> list[tuple[float, float]]:

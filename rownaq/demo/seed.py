@@ -9,7 +9,7 @@ from django.db import transaction
 
 from rownaq.demo.cases import demo_cases_reset
 from rownaq.demo.province import demo_province_build
-from rownaq.demo.units import DEFAULT_SEED, NATIONAL_UNITS, DemoSummary, demo_national_units, demo_units_reset
+from rownaq.demo.units import DEFAULT_SEED, NATIONAL_UNITS, QOM, DemoSummary, demo_national_units, demo_units_reset
 from rownaq.geography.models import Province
 
 
@@ -25,7 +25,7 @@ def demo_national_build(
     *,
     total: int | None = None,
     seed: int = DEFAULT_SEED,
-    primary_code: str = "25",
+    primary_code: str = QOM,
     today: dt.date | None = None,
     reset: bool = False,
     progress: Callable[[DemoSummary], None] | None = None,
