@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "rownaq.needs",
     "rownaq.exhibitions",
     "rownaq.front",
+    "rownaq.demo",
 ]
 
 MIDDLEWARE = [

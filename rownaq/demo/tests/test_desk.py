@@ -16,6 +16,16 @@ from django.conf import settings
 from django.core.management import call_command
 
 from rownaq.accounts.models import Organisation
+from rownaq.demo.desk import (
+    DEMO_TARGET,
+    demo_desk_build,
+    demo_desk_capabilities,
+    demo_desk_exhibitions,
+    demo_desk_needs,
+    demo_desk_organisations,
+    demo_desk_reset,
+)
+from rownaq.demo.province import demo_province_build
 from rownaq.exhibitions.models import (
     B2BMeeting,
     Booth,
@@ -26,15 +36,6 @@ from rownaq.exhibitions.models import (
     VisitorRegistration,
 )
 from rownaq.geography.models import Province
-from rownaq.needs.demo import (
-    DEMO_TARGET,
-    demo_desk_build,
-    demo_desk_capabilities,
-    demo_desk_exhibitions,
-    demo_desk_needs,
-    demo_desk_organisations,
-    demo_desk_reset,
-)
 from rownaq.needs.models import (
     Agreement,
     Capability,
@@ -50,7 +51,6 @@ from rownaq.needs.models import (
     SupplySource,
     Visibility,
 )
-from rownaq.registry.demo.generator import demo_province_build
 from rownaq.registry.models import Unit
 
 pytestmark = pytest.mark.django_db

@@ -10,21 +10,20 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db.models import ProtectedError, RestrictedError
 from django.utils import timezone
 
-from rownaq.geography.models import Province
-from rownaq.needs.demo import DemoDeskSummary, demo_desk_build, demo_desk_reset
-from rownaq.obstacles.demo import demo_cases_build
-from rownaq.registry.demo.generator import (
+from rownaq.demo.cases import demo_cases_build
+from rownaq.demo.desk import DemoDeskSummary, demo_desk_build, demo_desk_reset
+from rownaq.demo.province import demo_province_build
+from rownaq.demo.seed import demo_national_build, demo_province_reset
+from rownaq.demo.units import (
     DEFAULT_SEED,
     DEMO_PASSWORD,
     DEMO_USERNAMES,
     NATIONAL_UNITS,
     DemoSummary,
     demo_default_units,
-    demo_national_build,
-    demo_province_build,
-    demo_province_reset,
     demo_reference_ensure,
 )
+from rownaq.geography.models import Province
 
 
 class Command(BaseCommand):

@@ -13,19 +13,18 @@ from django.core.management import call_command
 
 from rownaq.accounts.models import Organisation, OrganisationKind, Role, User
 from rownaq.core.normalise import normalise_text, search_key
-from rownaq.geography.models import Province
-from rownaq.registry.demo import vocabulary as vocab
-from rownaq.registry.demo.generator import (
+from rownaq.demo import vocabulary
+from rownaq.demo.province import demo_province_build
+from rownaq.demo.seed import demo_national_build, demo_province_reset
+from rownaq.demo.units import (
     DEMO_PASSWORD,
     DEMO_USERS,
     NATIONAL_UNITS,
     demo_exists,
-    demo_national_build,
     demo_national_units,
-    demo_province_build,
-    demo_province_reset,
     demo_units,
 )
+from rownaq.geography.models import Province
 from rownaq.registry.models import Contact, Licence, LicenceKind, Product, StatusChange, Unit, UnitStatus
 from rownaq.registry.validators import is_valid_national_id
 
@@ -220,4 +219,4 @@ def test_national_build_covers_every_province() -> None:
     tehran = Unit.objects.filter(county__province__code="23").first()
     assert tehran is not None
     assert 35.0 <= float(tehran.latitude or 0) <= 36.5
-    assert vocab.PROVINCES.keys() == set(Province.objects.values_list("code", flat=True))
+    assert vocabulary.units().provinces.keys() == set(Province.objects.values_list("code", flat=True))

@@ -8,6 +8,9 @@ from itertools import pairwise
 import pytest
 
 from rownaq.accounts.models import AgencyCode, Organisation, User
+from rownaq.demo.cases import demo_cases, demo_cases_build, demo_cases_reset
+from rownaq.demo.province import demo_province_build
+from rownaq.demo.seed import demo_province_reset
 from rownaq.geography.models import Province
 from rownaq.hq.models import (
     AgendaItem,
@@ -21,9 +24,7 @@ from rownaq.hq.models import (
 )
 from rownaq.hq.scoreboard import on_time_share
 from rownaq.obstacles.access import cases_visible_to
-from rownaq.obstacles.demo import demo_cases, demo_cases_build, demo_cases_reset
 from rownaq.obstacles.models import Case, CaseState, Referral, ReferralState
-from rownaq.registry.demo.generator import demo_province_build, demo_province_reset
 from rownaq.workdays.services import is_working_day
 
 pytestmark = pytest.mark.django_db
