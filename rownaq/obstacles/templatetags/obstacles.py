@@ -7,32 +7,25 @@ from typing import Any
 from django import template
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import ngettext
 
 from rownaq.accounts.models import User
 from rownaq.core.numbers import format_number
 from rownaq.geography.models import Province
 from rownaq.obstacles import workflow
-from rownaq.obstacles.access import cases_visible_to
+from rownaq.obstacles.access import can_file_for, cases_visible_to
 from rownaq.obstacles.models import Referral, ReferralState
 from rownaq.obstacles.models.cases import OPEN_STATES
 from rownaq.registry.models import Unit
 
 register = template.Library()
 
-EXTRA_ACTIONS = {
-    "file": gettext_lazy("Filed"),
-    "merged_in": gettext_lazy("Another case merged into this one"),
-}
-
 
 @register.simple_tag
 def action_label(action: str) -> str:
-    """The label of a history entry's action, in the person's language."""
-    rule = workflow.TRANSITIONS.get(action)
-    if rule is not None:
-        return str(rule.label)
-    return str(EXTRA_ACTIONS.get(action, action))
+    """The label of a history entry's action (filing and merges included), in the person's language."""
+    rule = workflow.CASE_STATES.transitions.get(action)
+    return str(rule.label) if rule is not None else action
 
 
 @register.simple_tag
@@ -68,5 +61,5 @@ def unit_cases(context: dict[str, Any], unit: Unit) -> dict[str, Any]:
     return {
         "unit": unit,
         "cases": cases[:20],
-        "can_file": isinstance(user, User) and workflow.can_file_for(user, unit),
+        "can_file": isinstance(user, User) and can_file_for(user, unit),
     }

@@ -14,8 +14,7 @@ from rest_framework.test import APIClient
 from conftest import PASSWORD
 from rownaq.accounts.models import AgencyCode, Organisation, OrganisationKind, User
 from rownaq.core.jalali import format_jalali
-from rownaq.obstacles import api as obstacles_api
-from rownaq.obstacles import workflow
+from rownaq.obstacles import actions, workflow
 from rownaq.obstacles.models import Case, CaseState, ObstacleCategory, Referral, ReferralState, Urgency
 from rownaq.registry.models import Unit
 
@@ -551,4 +550,4 @@ def test_schema_includes_the_cases_paths() -> None:
 
 
 def test_every_transition_can_be_taken_through_the_api() -> None:
-    assert set(obstacles_api.ACTIONS) == set(workflow.TRANSITIONS)
+    assert set(actions.ACTIONS) == set(workflow.TRANSITIONS)
