@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from rownaq.accounts.models import Organisation, OrganisationKind, User
 from rownaq.geography.models import Province
+from rownaq.geography.places import Places
 from rownaq.hq import scoreboard
 from rownaq.obstacles.models import Case, CaseEvent, CaseState, ObstacleCategory, Referral, ReferralState
 from rownaq.registry.models import Unit
@@ -78,7 +79,7 @@ def test_agencies_are_scored_and_ranked_only_with_enough_cases(
     # power: 1 answered: too few to rank
     refer(make_case(), power, expert, on=monday, due=dt.date(2025, 6, 9), answered=dt.date(2025, 6, 3))
 
-    rows = {row.name: row for row in scoreboard.agency_scoreboard(qom, today=TODAY)}
+    rows = {row.name: row for row in scoreboard.agency_scoreboard(Places.province(qom), today=TODAY)}
     taxes = rows["اداره کل امور مالیاتی استان قم"]
     assert (taxes.received, taxes.answered, taxes.answered_on_time, taxes.overdue_now) == (5, 4, 3, 1)
     assert taxes.on_time_share == pytest.approx(3 / 5)
@@ -99,7 +100,7 @@ def test_withdrawn_referrals_do_not_count_and_months_are_jalali(
     referral.save()
     refer(make_case(), tax, expert, on=dt.date(2025, 5, 10), due=dt.date(2025, 5, 20), answered=dt.date(2025, 5, 12))
     refer(make_case(), tax, expert, on=dt.date(2025, 6, 1), due=dt.date(2025, 6, 8), answered=dt.date(2025, 6, 2))
-    months = scoreboard.agency_months(qom, tax.pk, today=TODAY)
+    months = scoreboard.agency_months(Places.province(qom), tax.pk, today=TODAY)
     # 10 May 2025 is 20 Ordibehesht 1404, 1 June is 11 Khordad; the withdrawn referral is not counted
     assert [(key, row.received, row.answered_on_time) for key, row in months] == [("1404/02", 1, 1), ("1404/03", 1, 1)]
 
@@ -111,7 +112,7 @@ def test_obstacle_counts_and_money_unlocked_this_year(
     CaseEvent.objects.create(case=resolved, action="resolve", from_state="answered", to_state="resolved", by=expert)
     make_case(state=CaseState.SUBMITTED)
     make_case(state=CaseState.MERGED)
-    counts = scoreboard.obstacle_counts(qom)
+    counts = scoreboard.obstacle_counts(Places.province(qom))
     assert counts.resolved_this_year == 1
     assert counts.money_unlocked == 40_000_000_000
     assert counts.open_cases == 1
