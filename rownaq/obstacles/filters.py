@@ -20,7 +20,10 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.datastructures import MultiValueDict
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
+from rownaq.accounts.models import Organisation
 from rownaq.core.forms import style_widgets
 from rownaq.core.jalali import jalali_month_bounds, jalali_today, jalali_year_bounds
 from rownaq.core.normalise import search_terms
@@ -142,7 +145,7 @@ class CaseFilter(django_filters.FilterSet):
         label=_("Urgency"), choices=[("", _("All")), *Urgency.choices], method="filter_urgency"
     )
     agency = django_filters.ModelChoiceFilter(
-        label=_("Referred to"), queryset=agencies_for(None), method="filter_referred"
+        label=_("Referred to"), queryset=agencies_for(None), method="filter_agency"
     )
     overdue = _check_filter(_("Overdue referrals only"), method="filter_overdue")
     # Reached from the scoreboard's numbers; not shown as fields of the page's filter form.
@@ -151,7 +154,7 @@ class CaseFilter(django_filters.FilterSet):
     )
     sector = django_filters.CharFilter(max_length=4, widget=forms.HiddenInput, method="filter_sector")
     resolved_this_year = _check_filter(method="filter_resolved_this_year")
-    month = JalaliMonthFilter(widget=forms.HiddenInput, method="filter_referred")
+    month = JalaliMonthFilter(widget=forms.HiddenInput, method="filter_month")
     sort = django_filters.ChoiceFilter(
         choices=[("-filed", _("Newest first")), ("filed", _("Oldest first"))],
         empty_label=None,
@@ -212,12 +215,20 @@ class CaseFilter(django_filters.FilterSet):
     def filter_urgency(self, queryset: QuerySet[Case], name: str, value: list[str]) -> QuerySet[Case]:
         return queryset.filter(urgency__in=value)
 
-    def filter_referred(self, queryset: QuerySet[Case], name: str, value: Any) -> QuerySet[Case]:
+    @extend_schema_field(OpenApiTypes.INT)
+    def filter_agency(self, queryset: QuerySet[Case], name: str, value: Organisation) -> QuerySet[Case]:
+        return self._referred(queryset)
+
+    @extend_schema_field(OpenApiTypes.STR)
+    def filter_month(self, queryset: QuerySet[Case], name: str, value: str) -> QuerySet[Case]:
+        if self.form.cleaned_data.get("agency"):
+            return queryset  # the agency's filter reads the month too
+        return self._referred(queryset)
+
+    def _referred(self, queryset: QuerySet[Case]) -> QuerySet[Case]:
         """Cases with a (not withdrawn) referral to ``agency`` made in ``month``: with both, one referral must
         be both (the scoreboard counts an agency's referrals per month)."""
         chosen = self.form.cleaned_data
-        if name == "month" and chosen.get("agency"):
-            return queryset  # the agency's filter reads the month too
         referred = Referral.objects.filter(case=OuterRef("pk")).exclude(state=ReferralState.WITHDRAWN)
         if chosen.get("agency"):
             referred = referred.filter(agency=chosen["agency"])
@@ -231,6 +242,7 @@ class CaseFilter(django_filters.FilterSet):
         overdue = Exists(_overdue_referrals().filter(case=OuterRef("pk")))
         return queryset.filter(overdue) if value else queryset.exclude(overdue)
 
+    @extend_schema_field(OpenApiTypes.INT)
     def filter_estate(self, queryset: QuerySet[Case], name: str, value: IndustrialEstate) -> QuerySet[Case]:
         if not access.sees_unit_records(_viewer(self)):
             return queryset
