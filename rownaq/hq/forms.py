@@ -13,6 +13,7 @@ from rownaq.accounts.models import Organisation
 from rownaq.core.forms import JalaliDateField, LatinDigitsIntegerField, PersianCharField, style_widgets
 from rownaq.core.normalise import to_persian_digits
 from rownaq.geography.models import Province
+from rownaq.geography.places import Places
 from rownaq.hq.models import DisruptiveRegulation, Meeting, NationalStatus, RegulationKind
 from rownaq.hq.scoreboard import ResolutionStatus
 from rownaq.obstacles.forms import agencies_for
@@ -215,8 +216,6 @@ class RegulationForm(forms.ModelForm[DisruptiveRegulation]):
 
     def __init__(self, *args: Any, province: Province, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        cases = (
-            Case.objects.filter(unit__county__province=province).select_related("unit", "unit__county").order_by("-pk")
-        )
+        cases = Case.objects.in_places(Places.province(province)).select_related("unit", "unit__county").order_by("-pk")
         self.fields["cases"].queryset = cases  # type: ignore[attr-defined]
         style_widgets(self)

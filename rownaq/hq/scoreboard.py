@@ -19,9 +19,11 @@ from django.conf import settings
 from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 
-from rownaq.core.jalali import jalali_year_bounds
-from rownaq.geography.models import Province
+from rownaq.core.periods import Period
+from rownaq.geography.models import County
+from rownaq.geography.places import Places
 from rownaq.hq.models import Commitment, Party, Resolution
+from rownaq.obstacles.figures import case_figures
 from rownaq.obstacles.models import Case, CaseState, Referral, ReferralState
 from rownaq.workdays.services import holidays_between, working_days_between
 
@@ -123,30 +125,38 @@ def _holidays_since_first(referrals: list[Referral], today: dt.date) -> set[dt.d
     return holidays_between(min((timezone.localdate(r.referred_at) for r in referrals), default=today), today)
 
 
-def province_referrals(province: Province) -> QuerySet[Referral]:
-    return Referral.objects.filter(case__unit__county__province=province).exclude(state=ReferralState.WITHDRAWN)
+def places_referrals(places: Places) -> QuerySet[Referral]:
+    """The referrals (not withdrawn) of the cases of ``places``."""
+    return Referral.objects.in_places(places).exclude(state=ReferralState.WITHDRAWN)
+
+
+def _meetings_q(places: Places, path: str = "resolution__meeting__province") -> Q:
+    """The HQ meetings of the provinces of ``places`` (an HQ meets for a whole province)."""
+    if places.nation:
+        return Q()
+    provinces = set(places.province_ids)
+    if places.county_ids:
+        provinces |= set(County.objects.filter(pk__in=places.county_ids).values_list("province_id", flat=True))
+    return Q(**{f"{path}__in": sorted(provinces)})
 
 
 def agency_scoreboard(
-    province: Province, *, since: dt.date | None = None, until: dt.date | None = None, today: dt.date | None = None
+    places: Places, period: Period | None = None, *, today: dt.date | None = None
 ) -> list[AgencyFigures]:
-    """One row per agency that received referrals in the period (by referral date), ranked by the share
-    answered on time (then by average working days to answer), ranks only for agencies with enough cases."""
+    """One row per agency that received referrals of ``places`` (in the period, by referral date), ranked by
+    the share answered on time (then by average working days to answer), ranks only for agencies with enough
+    cases."""
     today = today or timezone.localdate()
-    referrals = province_referrals(province).select_related("agency")
-    if since:
-        referrals = referrals.filter(referred_at__date__gte=since)
-    if until:
-        referrals = referrals.filter(referred_at__date__lte=until)
+    referrals = places_referrals(places).select_related("agency")
+    if period is not None:
+        referrals = referrals.filter(period.q("referred_at", moment=True))
     rows: dict[int, AgencyFigures] = {}
     loaded = list(referrals.order_by("pk"))
     holidays = _holidays_since_first(loaded, today)
     for referral in loaded:
         row = rows.setdefault(referral.agency_id, AgencyFigures(referral.agency_id, referral.agency.name))
         row.count(referral, today, holidays)
-    commitments = Commitment.objects.filter(
-        party=Party.AGENCY, resolution__meeting__province=province, owner_id__in=list(rows)
-    )
+    commitments = Commitment.objects.filter(_meetings_q(places), party=Party.AGENCY, owner_id__in=list(rows))
     by_owner: dict[int, list[Commitment]] = defaultdict(list)
     for commitment in commitments:
         by_owner[commitment.owner_id].append(commitment)
@@ -163,14 +173,10 @@ def agency_scoreboard(
     return sorted(rows.values(), key=lambda r: (r.rank is None, r.rank or 0, r.name))
 
 
-def agency_months(
-    province: Province, agency_id: int, *, today: dt.date | None = None
-) -> list[tuple[str, AgencyFigures]]:
-    """The agency's figures per Jalali month of referral, oldest first («۱۴۰۴/۰۳»)."""
+def agency_months(places: Places, agency_id: int, *, today: dt.date | None = None) -> list[tuple[str, AgencyFigures]]:
+    """The agency's figures per Jalali month of referral (of the cases of ``places``), oldest first («۱۴۰۴/۰۳»)."""
     today = today or timezone.localdate()
-    referrals = (
-        province_referrals(province).filter(agency_id=agency_id).select_related("agency").order_by("referred_at")
-    )
+    referrals = places_referrals(places).filter(agency_id=agency_id).select_related("agency").order_by("referred_at")
     months: dict[str, AgencyFigures] = {}
     loaded = list(referrals)
     holidays = _holidays_since_first(loaded, today)
@@ -192,9 +198,12 @@ class ObstacleCounts:
     overdue_referrals: int
 
 
-def obstacle_counts(province: Province, *, today: dt.date | None = None) -> ObstacleCounts:
+def obstacle_counts(places: Places, period: Period | None = None, *, today: dt.date | None = None) -> ObstacleCounts:
+    """The cases of ``places`` by category, estate and sector, those resolved in the period (the Jalali year of
+    ``today`` without one) and the money they unlocked, and the open cases and overdue referrals now."""
     today = today or timezone.localdate()
-    cases = Case.objects.filter(unit__county__province=province).exclude(state=CaseState.MERGED)
+    period = period or Period.containing(today, "year")
+    cases = Case.objects.in_places(places).exclude(state=CaseState.MERGED)
     by_category = list(
         cases.values("category_id", "category__name").annotate(count=Count("id")).order_by("-count", "category__name")
     )
@@ -206,21 +215,19 @@ def obstacle_counts(province: Province, *, today: dt.date | None = None) -> Obst
         .annotate(count=Count("id"))
         .order_by("-count")
     )
-    year_start, year_end = jalali_year_bounds(jdatetime.date.fromgregorian(date=today).year)
     resolved = cases.filter(
+        period.q("events__at", moment=True),
         Q(state=CaseState.CLOSED) | Q(state=CaseState.RESOLVED),
         events__action="resolve",
-        events__at__date__gte=year_start,
-        events__at__date__lte=year_end,
     ).distinct()
     money = Case.objects.filter(pk__in=resolved.values("pk")).aggregate(total=Sum("money_released"))["total"] or 0
-    open_states = [s for s in CaseState.values if s not in (CaseState.CLOSED, CaseState.REJECTED, CaseState.MERGED)]
+    now = case_figures(places, visible=Case.objects.all())
     return ObstacleCounts(
         by_category=by_category,
         by_estate=by_estate,
         by_sector=by_sector,
         resolved_this_year=resolved.count(),
         money_unlocked=money,
-        open_cases=cases.filter(state__in=open_states).count(),
-        overdue_referrals=province_referrals(province).filter(state=ReferralState.OPEN, due_on__lt=today).count(),
+        open_cases=now.open_cases,
+        overdue_referrals=now.overdue_referrals,
     )

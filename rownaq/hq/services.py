@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from rownaq.accounts.models import Organisation, Role, User
 from rownaq.geography.models import Province
+from rownaq.geography.places import Places
 from rownaq.hq.access import can_carry_out, may_object, require_secretariat
 from rownaq.hq.models import (
     AgendaItem,
@@ -72,12 +73,12 @@ def agenda_candidates(province: Province) -> QuerySet[Case]:
     meeting's agenda that is still to be held or whose resolutions are still to come."""
     today = timezone.localdate()
     overdue = Q(referrals__state=ReferralState.OPEN, referrals__due_on__lt=today)
-    waiting = Q(state=CaseState.ON_AGENDA) | (overdue & Q(state__in=workflow.TRANSITIONS["put_on_agenda"].sources))
+    waiting = Q(state=CaseState.ON_AGENDA) | (overdue & Q(state__in=workflow.CASE_STATES["put_on_agenda"].sources))
     scheduled = AgendaItem.objects.filter(meeting__province=province, case__isnull=False).filter(
         Q(meeting__held_on__gte=today) | Q(case__state=CaseState.ON_AGENDA, meeting__resolutions__isnull=True)
     )
     return (
-        Case.objects.filter(unit__county__province=province)
+        Case.objects.in_places(Places.province(province))
         .filter(waiting)
         .exclude(pk__in=scheduled.values("case_id"))
         .select_related("unit", "category")
@@ -97,7 +98,7 @@ def meeting_add_cases(*, meeting: Meeting, cases: Iterable[Case], by: User) -> l
             raise HQError(_("Case %(ref)s is not of this province.") % {"ref": case.reference})
         if meeting.agenda.filter(case=case).exists():
             continue
-        if case.state in workflow.TRANSITIONS["put_on_agenda"].sources:
+        if workflow.CASE_STATES.can("put_on_agenda", case.state):
             workflow.case_put_on_agenda(
                 case=case, by=by, comment=_("On the agenda of meeting %(n)s.") % {"n": meeting.number}
             )

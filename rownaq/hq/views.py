@@ -30,6 +30,7 @@ from rownaq.accounts.models import User
 from rownaq.core.jalali import format_jalali
 from rownaq.core.normalise import normalise_text, to_persian_digits
 from rownaq.geography.models import Province
+from rownaq.geography.places import Places
 from rownaq.hq import access, regulations, scoreboard, services
 from rownaq.hq.forms import (
     STATUS_LABELS,
@@ -502,7 +503,8 @@ def _scoreboard_province(request: AuthenticatedRequest) -> Province:
 @login_required
 def scoreboard_page(request: AuthenticatedRequest) -> HttpResponse:
     province = _scoreboard_province(request)
-    rows = scoreboard.agency_scoreboard(province)
+    places = Places.province(province)
+    rows = scoreboard.agency_scoreboard(places)
     meetings = list(
         Meeting.objects.filter(province=province).prefetch_related("resolutions__commitments").order_by("-held_on")[:12]
     )
@@ -514,7 +516,7 @@ def scoreboard_page(request: AuthenticatedRequest) -> HttpResponse:
             "province": province,
             "rows": rows,
             "minimum": settings.ROWNAQ_SCOREBOARD_MIN_CASES,
-            "counts": scoreboard.obstacle_counts(province),
+            "counts": scoreboard.obstacle_counts(places),
             "meeting_shares": meeting_shares,
         },
     )
@@ -523,8 +525,9 @@ def scoreboard_page(request: AuthenticatedRequest) -> HttpResponse:
 @login_required
 def scoreboard_agency(request: AuthenticatedRequest, agency_id: int) -> HttpResponse:
     province = _scoreboard_province(request)
-    months = scoreboard.agency_months(province, agency_id)
-    rows = [row for row in scoreboard.agency_scoreboard(province) if row.agency_id == agency_id]
+    places = Places.province(province)
+    months = scoreboard.agency_months(places, agency_id)
+    rows = [row for row in scoreboard.agency_scoreboard(places) if row.agency_id == agency_id]
     return render(
         request,
         "hq/scoreboard_agency.html",

@@ -1,4 +1,5 @@
-"""Who may see which obstacle cases, and who plays which part in a case.
+"""Who may see which obstacle cases, who plays which part in a case, and who has which case pages: the one
+place every page, API endpoint, form and template tag of the obstacles asks (and the navigation too).
 
 - province staff (system admin, governorate deputy, SMT expert) see every case of their province;
 - a unit manager sees the cases of their company's units;
@@ -14,7 +15,60 @@ from django.db.models import Exists, OuterRef, QuerySet
 from django.http import Http404
 
 from rownaq.accounts.models import Role, User
+from rownaq.geography.places import Places
 from rownaq.obstacles.models import Case, Referral, ReferralState
+from rownaq.registry.access import acts_for_unit, can_view_registry
+from rownaq.registry.models import Unit
+
+# -- the pages a person has (the navigation shows the same) -------------------------------------------
+
+
+def sees_cases(user: User | AnonymousUser) -> bool:
+    """Whether the person has any case pages at all (province staff, unit managers, agency liaisons)."""
+    return isinstance(user, User) and (
+        user.is_province_staff or (user.is_active and user.role in (Role.UNIT_MANAGER, Role.AGENCY_LIAISON))
+    )
+
+
+def can_file(user: User | AnonymousUser) -> bool:
+    """Whether the person files cases at all (for which units: ``can_file_for``)."""
+    filers = (Role.UNIT_MANAGER, Role.SMT_EXPERT, Role.SYSTEM_ADMIN)
+    return isinstance(user, User) and user.is_active and (user.is_superuser or user.role in filers)
+
+
+def is_agency_liaison(user: User | AnonymousUser) -> bool:
+    """A liaison of an executive agency or bank: answers the referrals to their agency."""
+    return (
+        isinstance(user, User)
+        and user.is_active
+        and user.role == Role.AGENCY_LIAISON
+        and user.organisation_id is not None
+    )
+
+
+def sees_referrals(user: User | AnonymousUser) -> bool:
+    """Whether the person has the referral list: an agency's liaison (their agency's referrals) and
+    province staff (the province's open referrals)."""
+    return is_agency_liaison(user) or (isinstance(user, User) and user.is_province_staff)
+
+
+def sees_unit_records(user: User | AnonymousUser) -> bool:
+    """Whether the person sees units' registry records (national ID, estate, registry id): not an agency
+    liaison, who sees a case's unit by name, sector and county only. No filter or search may reveal more."""
+    return can_view_registry(user)
+
+
+def files_from_visits(user: User) -> bool:
+    """Experts record that they found an obstacle on a visit to the unit."""
+    return user.can_edit_registry
+
+
+def can_file_for(user: User, unit: Unit) -> bool:
+    """A unit's manager files for their own unit; an SMT expert for any unit of the province."""
+    return acts_for_unit(user, unit)
+
+
+# -- which cases and referrals -------------------------------------------------------------------------
 
 
 def cases_visible_to(user: User | AnonymousUser) -> QuerySet[Case]:
@@ -25,7 +79,7 @@ def cases_visible_to(user: User | AnonymousUser) -> QuerySet[Case]:
         return cases
     if user.is_province_staff:
         province_id = user.province_id
-        return cases if province_id is None else cases.filter(unit__county__province_id=province_id)
+        return cases if province_id is None else cases.in_places(Places.province(province_id))
     if user.role == Role.UNIT_MANAGER and user.organisation_id is not None:
         return cases.filter(unit__owner_id=user.organisation_id)
     if user.role == Role.AGENCY_LIAISON and user.organisation_id is not None:
@@ -41,6 +95,17 @@ def get_case_for_user(user: User | AnonymousUser, pk: int) -> Case:
         return cases_visible_to(user).select_related("unit", "unit__county", "unit__sector", "category").get(pk=pk)
     except Case.DoesNotExist:
         raise Http404 from None
+
+
+def referrals_visible_to(user: User | AnonymousUser) -> QuerySet[Referral]:
+    """An agency liaison's own agency's referrals; for everyone else, those of the cases they see."""
+    referrals = Referral.objects.filter(case__in=cases_visible_to(user))
+    if isinstance(user, User) and not user.is_province_staff and user.role == Role.AGENCY_LIAISON:
+        referrals = referrals.filter(agency_id=user.organisation_id).exclude(state=ReferralState.WITHDRAWN)
+    return referrals
+
+
+# -- the parts people play in a case -------------------------------------------------------------------
 
 
 def is_case_expert(user: User, case: Case) -> bool:
@@ -67,13 +132,27 @@ def is_case_unit(user: User, case: Case) -> bool:
     )
 
 
+def speaks_for_unit(user: User, case: Case) -> bool:
+    """Who confirms the outcome or reopens: the unit's managers (and a superuser)."""
+    return is_case_unit(user, case) or (user.is_superuser and user.is_active)
+
+
 def is_referral_liaison(user: User, referral: Referral) -> bool:
     return user.is_active and user.role == Role.AGENCY_LIAISON and user.organisation_id == referral.agency_id
 
 
-def referrals_visible_to(user: User | AnonymousUser) -> QuerySet[Referral]:
-    """An agency liaison's own agency's referrals; for everyone else, those of the cases they see."""
-    referrals = Referral.objects.filter(case__in=cases_visible_to(user))
-    if isinstance(user, User) and not user.is_province_staff and user.role == Role.AGENCY_LIAISON:
-        referrals = referrals.filter(agency_id=user.organisation_id).exclude(state=ReferralState.WITHDRAWN)
-    return referrals
+def is_case_liaison(user: User, case: Case) -> bool:
+    """The liaison of an agency the case is referred to and that has not answered yet: answers."""
+    return any(is_referral_liaison(user, r) for r in case.referrals.filter(state=ReferralState.OPEN))
+
+
+def answerable_referral(user: User, case: Case) -> Referral | None:
+    """The open referral of the case that this person answers for their agency, if any."""
+    if not is_agency_liaison(user):
+        return None
+    return case.referrals.filter(state=ReferralState.OPEN, agency_id=user.organisation_id).first()
+
+
+def sees_unit_record(user: User | None, case: Case) -> bool:
+    """The province's staff and the unit's managers see the registry record; agency liaisons do not."""
+    return user is not None and (user.is_province_staff or is_case_unit(user, case))

@@ -1,7 +1,8 @@
 """API of obstacle cases (DRF): what a caller sees comes from ``access``, every change from ``workflow``.
 
 - ``cases``: the cases the caller may see; POST files one; ``POST cases/{id}/actions/{name}/`` takes
-  one of the workflow's actions (the names in ``workflow.TRANSITIONS``) with the case's ``version``.
+  one of the workflow's actions (the names in ``workflow.TRANSITIONS``, taken by ``actions.act``) with the
+  case's ``version``.
 - ``referrals``: an agency liaison's referrals (the province's, for its staff);
   ``POST referrals/{id}/answer/`` answers one.
 - ``obstacle-categories``: the taxonomy, read-only.
@@ -16,10 +17,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, cast
 
-import django_filters
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -30,16 +30,14 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import BaseRouter
 
-from rownaq.accounts.models import Organisation, Role, User
-from rownaq.obstacles import access, workflow
+from rownaq.accounts.models import Organisation, User
+from rownaq.obstacles import access, actions, workflow
+from rownaq.obstacles.filters import CaseFilter, ReferralFilter
 from rownaq.obstacles.models import (
     Case,
     CaseEvent,
-    CaseState,
     ObstacleCategory,
     Referral,
-    ReferralState,
-    Urgency,
 )
 from rownaq.obstacles.serializers import (
     CaseActionSerializer,
@@ -51,7 +49,6 @@ from rownaq.obstacles.serializers import (
     ReferralListSerializer,
 )
 from rownaq.obstacles.workflow import CaseError, StaleCaseError
-from rownaq.registry import access as registry_access
 
 
 class Conflict(exceptions.APIException):
@@ -86,39 +83,6 @@ def _run(step: Callable[[], Any]) -> Any:
 # -- cases ------------------------------------------------------------------------------------------
 
 
-def _overdue_referrals() -> QuerySet[Referral]:
-    return Referral.objects.filter(state=ReferralState.OPEN, due_on__lt=timezone.localdate())
-
-
-class CaseFilter(django_filters.FilterSet):
-    state = django_filters.MultipleChoiceFilter(label=gettext_lazy("State"), choices=CaseState.choices)
-    category = django_filters.CharFilter(label=gettext_lazy("Category (code)"), field_name="category__code")
-    urgency = django_filters.MultipleChoiceFilter(label=gettext_lazy("Urgency"), choices=Urgency.choices)
-    unit = django_filters.NumberFilter(label=gettext_lazy("Production unit (ID)"), method="filter_unit")
-    overdue = django_filters.BooleanFilter(
-        label=gettext_lazy("Has a referral past its due date"), method="filter_overdue"
-    )
-
-    class Meta:
-        model = Case
-        fields = ["state", "category", "urgency", "unit", "overdue"]
-
-    def filter_unit(self, queryset: QuerySet[Case], name: str, value: int | None) -> QuerySet[Case]:
-        """Only for people who see units' registry records: for a liaison the unit's id stays hidden."""
-        if value is None:
-            return queryset
-        user = getattr(self.request, "user", None)
-        if not registry_access.can_view_registry(user):  # type: ignore[arg-type]
-            return queryset.none()
-        return queryset.filter(unit_id=value)
-
-    def filter_overdue(self, queryset: QuerySet[Case], name: str, value: bool | None) -> QuerySet[Case]:
-        if value is None:
-            return queryset
-        overdue = Exists(_overdue_referrals().filter(case=OuterRef("pk")))
-        return queryset.filter(overdue) if value else queryset.exclude(overdue)
-
-
 def _with_related(cases: QuerySet[Case]) -> QuerySet[Case]:
     return cases.select_related("unit", "unit__sector", "unit__county", "category", "filed_by").prefetch_related(
         "agencies_concerned",
@@ -148,53 +112,21 @@ def _merge_target(by: User, pk: int | None) -> Case:
     return into
 
 
-def _answer(case: Case, by: User, p: dict[str, Any], v: int) -> object:
-    referral = case.referrals.filter(state=ReferralState.OPEN, agency_id=by.organisation_id).first()
-    if referral is None or by.role != Role.AGENCY_LIAISON:
-        raise DjangoPermissionDenied(_("Only the liaison of the agency it was referred to can answer."))
-    return workflow.referral_answer(referral=referral, by=by, answer=p["answer"] or p["comment"], expected_version=v)
-
-
-Action = Callable[[Case, User, dict[str, Any], int], object]
-
-# How each action of ``workflow.TRANSITIONS`` is taken from the request's fields.
-ACTIONS: dict[str, Action] = {
-    "accept": lambda case, by, p, v: workflow.case_accept(case=case, by=by, comment=p["comment"], expected_version=v),
-    "reject": lambda case, by, p, v: workflow.case_reject(
-        case=case, by=by, reason=p["reason"] or p["comment"], expected_version=v
-    ),
-    "merge": lambda case, by, p, v: workflow.case_merge(
-        case=case, into=_merge_target(by, p["into"]), by=by, comment=p["comment"], expected_version=v
-    ),
-    "refer": lambda case, by, p, v: workflow.case_refer(
-        case=case,
-        agencies=_agencies(p["agencies"]) if "agencies" in p else workflow.default_agencies(case),
-        by=by,
-        working_days=p["working_days"],
-        comment=p["comment"],
-        expected_version=v,
-    ),
-    "answer": _answer,
-    "put_on_agenda": lambda case, by, p, v: workflow.case_put_on_agenda(
-        case=case, by=by, comment=p["comment"], expected_version=v
-    ),
-    "decide": lambda case, by, p, v: workflow.case_decide(case=case, by=by, comment=p["comment"], expected_version=v),
-    "resolve": lambda case, by, p, v: workflow.case_resolve(
-        case=case,
-        by=by,
-        outcome_kind=p["outcome_kind"],
-        outcome_note=p["outcome_note"],
-        money_released=p["money_released"],
-        expected_version=v,
-    ),
-    "confirm": lambda case, by, p, v: workflow.case_confirm(case=case, by=by, comment=p["comment"], expected_version=v),
-    "reopen": lambda case, by, p, v: workflow.case_reopen(
-        case=case, by=by, reason=p["reason"] or p["comment"], expected_version=v
-    ),
-    "recategorise": lambda case, by, p, v: workflow.case_recategorise(
-        case=case, category=_category(p["category"]), by=by, comment=p["comment"], expected_version=v
-    ),
-}
+def _action_data(name: str, by: User, fields: dict[str, Any]) -> dict[str, Any]:
+    """What ``actions.act`` reads, from the request's fields: ids become objects, and a reason or an answer
+    may come as the ``comment``."""
+    data = dict(fields)
+    if name in ("reject", "reopen"):
+        data["reason"] = fields["reason"] or fields["comment"]
+    elif name == "answer":
+        data["answer"] = fields["answer"] or fields["comment"]
+    elif name == "merge":
+        data["into"] = _merge_target(by, fields["into"])
+    elif name == "refer":
+        data["agencies"] = _agencies(fields["agencies"]) if "agencies" in fields else None
+    elif name == "recategorise":
+        data["category"] = _category(fields["category"])
+    return data
 
 
 class CaseViewSet(
@@ -212,7 +144,7 @@ class CaseViewSet(
     ordering = ["-filed_at", "-pk"]
 
     def get_queryset(self) -> QuerySet[Case]:
-        return _with_related(access.cases_visible_to(self.request.user))
+        return _with_related(Case.objects.visible_to(self.request.user))
 
     def get_serializer_class(self) -> type[serializers.BaseSerializer[Case]]:
         if self.action == "create":
@@ -260,36 +192,26 @@ class CaseViewSet(
     )
     @action(detail=True, methods=["post"], url_path=r"actions/(?P<name>[a-z_]+)")
     def take(self, request: Request, pk: str, name: str) -> Response:
-        step = ACTIONS.get(name)
-        if step is None or name not in workflow.TRANSITIONS:
+        if name not in actions.ACTIONS:
             raise exceptions.NotFound(_("There is no such action."))
         case = self.get_object()
         given = CaseActionSerializer(data=request.data)
         given.is_valid(raise_exception=True)
         fields = dict(given.validated_data)
         user = cast(User, request.user)
-        _run(lambda: step(case, user, fields, fields["version"]))
+        _run(
+            lambda: actions.act(
+                case=case,
+                action=name,
+                by=user,
+                data=_action_data(name, user, fields),
+                expected_version=fields["version"],
+            )
+        )
         return Response(self._shown(case.pk))
 
 
 # -- referrals --------------------------------------------------------------------------------------
-
-
-class ReferralFilter(django_filters.FilterSet):
-    state = django_filters.MultipleChoiceFilter(label=gettext_lazy("State"), choices=ReferralState.choices)
-    agency = django_filters.NumberFilter(label=gettext_lazy("Agency (ID)"), field_name="agency_id")
-    case = django_filters.NumberFilter(label=gettext_lazy("Case (ID)"), field_name="case_id")
-    overdue = django_filters.BooleanFilter(label=gettext_lazy("Past its due date"), method="filter_overdue")
-
-    class Meta:
-        model = Referral
-        fields = ["state", "agency", "case", "overdue"]
-
-    def filter_overdue(self, queryset: QuerySet[Referral], name: str, value: bool | None) -> QuerySet[Referral]:
-        if value is None:
-            return queryset
-        overdue = _overdue_referrals().values("pk")
-        return queryset.filter(pk__in=overdue) if value else queryset.exclude(pk__in=overdue)
 
 
 class ReferralViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet[Referral]):
@@ -301,7 +223,7 @@ class ReferralViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
     ordering = ["due_on", "pk"]
 
     def get_queryset(self) -> QuerySet[Referral]:
-        return access.referrals_visible_to(self.request.user).select_related(
+        return Referral.objects.visible_to(self.request.user).select_related(
             "agency", "answered_by", "case", "case__unit", "case__unit__sector", "case__unit__county"
         )
 
@@ -323,10 +245,11 @@ class ReferralViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         given.is_valid(raise_exception=True)
         user = cast(User, request.user)
         _run(
-            lambda: workflow.referral_answer(
-                referral=referral,
+            lambda: actions.act(
+                case=referral.case,
+                action="answer",
                 by=user,
-                answer=given.validated_data["answer"],
+                data={"referral": referral, "answer": given.validated_data["answer"]},
                 expected_version=given.validated_data["version"],
             )
         )

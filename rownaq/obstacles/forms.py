@@ -1,4 +1,5 @@
-"""Forms of the case pages: filing a case, filtering the list, and one small form per workflow action."""
+"""Forms of the case pages: filing a case and one small form per workflow action (the list's filters are
+``filters.CaseFilter``)."""
 
 from __future__ import annotations
 
@@ -11,16 +12,12 @@ from django.utils.translation import gettext_lazy as _
 
 from rownaq.accounts.models import Organisation, User
 from rownaq.core.forms import LatinDigitsIntegerField, MultipleFileField, PersianCharField, style_widgets
-from rownaq.core.jalali import jalali_month_bounds
 from rownaq.core.normalise import to_latin_digits
-from rownaq.geography.models import IndustrialEstate
-from rownaq.obstacles.access import cases_visible_to
-from rownaq.obstacles.models import Case, CaseState, ObstacleCategory, OutcomeKind, Urgency
+from rownaq.obstacles.access import cases_visible_to, files_from_visits
+from rownaq.obstacles.models import Case, ObstacleCategory, OutcomeKind, Urgency
 from rownaq.obstacles.workflow import default_agencies
 from rownaq.registry.forms import unit_field
 from rownaq.registry.models import Unit
-
-OPEN = "open"  # the state filter's "every open state"
 
 
 def category_choices() -> list[tuple[Any, Any]]:
@@ -83,48 +80,13 @@ class CaseFileForm(forms.Form):
         self.order_fields(["unit"])
         self.fields["category"].choices = category_choices()  # type: ignore[attr-defined]
         self.fields["agencies"].queryset = agencies_for(user.province_id)  # type: ignore[attr-defined]
-        if not user.can_edit_registry:
+        if not files_from_visits(user):
             del self.fields["from_visit"]
         style_widgets(self)
         self.fields["agencies"].widget.attrs.pop("class", None)
 
     def clean_category(self) -> ObstacleCategory:
         return ObstacleCategory.objects.get(pk=self.cleaned_data["category"], is_active=True)
-
-
-class CaseFilterForm(forms.Form):
-    q = forms.CharField(label=_("Search"), required=False)
-    state = forms.ChoiceField(
-        label=_("State"), required=False, choices=[("", _("All")), (OPEN, _("All open cases")), *CaseState.choices]
-    )
-    category = forms.ModelChoiceField(
-        label=_("Category"), required=False, queryset=ObstacleCategory.objects.order_by("order", "code")
-    )
-    urgency = forms.ChoiceField(label=_("Urgency"), required=False, choices=[("", _("All")), *Urgency.choices])
-    agency = forms.ModelChoiceField(label=_("Referred to"), required=False, queryset=Organisation.objects.none())
-    overdue = forms.BooleanField(label=_("Overdue referrals only"), required=False)
-    # Reached from the scoreboard's numbers; not shown as fields of the filter form.
-    estate = forms.ModelChoiceField(required=False, queryset=IndustrialEstate.objects.all(), widget=forms.HiddenInput)
-    sector = forms.CharField(required=False, max_length=4, widget=forms.HiddenInput)
-    resolved_this_year = forms.BooleanField(required=False, widget=forms.HiddenInput)
-    month = forms.RegexField(required=False, regex=r"^\d{4}/\d{2}$", widget=forms.HiddenInput)
-    sort = forms.ChoiceField(
-        required=False, choices=[("-filed", _("Newest first")), ("filed", _("Oldest first"))], initial="-filed"
-    )
-
-    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["agency"].queryset = agencies_for(user.province_id)  # type: ignore[attr-defined]
-        style_widgets(self)
-
-    def clean_month(self) -> str:
-        month: str = self.cleaned_data["month"]
-        if month:
-            try:
-                jalali_month_bounds(month)
-            except ValueError:
-                raise forms.ValidationError(_("No such month."), code="invalid") from None
-        return month
 
 
 # -- the workflow's actions ------------------------------------------------------------------------

@@ -36,9 +36,7 @@ def _viewer(serializer: serializers.BaseSerializer[Any]) -> User | None:
     return user if isinstance(user, User) else None
 
 
-def sees_unit_record(user: User | None, case: Case) -> bool:
-    """The province's staff and the unit's managers see the registry record; agency liaisons do not."""
-    return user is not None and (user.is_province_staff or access.is_case_unit(user, case))
+sees_unit_record = access.sees_unit_record  # the rule lives in ``access``
 
 
 class ObstacleCategorySerializer(serializers.ModelSerializer[ObstacleCategory]):

@@ -15,7 +15,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Case as SqlCase
-from django.db.models import Exists, IntegerField, Min, OuterRef, Q, QuerySet, Value, When
+from django.db.models import IntegerField, Min, Q, Value, When
 from django.forms import Form
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -24,37 +24,26 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from rownaq.accounts.http import AuthenticatedRequest
-from rownaq.accounts.models import Role, User
-from rownaq.core.jalali import jalali_month_bounds, jalali_today, jalali_year_bounds
 from rownaq.core.normalise import normalise_digits_only, search_terms
 from rownaq.obstacles import workflow
-from rownaq.obstacles.access import cases_visible_to, get_case_for_user, is_referral_liaison
-from rownaq.obstacles.attachments import attachments_add
-from rownaq.obstacles.forms import (
-    ACTION_FORMS,
-    OPEN,
-    AnswerForm,
-    CaseFileForm,
-    CaseFilterForm,
-    agencies_for,
+from rownaq.obstacles.access import (
+    can_file,
+    can_file_for,
+    get_case_for_user,
+    is_referral_liaison,
+    sees_cases,
+    sees_referrals,
+    sees_unit_records,
 )
-from rownaq.obstacles.models import Attachment, Case, CaseState, Referral, ReferralState
-from rownaq.obstacles.models.cases import OPEN_STATES
-from rownaq.registry.access import can_view_registry, unit_from_query, units_visible_to
+from rownaq.obstacles.actions import act
+from rownaq.obstacles.attachments import attachments_add
+from rownaq.obstacles.filters import CaseFilter, ReferralFilter
+from rownaq.obstacles.forms import ACTION_FORMS, AnswerForm, CaseFileForm, agencies_for
+from rownaq.obstacles.models import Attachment, Case, Referral, ReferralState
+from rownaq.registry.access import unit_from_query, units_visible_to
 from rownaq.workdays.services import holidays_between, working_days_between
 
 PAGE_SIZE = 50
-SORTS = {"-filed": ["-filed_at", "-pk"], "filed": ["filed_at", "pk"]}
-
-
-def sees_cases(user: User) -> bool:
-    """Whether the person has any case pages at all (province staff, unit managers, agency liaisons)."""
-    return user.is_province_staff or (user.is_active and user.role in (Role.UNIT_MANAGER, Role.AGENCY_LIAISON))
-
-
-def can_file(user: User) -> bool:
-    filers = (Role.UNIT_MANAGER, Role.SMT_EXPERT, Role.SYSTEM_ADMIN)
-    return user.is_active and (user.is_superuser or user.role in filers)
 
 
 def days_left(today: dt.date, due: dt.date, holidays: set[dt.date] | None = None) -> int:
@@ -83,69 +72,21 @@ def referral_rows(referrals: Iterable[Referral], today: dt.date) -> list[dict[st
 # -- the list --------------------------------------------------------------------------------------
 
 
-def _filtered_cases(user: User, data: dict[str, Any]) -> QuerySet[Case]:
-    cases = cases_visible_to(user)
-    state = data.get("state")
-    if state == OPEN:
-        cases = cases.filter(state__in=OPEN_STATES)
-    elif state:
-        cases = cases.filter(state=state)
-    if data.get("category"):
-        cases = cases.filter(category=data["category"])
-    if data.get("urgency"):
-        cases = cases.filter(urgency=data["urgency"])
-    if data.get("agency") or data.get("month"):
-        referred = Referral.objects.filter(case=OuterRef("pk")).exclude(state=ReferralState.WITHDRAWN)
-        if data.get("agency"):
-            referred = referred.filter(agency=data["agency"])
-        if data.get("month"):
-            first, last = jalali_month_bounds(data["month"])
-            referred = referred.filter(referred_at__date__gte=first, referred_at__date__lte=last)
-        cases = cases.filter(Exists(referred))
-    if data.get("overdue"):
-        late = Referral.objects.filter(case=OuterRef("pk"), state=ReferralState.OPEN, due_on__lt=timezone.localdate())
-        cases = cases.filter(Exists(late))
-    # An agency liaison sees a unit's name, sector and county only: no filter or search may reveal more.
-    sees_units = can_view_registry(user)
-    if data.get("estate") and sees_units:
-        cases = cases.filter(unit__estate=data["estate"])
-    if data.get("sector"):
-        cases = cases.filter(unit__sector__code__startswith=data["sector"])
-    if data.get("resolved_this_year"):
-        year_start, year_end = jalali_year_bounds(jalali_today().year)
-        cases = cases.filter(
-            state__in=[CaseState.RESOLVED, CaseState.CLOSED],
-            events__action="resolve",
-            events__at__date__gte=year_start,
-            events__at__date__lte=year_end,
-        ).distinct()
-    for term in search_terms(data.get("q")):
-        if sees_units or not term.isdigit():
-            cases = cases.filter(Q(search_text__contains=term) | Q(unit__search_text__contains=term))
-        else:  # digits would match the unit's national ID, which a liaison does not see
-            cases = cases.filter(search_text__contains=term)
-    return cases
-
-
 @login_required
 def case_list(request: AuthenticatedRequest) -> HttpResponse:
     user = request.user
     if not sees_cases(user):
         raise PermissionDenied
-    form = CaseFilterForm(request.GET, user=user)
-    form.is_valid()  # a filter that does not validate is shown with its error; the valid ones still apply
-    data = form.cleaned_data
-    cases = (
-        _filtered_cases(user, data)
-        .select_related("unit", "category")
-        .annotate(next_due=Min("referrals__due_on", filter=Q(referrals__state=ReferralState.OPEN)))
-        .order_by(*SORTS.get(data.get("sort") or "-filed", SORTS["-filed"]))
+    # A filter that does not validate is shown with its error; the valid ones still apply.
+    case_filter = CaseFilter(request.GET, queryset=Case.objects.visible_to(user), request=request)
+    cases = case_filter.qs.select_related("unit", "category").annotate(
+        next_due=Min("referrals__due_on", filter=Q(referrals__state=ReferralState.OPEN))
     )
     page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "obstacles/case_list.html",
-        {"form": form, "page": page, "today": timezone.localdate(), "can_file": can_file(user)},
+        {"form": case_filter.form, "page": page, "today": timezone.localdate(), "can_file": can_file(user)},
     )
 
 
@@ -177,7 +118,7 @@ def case_file(request: AuthenticatedRequest) -> HttpResponse:
     if request.method == "GET" and request.headers.get("HX-Request"):
         return _unit_options(request)
     unit = unit_from_query(request.GET, user)
-    if unit is not None and not workflow.can_file_for(user, unit):
+    if unit is not None and not can_file_for(user, unit):
         raise PermissionDenied
     if request.method == "POST":
         form = CaseFileForm(request.POST, request.FILES, user=user, unit=unit)
@@ -249,7 +190,7 @@ def _case_page(
     context = {
         "case": case,
         "unit": case.unit,
-        "show_unit_link": can_view_registry(user),
+        "show_unit_link": sees_unit_records(user),
         "referrals": referral_table,
         "attachments": case.attachments.all(),
         "agencies_concerned": case.agencies_concerned.all(),
@@ -267,38 +208,16 @@ def case_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     return _case_page(request, get_case_for_user(request.user, pk))
 
 
-def _run_action(action: str, case: Case, user: User, data: dict[str, Any]) -> None:
-    """Call the workflow service behind ``action`` with what the form cleaned."""
-    version, comment = data["version"], data.get("comment", "")
-    common: dict[str, Any] = {"case": case, "by": user, "expected_version": version}
-    match action:
-        case "accept":
-            workflow.case_accept(**common, comment=comment)
-        case "reject":
-            workflow.case_reject(**common, reason=comment)
-        case "merge":
-            workflow.case_merge(**common, into=data["into"], comment=comment)
-        case "refer":
-            workflow.case_refer(**common, agencies=data["agencies"], working_days=data["working_days"], comment=comment)
-        case "put_on_agenda":
-            workflow.case_put_on_agenda(**common, comment=comment)
-        case "decide":
-            workflow.case_decide(**common, comment=comment)
-        case "resolve":
-            workflow.case_resolve(
-                **common,
-                outcome_kind=data["outcome_kind"],
-                outcome_note=comment,
-                money_released=data.get("money_released"),
-            )
-        case "confirm":
-            workflow.case_confirm(**common, comment=comment)
-        case "reopen":
-            workflow.case_reopen(**common, reason=comment)
-        case "recategorise":
-            workflow.case_recategorise(**common, category=data["category"], comment=comment)
-        case _:
-            raise Http404
+def _action_data(action: str, cleaned: dict[str, Any]) -> dict[str, Any]:
+    """What ``actions.act`` reads, from what the action's form cleaned: the form's comment is the reason of a
+    rejection or a reopening and the note of an outcome."""
+    data = dict(cleaned)
+    comment = data.get("comment", "")
+    if action in ("reject", "reopen"):
+        data["reason"] = comment
+    elif action == "resolve":
+        data["outcome_note"] = comment
+    return data
 
 
 @login_required
@@ -316,7 +235,13 @@ def case_action(request: AuthenticatedRequest, pk: int, action: str) -> HttpResp
         error = _("The action was not done. Correct the fields marked below.")
         return _case_page(request, case, bound=(action, form), error=error, status=400)
     try:
-        _run_action(action, case, user, form.cleaned_data)
+        act(
+            case=case,
+            action=action,
+            by=user,
+            data=_action_data(action, form.cleaned_data),
+            expected_version=form.cleaned_data["version"],
+        )
     except workflow.StaleCaseError as exc:
         case = get_case_for_user(user, pk)
         return _case_page(request, case, bound=(action, form), error=str(exc), status=409)
@@ -341,10 +266,11 @@ def referral_answer(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         error = _("The answer was not saved. Correct the fields marked below.")
         return _case_page(request, case, bound=(bound_name, form), error=error, status=400)
     try:
-        workflow.referral_answer(
-            referral=referral,
+        act(
+            case=case,
+            action="answer",
             by=user,
-            answer=form.cleaned_data["answer"],
+            data={"referral": referral, "answer": form.cleaned_data["answer"]},
             expected_version=form.cleaned_data["version"],
         )
     except workflow.StaleCaseError as exc:
@@ -376,25 +302,22 @@ def attachment_download(request: AuthenticatedRequest, pk: int) -> FileResponse:
 def referral_list(request: AuthenticatedRequest) -> HttpResponse:
     """A liaison's referrals to their agency; for province staff, every open referral of the province."""
     user = request.user
-    today = timezone.localdate()
-    referrals = Referral.objects.select_related("case", "case__unit", "agency")
-    agencies = None
-    agency = None
-    if user.is_active and user.role == Role.AGENCY_LIAISON and user.organisation_id is not None:
-        referrals = referrals.filter(agency_id=user.organisation_id).exclude(state=ReferralState.WITHDRAWN)
-    elif user.is_province_staff:
-        referrals = referrals.filter(state=ReferralState.OPEN, case__in=cases_visible_to(user))
-        agencies = agencies_for(user.province_id)
-        agency_pk = _int_or_none(request.GET.get("agency"))
-        agency = agencies.filter(pk=agency_pk).first() if agency_pk is not None else None
-        if agency is not None:
-            referrals = referrals.filter(agency=agency)
-    else:
+    if not sees_referrals(user):
         raise PermissionDenied
-    overdue_only = bool(request.GET.get("overdue"))
-    if overdue_only:
-        referrals = referrals.filter(state=ReferralState.OPEN, due_on__lt=today)
-    referrals = referrals.annotate(
+    today = timezone.localdate()
+    referrals = Referral.objects.visible_to(user).select_related("case", "case__unit", "agency")
+    staff = user.is_province_staff
+    params = request.GET.copy()
+    agencies = agencies_for(user.province_id) if staff else None
+    agency_pk = _int_or_none(params.get("agency"))
+    agency = agencies.filter(pk=agency_pk).first() if agencies is not None and agency_pk is not None else None
+    if agency is None:
+        params.pop("agency", None)  # the staff's select offers the province's agencies; a liaison's is theirs
+    if staff:
+        referrals = referrals.filter(state=ReferralState.OPEN)
+    referral_filter = ReferralFilter(params, queryset=referrals, request=request)
+    referral_filter.is_valid()  # a filter that does not validate is left out
+    referrals = referral_filter.qs.annotate(
         closed=SqlCase(When(state=ReferralState.OPEN, then=Value(0)), default=Value(1), output_field=IntegerField())
     ).order_by("closed", "due_on", "pk")
     page = Paginator(referrals, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -402,7 +325,13 @@ def referral_list(request: AuthenticatedRequest) -> HttpResponse:
     return render(
         request,
         "obstacles/referral_list.html",
-        {"page": page, "rows": rows, "agencies": agencies, "agency": agency, "overdue_only": overdue_only},
+        {
+            "page": page,
+            "rows": rows,
+            "agencies": agencies,
+            "agency": agency,
+            "overdue_only": bool(referral_filter.form.cleaned_data.get("overdue")),
+        },
     )
 
 

@@ -9,8 +9,8 @@ which state to which, and why. Nothing else writes ``Case.state``.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from types import MappingProxyType
 from typing import Any
 
 from django.conf import settings
@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from rownaq.accounts.models import AgencyCode, Organisation, Role, User
+from rownaq.core.workflow import StateMachine, Transition
 from rownaq.notifications.services import notify
 from rownaq.obstacles import access
 from rownaq.obstacles.models import (
@@ -33,75 +34,71 @@ from rownaq.obstacles.models import (
     Referral,
     ReferralState,
 )
-from rownaq.registry.access import acts_for_unit
+from rownaq.obstacles.models.cases import OPEN_STATES
 from rownaq.registry.models import Unit
 from rownaq.workdays.services import add_working_days
 
 S = CaseState
-Part = Callable[[User, Case], bool]
 
-
-def _expert(user: User, case: Case) -> bool:
-    return access.is_case_expert(user, case)
-
-
-def _secretariat(user: User, case: Case) -> bool:
-    return access.is_secretariat(user, case)
-
-
-def _unit(user: User, case: Case) -> bool:
-    return access.is_case_unit(user, case) or (user.is_superuser and user.is_active)
-
-
-def _liaison(user: User, case: Case) -> bool:
-    return any(access.is_referral_liaison(user, r) for r in case.referrals.filter(state=ReferralState.OPEN))
-
-
-@dataclass(frozen=True)
-class Transition:
-    label: Any
-    sources: frozenset[str]
-    target: str | None  # None: the state does not change (or is decided by the service)
-    parts: tuple[Part, ...]
-    needs_comment: bool = False
-
+_expert = access.is_case_expert
+_secretariat = access.is_secretariat
+_unit = access.speaks_for_unit
+_liaison = access.is_case_liaison
 
 REFERABLE = frozenset({S.ACCEPTED, S.REOPENED, S.REFERRED, S.ANSWERED})
 WORKING = frozenset({S.SUBMITTED, S.ACCEPTED, S.REFERRED, S.ANSWERED, S.ON_AGENDA, S.DECIDED, S.REOPENED})
 
-# The whole state machine. A (state, action) pair that is not here does not exist.
-TRANSITIONS: dict[str, Transition] = {
-    "accept": Transition(gettext_lazy("Accept"), frozenset({S.SUBMITTED}), S.ACCEPTED, (_expert,)),
-    "reject": Transition(
-        gettext_lazy("Reject"), frozenset({S.SUBMITTED, S.ACCEPTED}), S.REJECTED, (_expert,), needs_comment=True
-    ),
-    "merge": Transition(
-        gettext_lazy("Merge with a duplicate"), frozenset({S.SUBMITTED, S.ACCEPTED, S.REOPENED}), S.MERGED, (_expert,)
-    ),
-    "refer": Transition(gettext_lazy("Refer to agencies"), REFERABLE, S.REFERRED, (_expert,)),
-    # An agency may still answer after its referral was escalated to the HQ agenda or decided on.
-    "answer": Transition(gettext_lazy("Answer"), frozenset({S.REFERRED, S.ON_AGENDA, S.DECIDED}), None, (_liaison,)),
-    "put_on_agenda": Transition(
-        gettext_lazy("Put on the HQ agenda"),
-        frozenset({S.ACCEPTED, S.REFERRED, S.ANSWERED, S.REOPENED}),
-        S.ON_AGENDA,
-        (_secretariat,),
-    ),
-    "decide": Transition(
-        gettext_lazy("Record the HQ resolution"), frozenset({S.ON_AGENDA}), S.DECIDED, (_secretariat,)
-    ),
-    "resolve": Transition(
-        gettext_lazy("Record the outcome"),
-        frozenset({S.ACCEPTED, S.REFERRED, S.ANSWERED, S.DECIDED, S.REOPENED}),
-        S.RESOLVED,
-        (_expert,),
-    ),
-    "confirm": Transition(gettext_lazy("Confirm the outcome"), frozenset({S.RESOLVED}), S.CLOSED, (_unit,)),
-    "reopen": Transition(
-        gettext_lazy("Reopen"), frozenset({S.RESOLVED, S.CLOSED}), S.REOPENED, (_unit,), needs_comment=True
-    ),
-    "recategorise": Transition(gettext_lazy("Change the category"), WORKING, None, (_expert,)),
-}
+# The whole life of a case. A (state, action) pair that is not here does not exist. "file" only records a
+# case's birth; "merged_in" only records, on the case another one was merged into, that it happened (its
+# state does not change): nobody takes either as an action (they have no part).
+CASE_STATES: StateMachine[Case] = StateMachine(
+    {
+        "file": Transition(gettext_lazy("Filed"), frozenset(), S.SUBMITTED),
+        "accept": Transition(gettext_lazy("Accept"), frozenset({S.SUBMITTED}), S.ACCEPTED, (_expert,)),
+        "reject": Transition(
+            gettext_lazy("Reject"), frozenset({S.SUBMITTED, S.ACCEPTED}), S.REJECTED, (_expert,), needs_comment=True
+        ),
+        "merge": Transition(
+            gettext_lazy("Merge with a duplicate"),
+            frozenset({S.SUBMITTED, S.ACCEPTED, S.REOPENED}),
+            S.MERGED,
+            (_expert,),
+        ),
+        "refer": Transition(gettext_lazy("Refer to agencies"), REFERABLE, S.REFERRED, (_expert,)),
+        # An agency may still answer after its referral was escalated to the HQ agenda or decided on.
+        "answer": Transition(
+            gettext_lazy("Answer"), frozenset({S.REFERRED, S.ON_AGENDA, S.DECIDED}), None, (_liaison,)
+        ),
+        "put_on_agenda": Transition(
+            gettext_lazy("Put on the HQ agenda"),
+            frozenset({S.ACCEPTED, S.REFERRED, S.ANSWERED, S.REOPENED}),
+            S.ON_AGENDA,
+            (_secretariat,),
+        ),
+        "decide": Transition(
+            gettext_lazy("Record the HQ resolution"), frozenset({S.ON_AGENDA}), S.DECIDED, (_secretariat,)
+        ),
+        "resolve": Transition(
+            gettext_lazy("Record the outcome"),
+            frozenset({S.ACCEPTED, S.REFERRED, S.ANSWERED, S.DECIDED, S.REOPENED}),
+            S.RESOLVED,
+            (_expert,),
+        ),
+        "confirm": Transition(gettext_lazy("Confirm the outcome"), frozenset({S.RESOLVED}), S.CLOSED, (_unit,)),
+        "reopen": Transition(
+            gettext_lazy("Reopen"), frozenset({S.RESOLVED, S.CLOSED}), S.REOPENED, (_unit,), needs_comment=True
+        ),
+        "recategorise": Transition(gettext_lazy("Change the category"), WORKING, None, (_expert,)),
+        "merged_in": Transition(gettext_lazy("Another case merged into this one"), frozenset(OPEN_STATES), None),
+    },
+    initial=S.SUBMITTED,
+    births=frozenset({"file"}),
+)
+
+# The actions people take (every one of ``CASE_STATES`` but the records of a birth or a merge), in table order.
+TRANSITIONS: Mapping[str, Transition[Case]] = MappingProxyType(
+    {name: rule for name, rule in CASE_STATES.transitions.items() if rule.parts}
+)
 
 
 class CaseError(Exception):
@@ -114,11 +111,7 @@ class StaleCaseError(CaseError):
 
 def allowed_actions(case: Case, user: User) -> list[str]:
     """The actions this person may take on this case now, in table order."""
-    return [
-        name
-        for name, rule in TRANSITIONS.items()
-        if case.state in rule.sources and any(part(user, case) for part in rule.parts)
-    ]
+    return CASE_STATES.allowed(case.state, user, case)
 
 
 def _transition(
@@ -132,21 +125,21 @@ def _transition(
     data: dict[str, Any] | None = None,
 ) -> Case:
     """Check and make one transition; the caller holds ``transaction.atomic``. ``by=None`` is the system."""
-    rule = TRANSITIONS[action]
+    rule = TRANSITIONS[action]  # never "file" nor "merged_in": those only record
     locked = Case.objects.select_for_update().get(pk=case.pk)
     if expected_version is not None and locked.version != expected_version:
         raise StaleCaseError(_("Someone else changed this case while you were looking at it. Reload it and try again."))
-    if locked.state not in rule.sources:
+    if not CASE_STATES.can(action, locked.state):
         raise CaseError(
             _("“%(action)s” is not possible while the case is “%(state)s”.")
             % {"action": rule.label, "state": locked.get_state_display()}
         )
-    if by is not None and not any(part(by, locked) for part in rule.parts):
+    if not CASE_STATES.may(action, by, locked):
         raise PermissionDenied(_("Your role does not allow this action on this case."))
     if rule.needs_comment and not comment.strip():
         raise CaseError(_("Write the reason."))
     from_state = locked.state
-    new_state = target or rule.target or from_state
+    new_state = target or CASE_STATES.target(action, from_state)
     Case.objects.filter(pk=case.pk).update(state=new_state, version=F("version") + 1, updated_at=timezone.now())
     CaseEvent.objects.create(
         case=case, action=action, from_state=from_state, to_state=new_state, by=by, comment=comment, data=data or {}
@@ -158,9 +151,7 @@ def _transition(
 # -- filing --------------------------------------------------------------------------------------
 
 
-def can_file_for(user: User, unit: Unit) -> bool:
-    """A unit's manager files for their own unit; an SMT expert for any unit of the province."""
-    return acts_for_unit(user, unit)
+can_file_for = access.can_file_for  # the rule lives in ``access``
 
 
 @transaction.atomic
@@ -486,7 +477,7 @@ def referrals_escalate(*, today: dt.date | None = None) -> int:
             if not updated:
                 continue  # another run got there first
             case = Case.objects.get(pk=referral.case_id)
-            if case.state in TRANSITIONS["put_on_agenda"].sources:
+            if CASE_STATES.can("put_on_agenda", case.state):
                 _transition(
                     case=case,
                     action="put_on_agenda",

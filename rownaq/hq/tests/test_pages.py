@@ -18,6 +18,7 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from rownaq.accounts.models import Organisation, User
+from rownaq.accounts.testing import login
 from rownaq.core.jalali import format_jalali
 from rownaq.geography.models import Province
 from rownaq.hq import services
@@ -43,11 +44,6 @@ RESOLUTION_TEXT = "بانک ملت بدهی معوق واحد را استمها�
 
 def jalali(day: dt.date) -> str:
     return format_jalali(day)
-
-
-def login(client: Client, user: User) -> Client:
-    client.force_login(user)
-    return client
 
 
 @pytest.fixture

@@ -12,8 +12,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from rownaq.accounts.models import Organisation, OrganisationKind, User
-from rownaq.geography.models import Province
+from rownaq.core.periods import Period
+from rownaq.geography.models import County, Province
+from rownaq.geography.places import Places
 from rownaq.hq import scoreboard
+from rownaq.hq.models import Commitment, Meeting, Party, Resolution
 from rownaq.obstacles.models import Case, CaseEvent, CaseState, ObstacleCategory, Referral, ReferralState
 from rownaq.registry.models import Unit
 
@@ -78,7 +81,7 @@ def test_agencies_are_scored_and_ranked_only_with_enough_cases(
     # power: 1 answered: too few to rank
     refer(make_case(), power, expert, on=monday, due=dt.date(2025, 6, 9), answered=dt.date(2025, 6, 3))
 
-    rows = {row.name: row for row in scoreboard.agency_scoreboard(qom, today=TODAY)}
+    rows = {row.name: row for row in scoreboard.agency_scoreboard(Places.province(qom), today=TODAY)}
     taxes = rows["اداره کل امور مالیاتی استان قم"]
     assert (taxes.received, taxes.answered, taxes.answered_on_time, taxes.overdue_now) == (5, 4, 3, 1)
     assert taxes.on_time_share == pytest.approx(3 / 5)
@@ -99,7 +102,7 @@ def test_withdrawn_referrals_do_not_count_and_months_are_jalali(
     referral.save()
     refer(make_case(), tax, expert, on=dt.date(2025, 5, 10), due=dt.date(2025, 5, 20), answered=dt.date(2025, 5, 12))
     refer(make_case(), tax, expert, on=dt.date(2025, 6, 1), due=dt.date(2025, 6, 8), answered=dt.date(2025, 6, 2))
-    months = scoreboard.agency_months(qom, tax.pk, today=TODAY)
+    months = scoreboard.agency_months(Places.province(qom), tax.pk, today=TODAY)
     # 10 May 2025 is 20 Ordibehesht 1404, 1 June is 11 Khordad; the withdrawn referral is not counted
     assert [(key, row.received, row.answered_on_time) for key, row in months] == [("1404/02", 1, 1), ("1404/03", 1, 1)]
 
@@ -111,7 +114,7 @@ def test_obstacle_counts_and_money_unlocked_this_year(
     CaseEvent.objects.create(case=resolved, action="resolve", from_state="answered", to_state="resolved", by=expert)
     make_case(state=CaseState.SUBMITTED)
     make_case(state=CaseState.MERGED)
-    counts = scoreboard.obstacle_counts(qom)
+    counts = scoreboard.obstacle_counts(Places.province(qom))
     assert counts.resolved_this_year == 1
     assert counts.money_unlocked == 40_000_000_000
     assert counts.open_cases == 1
@@ -174,3 +177,58 @@ def test_every_scoreboard_number_matches_the_list_behind_it(
     months = client.get(reverse("hq-scoreboard-agency", args=[tax.pk])).context["months"]
     for month, figures in months:
         assert listed(agency=tax.pk, month=month) == figures.received
+
+
+def test_the_scoreboard_of_a_county_a_province_two_provinces_and_the_nation(
+    qom: Province,
+    qom_county: County,
+    expert: User,
+    deputy: User,
+    make_org: Callable[..., Organisation],
+    make_unit: Callable[..., Unit],
+    category: ObstacleCategory,
+) -> None:
+    isfahan = Province.objects.get(code="10")
+    counties = [
+        qom_county,
+        County.objects.filter(province=qom).exclude(pk=qom_county.pk).order_by("pk")[0],
+        County.objects.filter(province=isfahan).order_by("pk")[0],
+        County.objects.exclude(province__in=[qom, isfahan]).order_by("pk")[0],
+    ]
+    tax = make_org("سازمان امور مالیاتی کشور", OrganisationKind.AGENCY, None)  # national: answers everywhere
+    for county in counties:
+        unit = make_unit(f"واحد {county.pk}", county=county)
+        case = Case.objects.create(unit=unit, category=category, filed_by=expert, title="مانع", description="شرح")
+        refer(case, tax, expert, on=dt.date(2025, 6, 1), due=dt.date(2025, 6, 8), answered=dt.date(2025, 6, 2))
+    # One resolution of Isfahan's HQ binds the agency, carried out on time.
+    meeting = Meeting.objects.create(province=isfahan, number=1, held_on=dt.date(2025, 6, 1), created_by=deputy)
+    resolution = Resolution.objects.create(
+        meeting=meeting, number=1, text="مصوبه", objection_until=dt.date(2025, 6, 10)
+    )
+    Commitment.objects.create(
+        resolution=resolution,
+        party=Party.AGENCY,
+        owner=tax,
+        text="اقدام",
+        deadline=dt.date(2025, 6, 10),
+        done_on=dt.date(2025, 6, 5),
+    )
+    in_county, in_province = Places.county(qom_county), Places.province(qom)
+    two, nation = Places.provinces([qom, isfahan]), Places.whole_nation()
+
+    def row(places: Places, period: Period | None = None) -> tuple[int, int]:
+        (found,) = [r for r in scoreboard.agency_scoreboard(places, period, today=TODAY) if r.agency_id == tax.pk]
+        return found.received, found.resolutions_judged
+
+    assert [row(places) for places in (in_county, in_province, two, nation)] == [(1, 0), (2, 0), (3, 1), (4, 1)]
+    assert row(Places.county(counties[2])) == (1, 1)  # a county's HQ is its province's
+    assert row(nation, Period.month(1404, 3)) == (4, 1)  # 1 June 2025 is 11 Khordad 1404
+    assert scoreboard.agency_scoreboard(nation, Period.month(1404, 2), today=TODAY) == []
+    months = scoreboard.agency_months(two, tax.pk, today=TODAY)
+    assert [(key, figures.received) for key, figures in months] == [("1404/03", 3)]
+    assert [scoreboard.obstacle_counts(p, today=TODAY).open_cases for p in (in_county, in_province, two, nation)] == [
+        1,
+        2,
+        3,
+        4,
+    ]

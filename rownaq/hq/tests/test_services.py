@@ -4,7 +4,6 @@ and the share of resolutions carried out on time."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -12,7 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.test import override_settings
 from django.utils import timezone
 
-from rownaq.accounts.models import AgencyCode, Organisation, OrganisationKind, Role, User
+from rownaq.accounts.models import Organisation, User
 from rownaq.geography.models import Province
 from rownaq.hq import scoreboard, services
 from rownaq.hq.models import Commitment, Meeting, ObjectionState, Party
@@ -22,19 +21,6 @@ from rownaq.registry.models import Unit
 
 pytestmark = pytest.mark.django_db
 TODAY = dt.date(2025, 5, 10)
-
-
-@pytest.fixture
-def bank(make_org: Callable[..., Organisation]) -> Organisation:
-    org = make_org("بانک ملت، مدیریت شعب استان قم", OrganisationKind.BANK)
-    org.agency_code = AgencyCode.BANK
-    org.save()
-    return org
-
-
-@pytest.fixture
-def bank_liaison(make_user: Callable[..., User], bank: Organisation) -> User:
-    return make_user("mellat", Role.AGENCY_LIAISON, bank)
 
 
 @pytest.fixture

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -9,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from rownaq.core.normalise import normalise_fields, normalise_text, search_key
+from rownaq.geography.places import Places
 
 
 class ObstacleCategory(models.Model):
@@ -96,6 +99,18 @@ class OutcomeKind(models.TextChoices):
     OTHER = "other", _("Other")
 
 
+class CaseQuerySet(models.QuerySet["Case"]):
+    def in_places(self, places: Places) -> CaseQuerySet:
+        """The cases of units in ``places`` (a county, a province, several, the nation)."""
+        return self.filter(places.q("unit__county"))
+
+    def visible_to(self, user: Any) -> CaseQuerySet:
+        """The cases ``user`` may see (the rule is ``obstacles.access.cases_visible_to``)."""
+        from rownaq.obstacles.access import cases_visible_to
+
+        return self & cases_visible_to(user)  # type: ignore[return-value]
+
+
 class Case(models.Model):
     unit = models.ForeignKey(
         "registry.Unit", verbose_name=_("production unit"), on_delete=models.PROTECT, related_name="cases"
@@ -127,6 +142,8 @@ class Case(models.Model):
     search_text = models.TextField(editable=False, default="")
     version = models.PositiveIntegerField(default=1, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = CaseQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("obstacle case")
@@ -196,6 +213,18 @@ class ReferralState(models.TextChoices):
     WITHDRAWN = "withdrawn", _("Withdrawn")
 
 
+class ReferralQuerySet(models.QuerySet["Referral"]):
+    def in_places(self, places: Places) -> ReferralQuerySet:
+        """The referrals of cases of units in ``places``."""
+        return self.filter(places.q("case__unit__county"))
+
+    def visible_to(self, user: Any) -> ReferralQuerySet:
+        """The referrals ``user`` may see (the rule is ``obstacles.access.referrals_visible_to``)."""
+        from rownaq.obstacles.access import referrals_visible_to
+
+        return self & referrals_visible_to(user)  # type: ignore[return-value]
+
+
 class Referral(models.Model):
     """A case sent to one executive agency, with a due date in working days."""
 
@@ -221,6 +250,8 @@ class Referral(models.Model):
     )
     answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
     escalated_at = models.DateTimeField(_("escalated to the HQ at"), null=True, blank=True)
+
+    objects = ReferralQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("referral")

@@ -5,34 +5,26 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
-from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import ngettext
 
 from rownaq.accounts.models import User
 from rownaq.core.numbers import format_number
 from rownaq.geography.models import Province
+from rownaq.geography.places import Places
 from rownaq.obstacles import workflow
-from rownaq.obstacles.access import cases_visible_to
-from rownaq.obstacles.models import Referral, ReferralState
-from rownaq.obstacles.models.cases import OPEN_STATES
+from rownaq.obstacles.access import can_file_for, cases_visible_to
+from rownaq.obstacles.figures import case_figures
 from rownaq.registry.models import Unit
 
 register = template.Library()
 
-EXTRA_ACTIONS = {
-    "file": gettext_lazy("Filed"),
-    "merged_in": gettext_lazy("Another case merged into this one"),
-}
-
 
 @register.simple_tag
 def action_label(action: str) -> str:
-    """The label of a history entry's action, in the person's language."""
-    rule = workflow.TRANSITIONS.get(action)
-    if rule is not None:
-        return str(rule.label)
-    return str(EXTRA_ACTIONS.get(action, action))
+    """The label of a history entry's action (filing and merges included), in the person's language."""
+    rule = workflow.CASE_STATES.transitions.get(action)
+    return str(rule.label) if rule is not None else action
 
 
 @register.simple_tag
@@ -49,15 +41,10 @@ def days_left_label(row: dict[str, Any]) -> str:
 
 @register.inclusion_tag("obstacles/_overview_figures.html", takes_context=True)
 def obstacle_figures(context: dict[str, Any], province: Province | None) -> dict[str, Any]:
-    """Two stat cards: the open cases and the overdue referrals of the province."""
-    user = context["request"].user
-    cases = cases_visible_to(user)
-    if province is not None:
-        cases = cases.filter(unit__county__province=province)
-    overdue = Referral.objects.filter(
-        state=ReferralState.OPEN, due_on__lt=timezone.localdate(), case__in=cases.values("pk")
-    )
-    return {"open_cases": cases.filter(state__in=OPEN_STATES).count(), "overdue_referrals": overdue.count()}
+    """Two stat cards: the open cases and the overdue referrals of the province (of the nation without one)."""
+    places = Places.province(province) if province is not None else Places.whole_nation()
+    figures = case_figures(places, visible=cases_visible_to(context["request"].user))
+    return {"open_cases": figures.open_cases, "overdue_referrals": figures.overdue_referrals}
 
 
 @register.inclusion_tag("obstacles/_unit_cases.html", takes_context=True)
@@ -68,5 +55,5 @@ def unit_cases(context: dict[str, Any], unit: Unit) -> dict[str, Any]:
     return {
         "unit": unit,
         "cases": cases[:20],
-        "can_file": isinstance(user, User) and workflow.can_file_for(user, unit),
+        "can_file": isinstance(user, User) and can_file_for(user, unit),
     }

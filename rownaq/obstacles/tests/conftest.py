@@ -23,6 +23,7 @@ from rownaq.obstacles.models import (
     Referral,
     ReferralState,
 )
+from rownaq.obstacles.tests.kit import Kit
 from rownaq.registry.models import Unit
 
 
@@ -146,3 +147,15 @@ def make_case(unit: Unit, finance: ObstacleCategory, manager: User, bank: Organi
         return case
 
     return make
+
+
+@pytest.fixture
+def kit(
+    make_case: Callable[..., Case], bank: Organisation, tax_office: Organisation, bank_liaison: User, tax_liaison: User
+) -> Kit:
+    """A merge target, Qom's bank and tax office (with their liaisons), and a second finance category."""
+    finance_too = ObstacleCategory.objects.create(
+        code="t-guarantee", name="ضمانت‌نامه بانکی", name_en="Bank guarantees", agency_codes=[AgencyCode.BANK]
+    )
+    target = make_case(CaseState.ACCEPTED, title="پرونده تکراری")
+    return Kit(make_case, target, bank, tax_office, finance_too)

@@ -11,11 +11,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
-from conftest import PASSWORD
 from rownaq.accounts.models import AgencyCode, Organisation, OrganisationKind, User
+from rownaq.accounts.testing import api_client_for
 from rownaq.core.jalali import format_jalali
-from rownaq.obstacles import api as obstacles_api
-from rownaq.obstacles import workflow
+from rownaq.obstacles import actions, workflow
 from rownaq.obstacles.models import Case, CaseState, ObstacleCategory, Referral, ReferralState, Urgency
 from rownaq.registry.models import Unit
 
@@ -25,19 +24,6 @@ CASES = "/api/v1/cases/"
 REFERRALS = "/api/v1/referrals/"
 CATEGORIES = "/api/v1/obstacle-categories/"
 S = CaseState
-
-
-def token_for(user: User) -> str:
-    response = APIClient().post("/api/v1/auth/token", {"username": user.username, "password": PASSWORD}, format="json")
-    assert response.status_code == 200, response.content
-    return str(response.json()["token"])
-
-
-def client_for(user: User) -> APIClient:
-    """A client that authenticates the way a machine client does: with a token."""
-    client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {token_for(user)}")
-    return client
 
 
 def detail(case: Case) -> str:
@@ -113,7 +99,7 @@ class TestFiling:
     def test_manager_files_for_own_unit(
         self, manager: User, unit: Unit, finance: ObstacleCategory, bank: Organisation, expert: User
     ) -> None:
-        response = client_for(manager).post(
+        response = api_client_for(manager).post(
             CASES, self.payload(unit, finance, agencies_concerned=[bank.pk]), format="json"
         )
         assert response.status_code == 201, response.content
@@ -136,13 +122,13 @@ class TestFiling:
     def test_manager_cannot_file_for_another_company(
         self, manager: User, other_unit: Unit, finance: ObstacleCategory
     ) -> None:
-        response = client_for(manager).post(CASES, self.payload(other_unit, finance), format="json")
+        response = api_client_for(manager).post(CASES, self.payload(other_unit, finance), format="json")
         assert response.status_code == 403
         assert response.json()["detail"]
         assert not Case.objects.exists()
 
     def test_expert_files_on_the_units_behalf(self, expert: User, unit: Unit, finance: ObstacleCategory) -> None:
-        response = client_for(expert).post(CASES, self.payload(unit, finance, from_visit=True), format="json")
+        response = api_client_for(expert).post(CASES, self.payload(unit, finance, from_visit=True), format="json")
         assert response.status_code == 201, response.content
         assert Case.objects.get().from_visit
         assert "accept" in response.json()["allowed_actions"]
@@ -151,7 +137,9 @@ class TestFiling:
     def test_others_cannot_file(
         self, persona: str, unit: Unit, finance: ObstacleCategory, request: pytest.FixtureRequest
     ) -> None:
-        response = client_for(request.getfixturevalue(persona)).post(CASES, self.payload(unit, finance), format="json")
+        response = api_client_for(request.getfixturevalue(persona)).post(
+            CASES, self.payload(unit, finance), format="json"
+        )
         assert response.status_code == 403
         assert not Case.objects.exists()
 
@@ -168,7 +156,7 @@ class TestFiling:
     def test_invalid_fields_are_refused(
         self, change: dict[str, Any], field: str, manager: User, unit: Unit, finance: ObstacleCategory
     ) -> None:
-        response = client_for(manager).post(CASES, {**self.payload(unit, finance), **change}, format="json")
+        response = api_client_for(manager).post(CASES, {**self.payload(unit, finance), **change}, format="json")
         assert response.status_code == 400
         assert field in response.json()
         assert not Case.objects.exists()
@@ -182,7 +170,7 @@ class TestFiling:
         isfahan: Any,
     ) -> None:
         far_bank = make_agency("بانک ملت اصفهان", AgencyCode.BANK, OrganisationKind.BANK, isfahan)
-        response = client_for(manager).post(
+        response = api_client_for(manager).post(
             CASES, self.payload(unit, finance, agencies_concerned=[far_bank.pk]), format="json"
         )
         assert response.status_code == 400
@@ -190,7 +178,7 @@ class TestFiling:
         assert not Case.objects.exists()
 
     def test_messages_are_in_persian(self, manager: User, unit: Unit, finance: ObstacleCategory) -> None:
-        response = client_for(manager).post(CASES, {"unit": unit.pk}, format="json", HTTP_ACCEPT_LANGUAGE="fa")
+        response = api_client_for(manager).post(CASES, {"unit": unit.pk}, format="json", HTTP_ACCEPT_LANGUAGE="fa")
         assert response.status_code == 400
         message = response.json()["title"][0]
         assert any("\u0600" <= ch <= "\u06ff" for ch in message), message
@@ -212,11 +200,11 @@ class TestVisibility:
             "far_expert": set(),
         }
         for persona, ids in expected.items():
-            assert listed(client_for(request.getfixturevalue(persona)).get(CASES)) == ids, persona
+            assert listed(api_client_for(request.getfixturevalue(persona)).get(CASES)) == ids, persona
 
     def test_liaison_gets_404_for_cases_not_referred(self, all_cases: list[Case], bank_liaison: User) -> None:
         referred, taxed, submitted = all_cases
-        client = client_for(bank_liaison)
+        client = api_client_for(bank_liaison)
         assert client.get(detail(referred)).status_code == 200
         for case in (taxed, submitted):
             assert client.get(detail(case)).status_code == 404
@@ -225,13 +213,13 @@ class TestVisibility:
     def test_liaison_sees_the_unit_by_name_sector_and_county_only(
         self, referred: Case, bank_liaison: User, unit: Unit
     ) -> None:
-        for response in (client_for(bank_liaison).get(detail(referred)), client_for(bank_liaison).get(CASES)):
+        for response in (api_client_for(bank_liaison).get(detail(referred)), api_client_for(bank_liaison).get(CASES)):
             assert response.status_code == 200
             text = response.content.decode()
             assert unit.national_id not in text
             assert "national_id" not in text
             assert "employees" not in text
-        shown = client_for(bank_liaison).get(detail(referred)).json()["unit"]
+        shown = api_client_for(bank_liaison).get(detail(referred)).json()["unit"]
         assert shown == {
             "name": unit.name,
             "sector": unit.sector.code,
@@ -243,26 +231,26 @@ class TestVisibility:
         self, referred: Case, expert: User, tax_office: Organisation, bank_liaison: User
     ) -> None:
         workflow.case_refer(case=referred, agencies=[tax_office], by=expert)
-        mine = client_for(bank_liaison).get(detail(referred)).json()["referrals"]
+        mine = api_client_for(bank_liaison).get(detail(referred)).json()["referrals"]
         assert [r["agency"]["agency_code"] for r in mine] == ["bank"]
-        everyone = client_for(expert).get(detail(referred)).json()["referrals"]
+        everyone = api_client_for(expert).get(detail(referred)).json()["referrals"]
         assert sorted(r["agency"]["agency_code"] for r in everyone) == ["bank", "tax"]
 
     def test_staff_and_manager_see_the_unit_record(self, referred: Case, expert: User, manager: User) -> None:
         for person in (expert, manager):
-            shown = client_for(person).get(detail(referred)).json()["unit"]
+            shown = api_client_for(person).get(detail(referred)).json()["unit"]
             assert (shown["id"], shown["national_id"]) == (referred.unit_id, referred.unit.national_id)
             assert "employees" not in shown
 
     @pytest.mark.parametrize("persona", ["investor", "liaison", "other_manager", "far_expert"])
     def test_outsiders_get_404(self, persona: str, referred: Case, request: pytest.FixtureRequest) -> None:
-        client = client_for(request.getfixturevalue(persona))
+        client = api_client_for(request.getfixturevalue(persona))
         assert client.get(detail(referred)).status_code == 404
         assert client.post(act(referred, "resolve"), {"version": 1}, format="json").status_code == 404
 
     def test_case_shows_referrals_with_jalali_dates_and_events(self, referred: Case, expert: User) -> None:
         workflow.case_put_on_agenda(case=referred, by=expert, comment="برای جلسه بعد")
-        body = client_for(expert).get(detail(referred)).json()
+        body = api_client_for(expert).get(detail(referred)).json()
         referral = referred.referrals.get()
         (shown,) = body["referrals"]
         assert shown["agency"]["name"] == referral.agency.name
@@ -283,7 +271,7 @@ class TestVisibility:
 class TestFilters:
     def test_filters(self, all_cases: list[Case], expert: User, unit: Unit, tax: ObstacleCategory) -> None:
         referred, taxed, submitted = all_cases
-        client = client_for(expert)
+        client = api_client_for(expert)
         assert listed(client.get(CASES, {"state": S.SUBMITTED})) == {submitted.pk}
         assert listed(client.get(CASES, {"state": [S.SUBMITTED, S.REFERRED]})) == {submitted.pk, referred.pk, taxed.pk}
         assert listed(client.get(CASES, {"category": tax.code})) == {taxed.pk}
@@ -296,7 +284,7 @@ class TestFilters:
         assert client.get(CASES, {"state": "nonsense"}).status_code == 400
 
     def test_paginated(self, all_cases: list[Case], expert: User) -> None:
-        body = client_for(expert).get(CASES).json()
+        body = api_client_for(expert).get(CASES).json()
         assert body["count"] == 3
         assert {"next", "previous", "results"} <= set(body)
         assert [row["id"] for row in body["results"]] == [c.pk for c in sorted(all_cases, key=lambda c: -c.pk)]
@@ -304,7 +292,7 @@ class TestFilters:
     def test_list_queries_do_not_grow_with_cases(
         self, make_case: Callable[..., Case], expert: User, bank_liaison: User
     ) -> None:
-        client = client_for(expert)
+        client = api_client_for(expert)
 
         def count() -> int:
             with CaptureQueriesContext(connection) as queries:
@@ -323,7 +311,7 @@ class TestActions:
     def test_expert_accepts_then_refers(
         self, submitted: Case, expert: User, bank: Organisation, tax_office: Organisation, bank_liaison: User
     ) -> None:
-        client = client_for(expert)
+        client = api_client_for(expert)
         response = client.post(act(submitted, "accept"), {"version": 1, "comment": "بررسی شد"}, format="json")
         assert response.status_code == 200, response.content
         body = response.json()
@@ -346,7 +334,7 @@ class TestActions:
 
     def test_refer_without_agencies_uses_the_categorys(self, make_case: Callable[..., Case], expert: User) -> None:
         case = make_case(S.ACCEPTED)
-        response = client_for(expert).post(act(case, "refer"), {"version": 1}, format="json")
+        response = api_client_for(expert).post(act(case, "refer"), {"version": 1}, format="json")
         assert response.status_code == 200, response.content
         assert [r["agency"]["agency_code"] for r in response.json()["referrals"]] == ["bank"]
 
@@ -354,13 +342,15 @@ class TestActions:
         self, make_case: Callable[..., Case], expert: User, unit_company: Organisation
     ) -> None:
         case = make_case(S.ACCEPTED)
-        response = client_for(expert).post(act(case, "refer"), {"version": 1, "agencies": [unit_company.pk]})
+        response = api_client_for(expert).post(act(case, "refer"), {"version": 1, "agencies": [unit_company.pk]})
         assert response.status_code == 400
         assert fresh(case).state == S.ACCEPTED
 
     def test_stale_version_is_409_and_writes_nothing(self, submitted: Case, expert: User) -> None:
         workflow.case_accept(case=submitted, by=expert, expected_version=1)  # someone else, a moment ago
-        response = client_for(expert).post(act(submitted, "reject"), {"version": 1, "reason": "تکراری"}, format="json")
+        response = api_client_for(expert).post(
+            act(submitted, "reject"), {"version": 1, "reason": "تکراری"}, format="json"
+        )
         assert response.status_code == 409
         assert response.json()["detail"]
         case = fresh(submitted)
@@ -376,18 +366,18 @@ class TestActions:
     ) -> None:
         case = referred if name != "accept" else Case.objects.create(**{**_fields(referred), "state": S.SUBMITTED})
         body = {"version": 1, "agencies": [bank.pk], "outcome_kind": "other", "outcome_note": "x"}
-        response = client_for(request.getfixturevalue(persona)).post(act(case, name), body, format="json")
+        response = api_client_for(request.getfixturevalue(persona)).post(act(case, name), body, format="json")
         assert response.status_code == 403
         assert (fresh(case).state, fresh(case).version) == (case.state, 1)
 
     def test_action_the_state_does_not_allow_is_400(self, submitted: Case, expert: User) -> None:
-        response = client_for(expert).post(act(submitted, "decide"), {"version": 1}, format="json")
+        response = api_client_for(expert).post(act(submitted, "decide"), {"version": 1}, format="json")
         assert response.status_code == 400
         assert response.json()["detail"]
         assert fresh(submitted).state == S.SUBMITTED
 
     def test_missing_reason_or_version_is_400(self, submitted: Case, expert: User) -> None:
-        client = client_for(expert)
+        client = api_client_for(expert)
         assert client.post(act(submitted, "reject"), {"version": 1}, format="json").status_code == 400
         response = client.post(act(submitted, "accept"), {}, format="json")
         assert response.status_code == 400
@@ -395,22 +385,24 @@ class TestActions:
         assert fresh(submitted).version == 1
 
     def test_unknown_action_is_404(self, submitted: Case, expert: User) -> None:
-        client = client_for(expert)
+        client = api_client_for(expert)
         for name in ("launch", "file", "merged_in"):
             assert client.post(act(submitted, name), {"version": 1}, format="json").status_code == 404
         assert client.get(act(submitted, "accept")).status_code == 405
 
     def test_merge_into_a_visible_case(self, submitted: Case, referred: Case, expert: User) -> None:
-        response = client_for(expert).post(act(submitted, "merge"), {"version": 1, "into": referred.pk}, format="json")
+        response = api_client_for(expert).post(
+            act(submitted, "merge"), {"version": 1, "into": referred.pk}, format="json"
+        )
         assert response.status_code == 200, response.content
         assert response.json()["merged_into"] == referred.pk
-        response = client_for(expert).post(act(referred, "merge"), {"version": 1, "into": 999_999}, format="json")
+        response = api_client_for(expert).post(act(referred, "merge"), {"version": 1, "into": 999_999}, format="json")
         assert response.status_code == 400
 
     def test_recategorise_resolve_confirm_reopen(
         self, referred: Case, expert: User, manager: User, tax: ObstacleCategory, tax_office: Organisation
     ) -> None:
-        client = client_for(expert)
+        client = api_client_for(expert)
         response = client.post(act(referred, "recategorise"), {"version": 1, "category": tax.code}, format="json")
         assert response.status_code == 200, response.content
         body = response.json()
@@ -425,7 +417,7 @@ class TestActions:
         assert response.status_code == 200, response.content
         assert (response.json()["state"], response.json()["money_released"]) == (S.RESOLVED, 7)
 
-        unit_side = client_for(manager)
+        unit_side = api_client_for(manager)
         assert unit_side.get(detail(referred)).json()["allowed_actions"] == ["confirm", "reopen"]
         response = unit_side.post(act(referred, "confirm"), {"version": 3}, format="json")
         assert response.status_code == 200, response.content
@@ -436,7 +428,7 @@ class TestActions:
         assert (response.json()["state"], response.json()["closed_at"]) == (S.REOPENED, None)
 
     def test_liaison_answers_through_the_case(self, referred: Case, bank_liaison: User) -> None:
-        response = client_for(bank_liaison).post(
+        response = api_client_for(bank_liaison).post(
             act(referred, "answer"), {"version": 1, "answer": "پرونده در کمیته اعتباری است"}, format="json"
         )
         assert response.status_code == 200, response.content
@@ -458,7 +450,7 @@ class TestReferrals:
         self, all_cases: list[Case], bank_liaison: User, tax_liaison: User, liaison: User, unit: Unit
     ) -> None:
         referred, taxed, _ = all_cases
-        response = client_for(bank_liaison).get(REFERRALS)
+        response = api_client_for(bank_liaison).get(REFERRALS)
         assert response.status_code == 200
         rows = response.json()["results"]
         assert [row["case"]["id"] for row in rows] == [referred.pk]
@@ -469,33 +461,33 @@ class TestReferrals:
             "county": unit.county.name,
         }
         assert unit.national_id not in response.content.decode()
-        assert [row["case"]["id"] for row in client_for(tax_liaison).get(REFERRALS).json()["results"]] == [taxed.pk]
-        assert client_for(liaison).get(REFERRALS).json()["results"] == []
+        assert [row["case"]["id"] for row in api_client_for(tax_liaison).get(REFERRALS).json()["results"]] == [taxed.pk]
+        assert api_client_for(liaison).get(REFERRALS).json()["results"] == []
 
     def test_withdrawn_referrals_disappear_for_the_liaison(self, referred: Case, bank_liaison: User) -> None:
         referred.referrals.update(state=ReferralState.WITHDRAWN)
-        client = client_for(bank_liaison)
+        client = api_client_for(bank_liaison)
         assert client.get(REFERRALS).json()["results"] == []
         assert client.get(detail(referred)).status_code == 404
 
     def test_staff_list_the_provinces_referrals(
         self, all_cases: list[Case], expert: User, investor: User, far_expert: User
     ) -> None:
-        response = client_for(expert).get(REFERRALS)
+        response = api_client_for(expert).get(REFERRALS)
         assert response.json()["count"] == Referral.objects.count() == 2
-        assert client_for(investor).get(REFERRALS).json()["results"] == []
-        assert client_for(far_expert).get(REFERRALS).json()["results"] == []
+        assert api_client_for(investor).get(REFERRALS).json()["results"] == []
+        assert api_client_for(far_expert).get(REFERRALS).json()["results"] == []
 
     def test_overdue_filter(self, all_cases: list[Case], expert: User) -> None:
         referred = all_cases[0]
         referral = referred.referrals.get()
         Referral.objects.filter(pk=referral.pk).update(due_on=referral.due_on.replace(year=2020))
-        rows = client_for(expert).get(REFERRALS, {"overdue": "true"}).json()["results"]
+        rows = api_client_for(expert).get(REFERRALS, {"overdue": "true"}).json()["results"]
         assert [(row["id"], row["overdue"]) for row in rows] == [(referral.pk, True)]
 
     def test_liaison_answers(self, referred: Case, bank_liaison: User, expert: User) -> None:
         referral = referred.referrals.get()
-        response = client_for(bank_liaison).post(
+        response = api_client_for(bank_liaison).post(
             f"{REFERRALS}{referral.pk}/answer/", {"answer": "تسهیلات تمدید شد", "version": 1}, format="json"
         )
         assert response.status_code == 200, response.content
@@ -511,19 +503,19 @@ class TestReferrals:
 
     def test_answer_refusals(self, referred: Case, bank_liaison: User, tax_liaison: User, expert: User) -> None:
         url = f"{REFERRALS}{referred.referrals.get().pk}/answer/"
-        assert client_for(tax_liaison).post(url, {"answer": "x"}, format="json").status_code == 404
-        assert client_for(expert).post(url, {"answer": "x"}, format="json").status_code == 403
-        assert client_for(bank_liaison).post(url, {"answer": ""}, format="json").status_code == 400
-        assert client_for(bank_liaison).post(url, {"answer": "x", "version": 7}, format="json").status_code == 409
+        assert api_client_for(tax_liaison).post(url, {"answer": "x"}, format="json").status_code == 404
+        assert api_client_for(expert).post(url, {"answer": "x"}, format="json").status_code == 403
+        assert api_client_for(bank_liaison).post(url, {"answer": ""}, format="json").status_code == 400
+        assert api_client_for(bank_liaison).post(url, {"answer": "x", "version": 7}, format="json").status_code == 409
         assert referred.referrals.get().state == ReferralState.OPEN
-        assert client_for(bank_liaison).post(url, {"answer": "x"}, format="json").status_code == 200
-        assert client_for(bank_liaison).post(url, {"answer": "y"}, format="json").status_code == 400
+        assert api_client_for(bank_liaison).post(url, {"answer": "x"}, format="json").status_code == 200
+        assert api_client_for(bank_liaison).post(url, {"answer": "y"}, format="json").status_code == 400
 
 
 class TestCategories:
     def test_read_only_list(self, finance: ObstacleCategory, tax: ObstacleCategory, investor: User) -> None:
         ObstacleCategory.objects.create(code="t-old", name="قدیمی", name_en="Old", is_active=False)
-        client = client_for(investor)
+        client = api_client_for(investor)
         response = client.get(CATEGORIES)
         assert response.status_code == 200
         codes = {row["code"] for row in response.json()}
@@ -551,4 +543,4 @@ def test_schema_includes_the_cases_paths() -> None:
 
 
 def test_every_transition_can_be_taken_through_the_api() -> None:
-    assert set(obstacles_api.ACTIONS) == set(workflow.TRANSITIONS)
+    assert set(actions.ACTIONS) == set(workflow.TRANSITIONS)

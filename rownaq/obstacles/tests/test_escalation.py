@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -12,7 +11,7 @@ from django.core.management import call_command
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from rownaq.accounts.models import AgencyCode, Organisation, Role, User
+from rownaq.accounts.models import Organisation, User
 from rownaq.core.testing import run_worker
 from rownaq.notifications.models import Notification
 from rownaq.obstacles import workflow
@@ -21,19 +20,6 @@ from rownaq.obstacles.tasks import escalate_overdue_referrals
 from rownaq.registry.models import Unit
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture
-def bank(make_org: Callable[..., Organisation]) -> Organisation:
-    org = make_org("بانک ملت، مدیریت شعب استان قم", "bank")
-    org.agency_code = AgencyCode.BANK
-    org.save()
-    return org
-
-
-@pytest.fixture
-def bank_liaison(make_user: Callable[..., User], bank: Organisation) -> User:
-    return make_user("bank_liaison", Role.AGENCY_LIAISON, bank, email="liaison@bank.example")
 
 
 def refer(unit: Unit, manager: User, expert: User, bank: Organisation, *, due: dt.date) -> Referral:
@@ -57,6 +43,8 @@ def refer(unit: Unit, manager: User, expert: User, bank: Organisation, *, due: d
 def people(deputy: User, bank_liaison: User) -> dict[str, User]:
     deputy.email = "deputy@ostandari.example"
     deputy.save(update_fields=["email"])
+    bank_liaison.email = "liaison@bank.example"
+    bank_liaison.save(update_fields=["email"])
     return {"deputy": deputy, "liaison": bank_liaison}
 
 

@@ -13,17 +13,13 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from rownaq.accounts.models import Organisation, User
+from rownaq.accounts.testing import login
 from rownaq.core.normalise import to_persian_digits
 from rownaq.obstacles.models import Case, CaseEvent, CaseState, ObstacleCategory, Referral, ReferralState
 from rownaq.registry.models import Unit
 from rownaq.workdays.services import add_working_days
 
 pytestmark = pytest.mark.django_db
-
-
-def login(client: Client, user: User) -> Client:
-    client.force_login(user)
-    return client
 
 
 def file_data(unit_: Unit, category: ObstacleCategory, **changes: Any) -> dict[str, Any]:
