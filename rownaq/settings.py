@@ -120,6 +120,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "rownaq.core.context_processors.rownaq",
                 "rownaq.notifications.context_processors.notifications",
+                "rownaq.front.context_processors.navigation",
             ],
             "builtins": ["rownaq.core.templatetags.persian"],
         },

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
@@ -35,6 +36,16 @@ def require_secretariat(user: User, province: Province) -> None:
 def is_bound_party(user: User) -> bool:
     """Agency liaisons and unit managers: they see the resolutions that bind their organisation."""
     return user.is_active and user.organisation_id is not None and user.role in (Role.AGENCY_LIAISON, Role.UNIT_MANAGER)
+
+
+def sees_hq_records(user: User | AnonymousUser) -> bool:
+    """Whether the person has the HQ's pages (meetings, resolutions, the scoreboard, the register): province staff."""
+    return isinstance(user, User) and user.is_province_staff
+
+
+def sees_resolutions(user: User | AnonymousUser) -> bool:
+    """Whether the person has the resolution list: province staff, and the parties resolutions bind."""
+    return isinstance(user, User) and (user.is_province_staff or is_bound_party(user))
 
 
 def resolutions_visible_to(user: User, province: Province) -> QuerySet[Resolution]:

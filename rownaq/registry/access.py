@@ -45,6 +45,11 @@ def can_add_unit(user: User | AnonymousUser) -> bool:
     return isinstance(user, User) and user.can_edit_registry
 
 
+def can_import(user: User | AnonymousUser) -> bool:
+    """Whether the person imports units from Excel (SMT experts and system admins)."""
+    return isinstance(user, User) and user.can_edit_registry
+
+
 def can_edit_unit(user: User | AnonymousUser, unit: Unit) -> bool:
     if not isinstance(user, User) or not user.is_active:
         return False

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from rownaq.accounts.models import User
-from rownaq.registry.access import get_import_batch_for_user, import_batches_visible_to
+from rownaq.registry.access import can_import, get_import_batch_for_user, import_batches_visible_to
 from rownaq.registry.import_forms import ImportUploadForm
 from rownaq.registry.imports import (
     ImportFileError,
@@ -34,7 +34,7 @@ RECENT_IMPORTS = 50
 def _importer(request: HttpRequest) -> User:
     """The signed-in person, if they may import units (SMT experts and system admins); 403 otherwise."""
     user = request.user
-    if not isinstance(user, User) or not user.can_edit_registry:
+    if not isinstance(user, User) or not can_import(user):
         raise PermissionDenied
     return user
 

@@ -13,6 +13,7 @@ from itertools import pairwise
 
 import pytest
 
+from rownaq.core.workflow import Step
 from rownaq.demo.cases import demo_cases, demo_cases_build
 from rownaq.demo.desk import demo_desk_build, demo_desk_needs
 from rownaq.demo.province import demo_province_build
@@ -21,7 +22,7 @@ from rownaq.geography.models import Province
 from rownaq.needs.models import Proposal, ProposalEvent, ProposalEventKind, ProposalState
 from rownaq.needs.services import PROPOSAL_TRANSITIONS
 from rownaq.obstacles.models import Case, CaseEvent, CaseState
-from rownaq.obstacles.workflow import TRANSITIONS
+from rownaq.obstacles.workflow import CASE_STATES, TRANSITIONS
 from rownaq.registry.models import ImportBatch
 
 pytestmark = pytest.mark.django_db
@@ -78,6 +79,9 @@ def case_problems(case: Case, events: list[CaseEvent]) -> list[str]:
         problems.append(f"{case.reference}: the history ends in {state!r}, the case is {case.state!r}")
     if case.version != 1 + transitions:
         problems.append(f"{case.reference}: version {case.version} after {transitions} transitions")
+    # The same history through the core's check of the table, as the services' own tests use it.
+    steps = [Step(event.action, event.from_state, event.to_state) for event in events]
+    problems += [f"{case.reference}: {error}" for error in CASE_STATES.path_errors(steps, final=case.state)]
     return problems
 
 
