@@ -27,7 +27,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, TypeVar, cast
 
-import django_filters
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
@@ -45,16 +44,14 @@ from rest_framework.routers import BaseRouter
 
 from rownaq.accounts.models import User
 from rownaq.needs import access, services
+from rownaq.needs.filters import CapabilityFilter, NeedFilter, ProposalFilter
 from rownaq.needs.models import (
     Capability,
     Need,
     NeedAccess,
     NeedAccessState,
     NeedAttachment,
-    NeedKind,
     Proposal,
-    ProposalState,
-    SupplySource,
 )
 from rownaq.needs.serializers import (
     CapabilityPostSerializer,
@@ -109,39 +106,6 @@ def _user(request: Request) -> User:
 # -- needs -----------------------------------------------------------------------------------------
 
 
-class NeedFilter(django_filters.FilterSet):
-    kind = django_filters.ChoiceFilter(label=gettext_lazy("Kind"), choices=NeedKind.choices)
-    sector = django_filters.CharFilter(
-        label=gettext_lazy("ISIC code or its beginning (division, group, class)"), method="filter_sector"
-    )
-    supplied_from = django_filters.ChoiceFilter(
-        label=gettext_lazy("Supplied today"), choices=SupplySource.choices, method="filter_supplied_from"
-    )
-    q = django_filters.CharFilter(label=gettext_lazy("Search"), method="filter_q")
-
-    class Meta:
-        model = Need
-        fields = ["kind", "sector", "supplied_from", "q"]
-
-    def filter_sector(self, queryset: QuerySet[Need], name: str, value: str) -> QuerySet[Need]:
-        return queryset.filter(sector__code__startswith=value.strip()) if value.strip() else queryset
-
-    def filter_supplied_from(self, queryset: QuerySet[Need], name: str, value: str) -> QuerySet[Need]:
-        # How a need is supplied is one of its details: filter only among the needs whose details the caller sees.
-        if not value:
-            return queryset
-        detailed = access.needs_with_details_visible_to(self.request.user)
-        return queryset.filter(supplied_from=value, pk__in=detailed.values("pk"))
-
-    def filter_q(self, queryset: QuerySet[Need], name: str, value: str) -> QuerySet[Need]:
-        from rownaq.needs.views import filter_needs
-
-        if not value.strip():
-            return queryset
-        found = filter_needs(self.request.user, {"q": value})
-        return queryset.filter(pk__in=found.values("pk"))
-
-
 class NeedViewSet(
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
@@ -169,11 +133,7 @@ class NeedViewSet(
         needs = self.filter_queryset(self.get_queryset())
         page = self.paginate_queryset(needs)
         rows = list(page) if page is not None else list(needs)
-        detailed = set(
-            access.needs_with_details_visible_to(request.user)
-            .filter(pk__in=[n.pk for n in rows])
-            .values_list("pk", flat=True)
-        )
+        detailed = access.needs_details_shown(request.user, rows)
         context = {**self.get_serializer_context(), "detailed": detailed}
         data = NeedSerializer(rows, many=True, context=context).data
         return self.get_paginated_response(data) if page is not None else Response(data)
@@ -372,22 +332,6 @@ class NeedViewSet(
 # -- capabilities ----------------------------------------------------------------------------------
 
 
-class CapabilityFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(label=gettext_lazy("Search"), method="filter_q")
-    owner = django_filters.NumberFilter(label=gettext_lazy("Owner (organisation ID)"), field_name="owner_id")
-
-    class Meta:
-        model = Capability
-        fields = ["q", "owner"]
-
-    def filter_q(self, queryset: QuerySet[Capability], name: str, value: str) -> QuerySet[Capability]:
-        from rownaq.core.normalise import search_terms
-
-        for term in search_terms(value):
-            queryset = queryset.filter(search_text__contains=term)
-        return queryset
-
-
 class CapabilityViewSet(
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
@@ -429,15 +373,6 @@ class CapabilityViewSet(
 
 
 # -- proposals -------------------------------------------------------------------------------------
-
-
-class ProposalFilter(django_filters.FilterSet):
-    need = django_filters.NumberFilter(label=gettext_lazy("Need (ID)"), field_name="need_id")
-    state = django_filters.MultipleChoiceFilter(label=gettext_lazy("State"), choices=ProposalState.choices)
-
-    class Meta:
-        model = Proposal
-        fields = ["need", "state"]
 
 
 class ProposalViewSet(

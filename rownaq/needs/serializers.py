@@ -286,10 +286,8 @@ class NeedDetailSerializer(NeedSerializer):
 
     def get_can_propose(self, obj: Need) -> bool:
         """Whether the caller may answer the need with a proposal now."""
-        from rownaq.needs.services import can_propose
-
         user = _viewer(self)
-        return user is not None and can_propose(user, obj)
+        return user is not None and access.can_propose(user, obj)
 
     def get_can_request_access(self, obj: Need) -> bool:
         user = _viewer(self)

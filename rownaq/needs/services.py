@@ -354,20 +354,6 @@ def _event(
     return ProposalEvent.objects.create(proposal=proposal, kind=kind, by=by, at=at or timezone.now(), note=note)
 
 
-def can_propose(user: User, need: Need) -> bool:
-    """A capability owner's member, on an open need of another organisation whose details they see."""
-    organisation_id = user.organisation_id
-    if organisation_id is None:
-        return False
-    return (
-        need.state == NeedState.OPEN
-        and access.own_capabilities(user).exists()
-        and need.unit.owner_id != organisation_id
-        and access.need_details_visible(user, need)
-        and not Proposal.objects.filter(need=need, organisation_id=organisation_id).exclude(state=P.WITHDRAWN).exists()
-    )
-
-
 @transaction.atomic
 def proposal_submit(
     *,

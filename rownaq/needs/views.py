@@ -15,7 +15,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, QuerySet, Sum
 from django.db.models.functions import Coalesce
 from django.forms import Form
 from django.http import FileResponse, Http404, HttpResponse
@@ -27,17 +27,16 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from rownaq.accounts.http import AuthenticatedRequest
 from rownaq.core.jalali import jalali_today, jalali_year_bounds
-from rownaq.core.normalise import search_key, search_terms
 from rownaq.geography.models import Province
 from rownaq.matching import Document
 from rownaq.needs import access, services
 from rownaq.needs.documents import document_for_capability, document_for_need
+from rownaq.needs.filters import CapabilityFilter, NeedFilter, ProposalFilter
 from rownaq.needs.forms import (
     PROPOSAL_ACTION_FORMS,
     CapabilityForm,
     DeliverForm,
     MessageForm,
-    NeedFilterForm,
     NeedForm,
     ProposalForm,
     SearchForm,
@@ -136,46 +135,16 @@ def _abilities(request: AuthenticatedRequest) -> dict[str, bool]:
 # -- needs -----------------------------------------------------------------------------------------
 
 
-def _title_matches(needs: QuerySet[Need], terms: list[str]) -> list[int]:
-    """The needs of ``needs`` whose title alone has every term (for needs whose details are hidden)."""
-    return [pk for pk, title in needs.values_list("pk", "title") if all(t in search_key(title) for t in terms)]
-
-
-def filter_needs(user: Any, data: dict[str, Any]) -> QuerySet[Need]:
-    needs = access.needs_visible_to(user)
-    if data.get("kind"):
-        needs = needs.filter(kind=data["kind"])
-    if data.get("division"):
-        needs = needs.filter(sector__code__startswith=data["division"])
-    if data.get("supplied_from"):
-        # How a need is supplied today is one of its details: filter only the needs whose details the
-        # person sees, or the filter would tell an outsider what the owner keeps confidential.
-        detailed = access.needs_with_details_visible_to(user).filter(supplied_from=data["supplied_from"])
-        needs = needs.filter(pk__in=detailed.values("pk"))
-    terms = search_terms(data.get("q"))
-    if terms:
-        # The description is searched only where the person sees it; elsewhere only the title.
-        detailed = access.needs_with_details_visible_to(user)
-        by_text = detailed.filter(pk__in=needs.values("pk"))
-        for term in terms:
-            by_text = by_text.filter(search_text__contains=term)
-        hidden = needs.exclude(pk__in=detailed.values("pk"))
-        needs = needs.filter(Q(pk__in=by_text.values("pk")) | Q(pk__in=_title_matches(hidden, terms)))
-    return needs
-
-
 @login_required
 def need_list(request: AuthenticatedRequest) -> HttpResponse:
     user = request.user
-    form = NeedFilterForm(request.GET)
-    form.is_valid()
-    needs = filter_needs(user, form.cleaned_data).select_related("sector", "unit__county__province")
+    need_filter = NeedFilter(request.GET, queryset=access.needs_visible_to(user), request=request)
+    needs = need_filter.qs.select_related("sector", "unit__county__province")
     page = Paginator(needs, PAGE_SIZE).get_page(request.GET.get("page"))
-    detailed = set(
-        access.needs_with_details_visible_to(user).filter(pk__in=[n.pk for n in page]).values_list("pk", flat=True)
-    )
+    detailed = access.needs_details_shown(user, page)
     rows = [{"need": n, "details": n.pk in detailed} for n in page]
-    return render(request, "needs/need_list.html", {"form": form, "page": page, "rows": rows, **_abilities(request)})
+    context = {"form": need_filter.form, "page": page, "rows": rows, **_abilities(request)}
+    return render(request, "needs/need_list.html", context)
 
 
 def _need_page(
@@ -203,7 +172,7 @@ def _need_page(
         context["proposals"] = (
             access.proposals_visible_to(user).filter(need=need).select_related("organisation", "capability")
         )
-        if services.can_propose(user, need):
+        if access.can_propose(user, need):
             context["proposal_form"] = proposal_form or ProposalForm(user=user)
     if need_side and need.visibility == Visibility.APPROVED:
         context["access_requests"] = need.accesses.select_related(
@@ -334,11 +303,11 @@ def attachment_file(attachment: NeedAttachment) -> FileResponse:
 
 @login_required
 def capability_list(request: AuthenticatedRequest) -> HttpResponse:
-    capabilities = access.capabilities_visible_to(request.user).select_related("owner", "province")
-    query = request.GET.get("q", "")
-    for term in search_terms(query):
-        capabilities = capabilities.filter(search_text__contains=term)
+    visible = access.capabilities_visible_to(request.user)
+    capabilities = CapabilityFilter(request.GET, queryset=visible, request=request).qs
+    capabilities = capabilities.select_related("owner", "province")
     page = Paginator(capabilities, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.get("q", "")
     return render(request, "needs/capability_list.html", {"page": page, "q": query, **_abilities(request)})
 
 
@@ -346,14 +315,13 @@ def capability_list(request: AuthenticatedRequest) -> HttpResponse:
 def capability_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     user = request.user
     capability = access.get_capability_for_user(user, pk)
-    detailed = access.needs_with_details_visible_to(user)
-    matches = (
+    matches = list(
         Match.objects.filter(capability=capability, need__in=access.needs_visible_to(user))
         .select_related("need", "need__sector", "need__unit__county__province")
         .order_by("-score", "need_id")
     )
-    visible = set(detailed.filter(matches__capability=capability).values_list("pk", flat=True))
-    rows = [{"match": m, "details": m.need_id in visible} for m in matches]
+    detailed = access.needs_details_shown(user, [m.need for m in matches])
+    rows = [{"match": m, "details": m.need_id in detailed} for m in matches]
     context = {
         "capability": capability,
         "sectors": capability.sectors.all(),
@@ -513,11 +481,10 @@ def agreement_deliver(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 @login_required
 def my_proposals(request: AuthenticatedRequest) -> HttpResponse:
     user = request.user
-    if user.organisation_id is None:
-        proposals = Proposal.objects.none()
-    else:
-        proposals = access.proposals_visible_to(user).filter(organisation_id=user.organisation_id)
-    proposals = proposals.select_related("need", "capability")
+    own: QuerySet[Proposal] = Proposal.objects.none()
+    if user.organisation_id is not None:
+        own = access.proposals_visible_to(user).filter(organisation_id=user.organisation_id)
+    proposals = ProposalFilter(request.GET, queryset=own, request=request).qs.select_related("need", "capability")
     page = Paginator(proposals, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "needs/my_proposals.html", {"page": page})
 
@@ -527,10 +494,9 @@ def my_proposals(request: AuthenticatedRequest) -> HttpResponse:
 
 def _need_documents(user: Any) -> tuple[list[Document], dict[str, Need], set[int]]:
     """Documents of the needs a person may find: whole for those whose details they see, title only otherwise."""
-    needs = list(
-        access.needs_visible_to(user).exclude(state=NeedState.CLOSED).select_related("sector", "unit__county__province")
-    )
-    detailed = set(access.needs_with_details_visible_to(user).values_list("pk", flat=True))
+    findable = access.needs_visible_to(user).exclude(state=NeedState.CLOSED)
+    needs = list(findable.select_related("sector", "unit__county__province"))
+    detailed = access.needs_details_shown(user, findable)
     documents = [
         document_for_need(n) if n.pk in detailed else Document(id=str(n.pk), title=n.title, text="") for n in needs
     ]
