@@ -1,6 +1,8 @@
-"""API of the Industry Needs Desk (DRF): what a caller sees comes from ``access``, every change from ``services``.
+"""API of the Industry Needs Desk (DRF): what a caller sees comes from ``access``, every change from ``services``
+(proposals: ``workflow``, decisions by ``act``, as on the pages); lists are filtered by ``filters``, as on the pages.
 
-- ``needs``: every need a logged-in person may find; a need shown only to people its owner approves
+- ``needs``: every need a logged-in person may find (filters ``kind``, ``division``, ``sector``,
+  ``supplied_from``, ``q``); a need shown only to people its owner approves
   comes with its title, kind, sector, province and state only, its details left out (see
   ``serializers.DETAIL_FIELDS``). ``q`` searches the description only where the caller sees it, the
   title elsewhere (as the pages do). POST posts one; ``GET needs/{id}/matches/`` the ranked
@@ -31,7 +33,6 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
 from django.http import FileResponse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
@@ -73,6 +74,7 @@ from rownaq.needs.serializers import (
 )
 from rownaq.needs.services import DeskError
 from rownaq.needs.views import attachment_file
+from rownaq.needs.workflow import DECISIONS, act, proposal_message, proposal_submit
 
 T = TypeVar("T")
 
@@ -82,7 +84,6 @@ ERRORS = {
     403: OpenApiResponse(ERROR, description="The caller's part does not allow it."),
     404: OpenApiResponse(ERROR, description="No such object for the caller, or no such action."),
 }
-ACTION_NAMES = ("shortlist", "accept", "decline", "withdraw")
 DRAWINGS_REFUSED = gettext_lazy("Ask for access to the need's details to see its drawings and specifications.")
 REQUEST_ID = OpenApiParameter("request_id", int, OpenApiParameter.PATH, description="the access request (its `id`)")
 
@@ -427,41 +428,27 @@ class ProposalViewSet(
         capability = own.filter(pk=fields.pop("capability")).first()
         if capability is None:
             raise exceptions.ValidationError({"capability": [_("Choose one of your organisation's capabilities.")]})
-        proposal = _run(lambda: services.proposal_submit(need=need, capability=capability, by=user, **fields))
+        proposal = _run(lambda: proposal_submit(need=need, capability=capability, by=user, **fields))
         return Response(self._shown(proposal.pk), status=status.HTTP_201_CREATED)
 
     @extend_schema(
         summary="Shortlist, accept, decline or withdraw a proposal",
         description="The need's side shortlists, accepts (`value`, `signed_on`) or declines (`reason`, `note`); "
         "the proposing organisation withdraws. The caller's possible actions are in `allowed_actions`.",
-        parameters=[
-            OpenApiParameter("name", str, OpenApiParameter.PATH, enum=list(ACTION_NAMES), description="action")
-        ],
+        parameters=[OpenApiParameter("name", str, OpenApiParameter.PATH, enum=list(DECISIONS), description="action")],
         request=ProposalActionSerializer,
         responses={200: ProposalDetailSerializer, **ERRORS},
     )
     @action(detail=True, methods=["post"], url_path=r"actions/(?P<name>[a-z_]+)")
     def take(self, request: Request, pk: str, name: str) -> Response:
-        if name not in ACTION_NAMES:
+        if name not in DECISIONS:
             raise exceptions.NotFound(_("There is no such action."))
         proposal = self.get_object()
         given = ProposalActionSerializer(data=request.data)
         given.is_valid(raise_exception=True)
-        data = given.validated_data
+        fields = dict(given.validated_data)
         user = _user(request)
-        if name == "shortlist":
-            _run(lambda: services.proposal_shortlist(proposal=proposal, by=user))
-        elif name == "accept":
-            if data["value"] is None:
-                raise exceptions.ValidationError({"value": [_("Give the agreement's value.")]})
-            signed_on = data["signed_on"] or timezone.localdate()
-            _run(lambda: services.proposal_accept(proposal=proposal, by=user, value=data["value"], signed_on=signed_on))
-        elif name == "decline":
-            _run(
-                lambda: services.proposal_decline(proposal=proposal, by=user, reason=data["reason"], note=data["note"])
-            )
-        else:
-            _run(lambda: services.proposal_withdraw(proposal=proposal, by=user))
+        _run(lambda: act(proposal=proposal, action=name, by=user, **fields))
         return Response(self._shown(proposal.pk))
 
     @extend_schema(
@@ -475,7 +462,8 @@ class ProposalViewSet(
         given = ProposalMessagePostSerializer(data=request.data)
         given.is_valid(raise_exception=True)
         user = _user(request)
-        message = _run(lambda: services.proposal_message(proposal=proposal, by=user, text=given.validated_data["text"]))
+        text = given.validated_data["text"]
+        message = _run(lambda: proposal_message(proposal=proposal, by=user, text=text))
         return Response(ProposalMessageSerializer(message).data, status=status.HTTP_201_CREATED)
 
 

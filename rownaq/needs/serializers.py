@@ -37,6 +37,7 @@ from rownaq.needs.models import (
     SupplySource,
     Visibility,
 )
+from rownaq.needs.workflow import allowed_decisions
 from rownaq.registry.models import Sector, SectorLevel, Unit
 
 # The fields of a need that only people who see its details receive.
@@ -482,18 +483,8 @@ class ProposalSerializer(serializers.ModelSerializer[Proposal]):
 
     def get_allowed_actions(self, obj: Proposal) -> list[str]:
         """What the caller may do now: the names to POST to ``actions/{name}/``."""
-        from rownaq.needs.services import PROPOSAL_TRANSITIONS
-
         user = _viewer(self)
-        if user is None:
-            return []
-        if access.is_need_side(user, obj.need):
-            names = ["shortlist", "accept", "decline"]
-        elif access.is_proposer(user, obj):
-            names = ["withdraw"]
-        else:
-            names = []
-        return [name for name in names if obj.state in PROPOSAL_TRANSITIONS[name][0]]
+        return allowed_decisions(obj, user) if user is not None else []
 
 
 class ProposalDetailSerializer(ProposalSerializer):

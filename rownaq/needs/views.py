@@ -1,8 +1,10 @@
 """Pages of the Industry Needs Desk: the dashboard, needs, capabilities, proposals and search.
 
 Every object is fetched through ``rownaq.needs.access``; every change goes through
-``rownaq.needs.services``. A confidential need's details (description, quantities, value,
-attachments, matches, proposals) reach the template only when ``need_details_visible`` says so.
+``rownaq.needs.services`` (proposals: ``rownaq.needs.workflow``, decisions by ``act``); lists are filtered
+by ``rownaq.needs.filters``. A confidential need's details (description, quantities, value, attachments,
+matches, proposals) reach the template only when ``access`` says so (``need_details_visible``,
+``needs_details_shown``).
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ from rownaq.accounts.http import AuthenticatedRequest
 from rownaq.core.jalali import jalali_today, jalali_year_bounds
 from rownaq.geography.models import Province
 from rownaq.matching import Document
-from rownaq.needs import access, services
+from rownaq.needs import access, figures, services, workflow
 from rownaq.needs.documents import document_for_capability, document_for_need
 from rownaq.needs.filters import CapabilityFilter, NeedFilter, ProposalFilter
 from rownaq.needs.forms import (
@@ -105,7 +107,7 @@ def desk_figures(province: Province, year: int) -> dict[str, Any]:
         "currency_saved": delivered["currency"] or Decimal(0),
         "target": target.value if target else None,
         "target_share": (delivered["domestic"] / target.value) if target and target.value else None,
-        "median_reply_days": services.median_reply_days(proposals),
+        "median_reply_days": figures.median_reply_days(proposals),
     }
 
 
@@ -157,7 +159,7 @@ def _need_page(
         "need": need,
         "details": details,
         "can_edit": access.can_post_need_for(user, need.unit),
-        "reply_days": services.unit_reply_days(need),
+        "reply_days": figures.unit_reply_days(need),
     }
     if details:
         matches = (
@@ -275,7 +277,7 @@ def need_propose(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         return _need_page(request, need, proposal_form=form, status=400)
     try:
-        proposal = services.proposal_submit(need=need, by=user, **form.cleaned_data)
+        proposal = workflow.proposal_submit(need=need, by=user, **form.cleaned_data)
     except (services.DeskError, ValidationError) as exc:
         form.add_error(None, exc.messages if isinstance(exc, ValidationError) else str(exc))
         return _need_page(request, need, proposal_form=form, status=400)
@@ -390,14 +392,10 @@ def _proposal_page(
     need = proposal.need
     need_side = access.is_need_side(user, need)
     bound_name, bound_form = bound if bound else ("", None)
-    actions = []
-    if need_side:
-        for name in ("shortlist", "accept", "decline"):
-            if proposal.state in services.PROPOSAL_TRANSITIONS[name][0]:
-                form = bound_form if name == bound_name else PROPOSAL_ACTION_FORMS[name]()
-                actions.append({"name": name, "form": form})
-    elif access.is_proposer(user, proposal) and proposal.state in services.PROPOSAL_TRANSITIONS["withdraw"][0]:
-        actions.append({"name": "withdraw", "form": PROPOSAL_ACTION_FORMS["withdraw"]()})
+    actions = [
+        {"name": name, "form": bound_form if name == bound_name else PROPOSAL_ACTION_FORMS[name]()}
+        for name in workflow.allowed_decisions(proposal, user)
+    ]
     agreement = Agreement.objects.filter(proposal=proposal).first()
     context = {
         "proposal": proposal,
@@ -426,7 +424,7 @@ def proposal_message(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     form = MessageForm(request.POST)
     if not form.is_valid():
         return _proposal_page(request, proposal, bound=("message", form), status=400)
-    services.proposal_message(proposal=proposal, by=request.user, text=form.cleaned_data["text"])
+    workflow.proposal_message(proposal=proposal, by=request.user, text=form.cleaned_data["text"])
     return redirect("needs-proposal-detail", pk=pk)
 
 
@@ -442,17 +440,8 @@ def proposal_action(request: AuthenticatedRequest, pk: int, action: str) -> Http
     if not form.is_valid():
         messages.error(request, _("The action was not done. Correct the fields marked below."))
         return _proposal_page(request, proposal, bound=(action, form), status=400)
-    data = form.cleaned_data
     try:
-        match action:
-            case "shortlist":
-                services.proposal_shortlist(proposal=proposal, by=user)
-            case "accept":
-                services.proposal_accept(proposal=proposal, by=user, value=data["value"], signed_on=data["signed_on"])
-            case "decline":
-                services.proposal_decline(proposal=proposal, by=user, reason=data["reason"], note=data["note"])
-            case "withdraw":
-                services.proposal_withdraw(proposal=proposal, by=user)
+        workflow.act(proposal=proposal, action=action, by=user, **form.cleaned_data)
     except services.DeskError as exc:
         messages.error(request, str(exc))
         return _proposal_page(request, access.get_proposal_for_user(user, pk), bound=(action, form), status=400)
@@ -470,7 +459,7 @@ def agreement_deliver(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         return _proposal_page(request, proposal, bound=("deliver", form), status=400)
     try:
-        services.agreement_deliver(agreement=agreement, by=user, **form.cleaned_data)
+        workflow.agreement_deliver(agreement=agreement, by=user, **form.cleaned_data)
     except services.DeskError as exc:
         messages.error(request, str(exc))
         return _proposal_page(request, proposal, status=400)

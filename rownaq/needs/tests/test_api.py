@@ -21,7 +21,7 @@ from rest_framework.test import APIClient
 
 from conftest import PASSWORD
 from rownaq.accounts.models import User
-from rownaq.needs import services
+from rownaq.needs import services, workflow
 from rownaq.needs.matching_jobs import recompute_need
 from rownaq.needs.models import (
     Agreement,
@@ -370,7 +370,7 @@ def test_the_proposal_path_by_api(public_need: Need, desk: Desk, manager: User, 
 
 def test_decline_needs_a_reason_and_withdraw_by_the_proposer(public_need: Need, desk: Desk, manager: User) -> None:
     lab, owner = client_for(desk.lab), client_for(manager)
-    first = services.proposal_submit(need=public_need, capability=desk.capability, by=desk.lab, text="پیشنهاد")
+    first = workflow.proposal_submit(need=public_need, capability=desk.capability, by=desk.lab, text="پیشنهاد")
     assert owner.post(f"{PROPOSALS}{first.pk}/actions/decline/", {}, format="json").status_code == 400
     assert owner.post(f"{PROPOSALS}{first.pk}/actions/decline/", {"reason": "bad"}, format="json").status_code == 400
     declined = owner.post(
@@ -378,7 +378,7 @@ def test_decline_needs_a_reason_and_withdraw_by_the_proposer(public_need: Need, 
     )
     assert declined.status_code == 200
     assert declined.json()["decline_reason"] == "price"
-    second = services.proposal_submit(
+    second = workflow.proposal_submit(
         need=public_need, capability=desk.firm_capability, by=desk.firm, text="پیشنهاد دوم"
     )
     withdrawn = client_for(desk.firm).post(f"{PROPOSALS}{second.pk}/actions/withdraw/", {}, format="json")

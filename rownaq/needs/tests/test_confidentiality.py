@@ -14,7 +14,7 @@ from django.test import Client
 from django.urls import reverse
 
 from rownaq.accounts.models import User
-from rownaq.needs import access, services
+from rownaq.needs import access, services, workflow
 from rownaq.needs.matching_jobs import recompute_need
 from rownaq.needs.models import Need, NeedAttachment, Visibility
 from rownaq.needs.tests.desk import PDF, Desk, client_for, post_need
@@ -139,7 +139,7 @@ def test_non_public_capabilities_and_proposals_stay_with_their_people(
     assert client_for(expert).get(url).status_code == 200
 
     need = post_need(unit, manager)
-    proposal = services.proposal_submit(need=need, capability=desk.capability, by=desk.lab, text="پیشنهاد محرمانه")
+    proposal = workflow.proposal_submit(need=need, capability=desk.capability, by=desk.lab, text="پیشنهاد محرمانه")
     url = reverse("needs-proposal-detail", args=[proposal.pk])
     for person in (desk.lab, manager, expert):
         assert client_for(person).get(url).status_code == 200

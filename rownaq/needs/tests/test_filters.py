@@ -16,10 +16,11 @@ from django.urls import reverse
 
 from rownaq.accounts.models import User
 from rownaq.accounts.testing import api_client_for, browser_for
-from rownaq.needs import access, services
+from rownaq.needs import access, services, workflow
 from rownaq.needs.filters import NeedFilter
 from rownaq.needs.models import Need, NeedKind, ProposalState, SupplySource, Visibility
 from rownaq.needs.tests.desk import Desk, post_need
+from rownaq.needs.workflow import act
 from rownaq.registry.models import Sector, Unit
 
 pytestmark = pytest.mark.django_db
@@ -103,9 +104,9 @@ def test_the_capability_and_proposal_filters_are_shared(
     html = browser_for(manager).get(reverse("needs-capability-list"), owner).content.decode()
     assert {int(pk) for pk in re.findall(r'href="/needs/capabilities/(\d+)/"', html)} == {desk.firm_capability.pk}
 
-    bearing = services.proposal_submit(need=needs["bearing"], capability=desk.capability, by=desk.lab, text="پیشنهاد")
-    glaze = services.proposal_submit(need=needs["glaze"], capability=desk.capability, by=desk.lab, text="پیشنهاد")
-    services.proposal_shortlist(proposal=glaze, by=manager)
+    bearing = workflow.proposal_submit(need=needs["bearing"], capability=desk.capability, by=desk.lab, text="پیشنهاد")
+    glaze = workflow.proposal_submit(need=needs["glaze"], capability=desk.capability, by=desk.lab, text="پیشنهاد")
+    act(proposal=glaze, action="shortlist", by=manager)
     for params, expected in (
         ({}, {bearing.pk, glaze.pk}),
         ({"state": ProposalState.SHORTLISTED}, {glaze.pk}),

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from rownaq.accounts.models import User
 from rownaq.core.jalali import format_jalali
-from rownaq.needs import services
+from rownaq.needs import workflow
 from rownaq.needs.matching_jobs import recompute_need
 from rownaq.needs.models import (
     Agreement,
@@ -218,7 +218,7 @@ def test_the_proposal_pages(unit: Unit, manager: User, desk: Desk) -> None:
 
 def test_a_declined_proposal_shows_its_reason(unit: Unit, manager: User, desk: Desk) -> None:
     need = post_need(unit, manager)
-    proposal = services.proposal_submit(need=need, capability=desk.capability, by=desk.lab, text="پیشنهاد")
+    proposal = workflow.proposal_submit(need=need, capability=desk.capability, by=desk.lab, text="پیشنهاد")
     response = client_for(manager).post(
         reverse("needs-proposal-action", args=[proposal.pk, "decline"]),
         {"reason": DeclineReason.CAPACITY, "note": "ظرفیت کم است"},
