@@ -10,15 +10,13 @@ matches, proposals) reach the template only when ``access`` says so (``need_deta
 from __future__ import annotations
 
 import re
-from decimal import Decimal
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, QuerySet, Sum
-from django.db.models.functions import Coalesce
+from django.db.models import QuerySet
 from django.forms import Form
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -28,8 +26,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from rownaq.accounts.http import AuthenticatedRequest
-from rownaq.core.jalali import jalali_today, jalali_year_bounds
-from rownaq.geography.models import Province
+from rownaq.core.jalali import jalali_today
+from rownaq.core.periods import Period
+from rownaq.geography.places import Places
 from rownaq.matching import Document
 from rownaq.needs import access, figures, services, workflow
 from rownaq.needs.documents import document_for_capability, document_for_need
@@ -45,15 +44,12 @@ from rownaq.needs.forms import (
 )
 from rownaq.needs.models import (
     Agreement,
-    Capability,
-    DomesticTarget,
     Match,
     Need,
     NeedAccess,
     NeedAttachment,
     NeedState,
     Proposal,
-    ProposalState,
     Visibility,
 )
 from rownaq.needs.vocabulary import desk_engine
@@ -82,48 +78,21 @@ def highlight(text: str, terms: list[str]) -> SafeString:
 # -- the dashboard ---------------------------------------------------------------------------------
 
 
-def desk_figures(province: Province, year: int) -> dict[str, Any]:
-    """The desk's totals for a province and a Jalali year (delivered agreements counted by delivery date)."""
-    needs = Need.objects.filter(unit__county__province=province)
-    proposals = Proposal.objects.filter(need__unit__county__province=province)
-    agreements = Agreement.objects.filter(proposal__need__unit__county__province=province)
-    first, last = jalali_year_bounds(year)
-    delivered = agreements.filter(delivered_on__gte=first, delivered_on__lte=last).aggregate(
-        count=Count("pk"),
-        domestic=Coalesce(Sum(Coalesce("import_value_replaced", "value")), 0),
-        currency=Sum("currency_saved_usd"),
-    )
-    target = DomesticTarget.objects.filter(province=province, year=year).first()
-    by_state = dict(proposals.values_list("state").annotate(n=Count("pk")).order_by())
-    return {
-        "year": year,
-        "open_needs": needs.filter(state=NeedState.OPEN).count(),
-        "capabilities": Capability.objects.filter(province=province).count(),
-        "proposal_states": [(label, by_state.get(value, 0)) for value, label in ProposalState.choices],
-        "agreements": agreements.count(),
-        "agreements_value": agreements.aggregate(v=Coalesce(Sum("value"), 0))["v"],
-        "delivered": delivered["count"],
-        "domestic_value": delivered["domestic"],
-        "currency_saved": delivered["currency"] or Decimal(0),
-        "target": target.value if target else None,
-        "target_share": (delivered["domestic"] / target.value) if target and target.value else None,
-        "median_reply_days": figures.median_reply_days(proposals),
-    }
-
-
 @login_required
 def dashboard(request: AuthenticatedRequest) -> HttpResponse:
     province = page_province(request.user)
-    figures = desk_figures(province, jalali_today().year)
+    places = Places.province(province)
+    shown = figures.desk_figures(places, Period.whole_year(jalali_today().year))
     recent = (
-        access.needs_visible_to(request.user)
-        .filter(state=NeedState.OPEN, unit__county__province=province)
+        Need.objects.visible_to(request.user)
+        .in_places(places)
+        .filter(state=NeedState.OPEN)
         .select_related("sector", "unit__county__province")[:10]
     )
     return render(
         request,
         "needs/dashboard.html",
-        {"province": province, "figures": figures, "recent": recent, **_abilities(request)},
+        {"province": province, "figures": shown, "recent": recent, **_abilities(request)},
     )
 
 
