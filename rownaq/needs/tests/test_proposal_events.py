@@ -14,6 +14,7 @@ from django.utils import timezone, translation
 from django.utils.html import escape
 
 from rownaq.accounts.models import User
+from rownaq.accounts.testing import api_client_for, browser_for
 from rownaq.core.jalali import format_jalali
 from rownaq.needs import services, workflow
 from rownaq.needs.models import (
@@ -24,8 +25,7 @@ from rownaq.needs.models import (
     ProposalEventKind,
     Visibility,
 )
-from rownaq.needs.tests.desk import Desk, client_for, post_need
-from rownaq.needs.tests.test_api import client_for as api_client_for
+from rownaq.needs.tests.desk import Desk, post_need
 from rownaq.needs.workflow import act
 from rownaq.registry.models import Unit
 
@@ -132,7 +132,7 @@ def test_the_page_shows_the_timeline_to_the_two_sides_only(
     url = reverse("needs-proposal-detail", args=[proposal.pk])
 
     for person in (desk.lab, manager, expert):
-        html = client_for(person).get(url).content.decode()
+        html = browser_for(person).get(url).content.decode()
         assert 'id="proposal-events"' in html, person.username
         assert html.count('class="mb-2 proposal-event ') == len(events)
         with translation.override("fa"):
@@ -143,7 +143,7 @@ def test_the_page_shows_the_timeline_to_the_two_sides_only(
         assert "رضا کریمی" in html  # the lab's member who submitted it
         assert ":" in format_jalali(events[0].at)  # a date-time, not only a date
     for outsider in (desk.firm, other_manager, investor, liaison):
-        response = client_for(outsider).get(url)
+        response = browser_for(outsider).get(url)
         assert response.status_code == 404, outsider.username
         assert "proposal-events" not in response.content.decode()
 
@@ -180,7 +180,7 @@ def test_the_admin_shows_the_history_read_only(need: Need, desk: Desk, admin_use
     from rownaq.needs.admin import ProposalEventInline
 
     proposal = workflow.proposal_submit(need=need, capability=desk.capability, by=desk.lab, text="پیشنهاد")
-    response = client_for(admin_user).get(reverse("admin:needs_proposal_change", args=[proposal.pk]))
+    response = browser_for(admin_user).get(reverse("admin:needs_proposal_change", args=[proposal.pk]))
     assert response.status_code == 200
     with translation.override("fa"):
         assert str(K.SUBMITTED.label) in response.content.decode()
@@ -189,7 +189,7 @@ def test_the_admin_shows_the_history_read_only(need: Need, desk: Desk, admin_use
     assert not inline.has_add_permission(request, proposal)
     assert not inline.has_change_permission(request, proposal)
     # Proposals change through the desk's services only: the admin cannot delete one either.
-    delete = client_for(admin_user).get(reverse("admin:needs_proposal_delete", args=[proposal.pk]))
+    delete = browser_for(admin_user).get(reverse("admin:needs_proposal_delete", args=[proposal.pk]))
     assert delete.status_code == 403
 
 
@@ -205,13 +205,13 @@ def test_the_need_page_shows_who_decided_and_when(unit: Unit, manager: User, exp
     assert approved.decided_by == expert
     url = reverse("needs-need-detail", args=[need.pk])
 
-    html = client_for(manager).get(url).content.decode()
+    html = browser_for(manager).get(url).content.decode()
     assert html.count('class="small text-secondary access-decided"') == 1
     assert "مریم احمدی" in html  # the expert who decided
     assert format_jalali(approved.decided_at) in html
     assert reverse("needs-access-decide", args=[waiting.pk, "approve"]) in html
     # The requesters see no list of requests, hence no decision and no name of the other organisation.
     for person in (desk.lab, desk.firm):
-        page = client_for(person).get(url).content.decode()
+        page = browser_for(person).get(url).content.decode()
         assert 'id="access-requests"' not in page
         assert "مریم احمدی" not in page

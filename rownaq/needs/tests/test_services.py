@@ -14,11 +14,11 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
 from rownaq.accounts.models import Organisation, Role, User
+from rownaq.accounts.testing import browser_for
 from rownaq.core.jalali import jalali_today
 from rownaq.core.testing import run_worker
 from rownaq.needs import figures, services, workflow
@@ -33,7 +33,7 @@ from rownaq.needs.models import (
     ProposalState,
     Visibility,
 )
-from rownaq.needs.tests.desk import PDF, Desk, client_for, make_desk, post_need
+from rownaq.needs.tests.desk import PDF, Desk, make_desk, post_need
 from rownaq.needs.workflow import act
 from rownaq.notifications.models import Notification
 from rownaq.registry.models import Unit
@@ -86,8 +86,7 @@ def test_a_factory_need_is_matched_answered_accepted_delivered_and_counted(
     )
     DomesticTarget.objects.create(province=unit.county.province, year=jalali_today().year, value=90_000_000_000)
 
-    client = Client()
-    client.force_login(expert)
+    client = browser_for(expert)
     page = client.get(reverse("needs-dashboard")).content.decode()
     assert "۹٬۰۰۰٬۰۰۰٬۰۰۰" in page  # the imports replaced this year
     assert "۱۵۰٬۰۰۰" in page  # the dollars saved
@@ -250,10 +249,10 @@ def test_no_one_decides_a_request_from_their_own_organisation(
         services.need_access_decide(request=request, by=expert, approve=True)
     request.refresh_from_db()
     assert request.state == NeedAccessState.REQUESTED
-    page = client_for(expert).get(reverse("needs-need-detail", args=[need.pk])).content.decode()
+    page = browser_for(expert).get(reverse("needs-need-detail", args=[need.pk])).content.decode()
     assert reverse("needs-access-decide", args=[request.pk, "approve"]) not in page
     assert reverse("needs-access-decide", args=[request.pk, "approve"]) in (
-        client_for(manager).get(reverse("needs-need-detail", args=[need.pk])).content.decode()
+        browser_for(manager).get(reverse("needs-need-detail", args=[need.pk])).content.decode()
     )
     services.need_access_decide(request=request, by=manager, approve=True)  # the factory decides
     request.refresh_from_db()
