@@ -34,6 +34,7 @@ from rownaq.accounts.models import Organisation, OrganisationKind, Role, User
 from rownaq.geography.places import Places
 from rownaq.needs.models import (
     Capability,
+    Match,
     Need,
     NeedAccess,
     NeedAccessState,
@@ -192,6 +193,18 @@ def capabilities_visible_to(user: User | AnonymousUser) -> QuerySet[Capability]:
     if user.organisation_id is not None:
         allowed |= Q(owner_id=user.organisation_id)
     return Capability.objects.filter(allowed)
+
+
+def matches_shown(user: User | AnonymousUser | None, need: Need) -> list[Match]:
+    """The need's stored matches among the capabilities the person may see, best first (for those who see
+    the need's details: the callers ask ``need_details_visible`` first)."""
+    if user is None:
+        return []
+    return list(
+        Match.objects.filter(need=need, capability__in=capabilities_visible_to(user))
+        .select_related("capability", "capability__owner", "capability__province")
+        .order_by("rank")
+    )
 
 
 def is_capability_member(user: User | AnonymousUser, organisation_id: int | None) -> bool:

@@ -70,7 +70,6 @@ from rownaq.needs.serializers import (
     ProposalMessageSerializer,
     ProposalSerializer,
     ProposalSubmitSerializer,
-    matches_shown,
 )
 from rownaq.needs.services import DeskError
 from rownaq.needs.views import attachment_file
@@ -163,7 +162,7 @@ class NeedViewSet(
     @action(detail=True, methods=["get"], pagination_class=None, filterset_class=None)
     def matches(self, request: Request, pk: str) -> Response:
         need = self._need_with_details(_("Ask for access to the need's details to see its matches."))
-        return Response(MatchSerializer(matches_shown(_user(request), need), many=True).data)
+        return Response(MatchSerializer(access.matches_shown(_user(request), need), many=True).data)
 
     def _need_with_details(self, message: str) -> Need:
         """The need, if the caller sees its details; 403 with ``message`` otherwise."""

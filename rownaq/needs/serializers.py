@@ -169,17 +169,6 @@ class MatchSerializer(serializers.ModelSerializer[Match]):
         }
 
 
-def matches_shown(user: User | None, need: Need) -> list[Match]:
-    """The need's stored matches among the capabilities the person may see, best first."""
-    if user is None:
-        return []
-    return list(
-        Match.objects.filter(need=need, capability__in=access.capabilities_visible_to(user))
-        .select_related("capability", "capability__owner", "capability__province")
-        .order_by("rank")
-    )
-
-
 class NeedSerializer(serializers.ModelSerializer[Need]):
     """A need as listed. The fields of ``DETAIL_FIELDS`` are omitted for callers who may not see its details."""
 
@@ -283,7 +272,7 @@ class NeedDetailSerializer(NeedSerializer):
     def get_matches(self, obj: Need) -> list[dict[str, Any]]:
         if not self._details(obj):
             return []
-        return list(MatchSerializer(matches_shown(_viewer(self), obj), many=True).data)
+        return list(MatchSerializer(access.matches_shown(_viewer(self), obj), many=True).data)
 
     def get_can_propose(self, obj: Need) -> bool:
         """Whether the caller may answer the need with a proposal now."""

@@ -131,13 +131,9 @@ def _need_page(
         "reply_days": figures.unit_reply_days(need),
     }
     if details:
-        matches = (
-            Match.objects.filter(need=need, capability__in=access.capabilities_visible_to(user))
-            .select_related("capability", "capability__owner", "capability__province")
-            .order_by("rank")
-        )
         context["matches"] = [
-            {"match": m, "title": highlight(m.capability.title, m.reasons.get("terms", []))} for m in matches
+            {"match": m, "title": highlight(m.capability.title, m.reasons.get("terms", []))}
+            for m in access.matches_shown(user, need)
         ]
         context["attachments"] = need.attachments.all()
         context["proposals"] = (
