@@ -7,6 +7,9 @@ Needs
   province; its details (description, quantities, value, attachments, matches, proposals) are
   visible to the managers of its unit's company, to province staff of its province, and to
   organisations whose ``NeedAccess`` is approved;
+- that rule is written once (``_details_rule``); pages, search, the API and its serializers ask it through
+  ``needs_with_details_visible_to`` (a QuerySet), ``needs_details_shown`` (which of some needs) or
+  ``need_details_visible`` (one need);
 - needs are posted by a unit's manager for their own company's units, or by an SMT expert (or
   system admin) for any unit of their province.
 
@@ -21,18 +24,25 @@ Proposals
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
 from rownaq.accounts.models import Organisation, OrganisationKind, Role, User
+from rownaq.geography.places import Places
 from rownaq.needs.models import (
     Capability,
+    Match,
     Need,
     NeedAccess,
     NeedAccessState,
+    NeedQuerySet,
     NeedState,
     Proposal,
+    ProposalQuerySet,
+    ProposalState,
     Visibility,
 )
 from rownaq.registry.access import acts_for_unit
@@ -74,16 +84,19 @@ def needs_visible_to(user: User | AnonymousUser) -> QuerySet[Need]:
     return Need.objects.all()
 
 
-def needs_with_details_visible_to(user: User | AnonymousUser) -> QuerySet[Need]:
-    """The needs whose details (description, quantities, value, attachments, proposals) a person sees."""
+def _details_rule(user: User | AnonymousUser) -> Q | None:
+    """THE rule of who sees a need's details, as a filter on needs (``None``: every need). Everything that
+    shows or hides a need's details (pages, search, the API and its serializers) asks it through
+    ``needs_with_details_visible_to``, ``needs_details_shown`` or ``need_details_visible``."""
     public = Q(visibility=Visibility.PUBLIC)
     if not isinstance(user, User) or not user.is_active:
-        return Need.objects.filter(public)
+        return public
     if user.is_superuser or (user.is_province_staff and user.province_id is None):
-        return Need.objects.all()
+        return None
     allowed = public
-    if user.is_province_staff:
-        allowed |= Q(unit__county__province_id=user.province_id)
+    province_id = user.province_id  # not None here for province staff: national staff see every need
+    if user.is_province_staff and province_id is not None:
+        allowed |= Places.province(province_id).q(NeedQuerySet.PLACE)
     if user.organisation_id is not None:
         if user.role == Role.UNIT_MANAGER:
             allowed |= Q(unit__owner_id=user.organisation_id)
@@ -91,7 +104,31 @@ def needs_with_details_visible_to(user: User | AnonymousUser) -> QuerySet[Need]:
             need=OuterRef("pk"), organisation_id=user.organisation_id, state=NeedAccessState.APPROVED
         )
         allowed |= Q(Exists(approved))
-    return Need.objects.filter(allowed)
+    return allowed
+
+
+def needs_with_details_visible_to(user: User | AnonymousUser) -> QuerySet[Need]:
+    """The needs whose details (description, quantities, value, attachments, proposals) a person sees."""
+    rule = _details_rule(user)
+    return Need.objects.all() if rule is None else Need.objects.filter(rule)
+
+
+def needs_details_shown(user: User | AnonymousUser, needs: QuerySet[Need] | Iterable[Need]) -> set[int]:
+    """Of ``needs`` (a QuerySet, or needs already fetched), the ids of those whose details the person sees:
+    what a list, a search, a page or an API answer asks before showing any need's details."""
+    if isinstance(needs, QuerySet):
+        return set(needs_with_details_visible_to(user).filter(pk__in=needs.values("pk")).values_list("pk", flat=True))
+    fetched = list(needs)
+    shown = {need.pk for need in fetched if need.visibility == Visibility.PUBLIC}  # public: no query
+    others = [need.pk for need in fetched if need.pk not in shown]
+    if others:
+        shown |= set(needs_with_details_visible_to(user).filter(pk__in=others).values_list("pk", flat=True))
+    return shown
+
+
+def need_details_visible(user: User | AnonymousUser, need: Need) -> bool:
+    """Whether the person sees this need's details (the same rule, for one need)."""
+    return need.pk in needs_details_shown(user, [need])
 
 
 def is_need_side(user: User | AnonymousUser, need: Need) -> bool:
@@ -105,21 +142,6 @@ def is_need_side(user: User | AnonymousUser, need: Need) -> bool:
     ):
         return True
     return _staff_of(user, need.unit.county.province_id)
-
-
-def need_details_visible(user: User | AnonymousUser, need: Need) -> bool:
-    if need.visibility == Visibility.PUBLIC:
-        return True
-    if not isinstance(user, User) or not user.is_active:
-        return False
-    if is_need_side(user, need):
-        return True
-    return (
-        user.organisation_id is not None
-        and NeedAccess.objects.filter(
-            need=need, organisation_id=user.organisation_id, state=NeedAccessState.APPROVED
-        ).exists()
-    )
 
 
 def can_post_need_for(user: User | AnonymousUser, unit: Unit) -> bool:
@@ -171,6 +193,18 @@ def capabilities_visible_to(user: User | AnonymousUser) -> QuerySet[Capability]:
     if user.organisation_id is not None:
         allowed |= Q(owner_id=user.organisation_id)
     return Capability.objects.filter(allowed)
+
+
+def matches_shown(user: User | AnonymousUser | None, need: Need) -> list[Match]:
+    """The need's stored matches among the capabilities the person may see, best first (for those who see
+    the need's details: the callers ask ``need_details_visible`` first)."""
+    if user is None:
+        return []
+    return list(
+        Match.objects.filter(need=need, capability__in=capabilities_visible_to(user))
+        .select_related("capability", "capability__owner", "capability__province")
+        .order_by("rank")
+    )
 
 
 def is_capability_member(user: User | AnonymousUser, organisation_id: int | None) -> bool:
@@ -263,14 +297,32 @@ def proposals_visible_to(user: User | AnonymousUser) -> QuerySet[Proposal]:
     if user.is_superuser or (user.is_province_staff and user.province_id is None):
         return Proposal.objects.all()
     allowed = Q(pk__in=[])
-    if user.is_province_staff:
-        allowed |= Q(need__unit__county__province_id=user.province_id)
+    province_id = user.province_id  # not None here for province staff: national staff see every proposal
+    if user.is_province_staff and province_id is not None:
+        allowed |= Places.province(province_id).q(ProposalQuerySet.PLACE)
     if user.organisation_id is not None:
         if user.role in (Role.KNOWLEDGE_MEMBER, Role.UNIT_MANAGER):
             allowed |= Q(organisation_id=user.organisation_id)
         if user.role == Role.UNIT_MANAGER:
             allowed |= Q(need__unit__owner_id=user.organisation_id)
     return Proposal.objects.filter(allowed)
+
+
+def can_propose(user: User | AnonymousUser, need: Need) -> bool:
+    """A capability owner's member, on an open need of another organisation whose details they see, when
+    their organisation has no live proposal on it yet."""
+    if not isinstance(user, User) or user.organisation_id is None:
+        return False
+    organisation_id = user.organisation_id
+    return (
+        need.state == NeedState.OPEN
+        and own_capabilities(user).exists()
+        and need.unit.owner_id != organisation_id
+        and need_details_visible(user, need)
+        and not Proposal.objects.filter(need=need, organisation_id=organisation_id)
+        .exclude(state=ProposalState.WITHDRAWN)
+        .exists()
+    )
 
 
 def is_proposer(user: User | AnonymousUser, proposal: Proposal) -> bool:

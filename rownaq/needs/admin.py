@@ -1,8 +1,8 @@
 """The admin of the desk: vocabulary groups (equivalents and related concepts) are data experts
 extend; the rest is for looking things up.
 
-Proposals, agreements and accesses change through ``rownaq.needs.services`` (which notifies people
-and keeps the need's state); the admin shows them read-only.
+Proposals and agreements change through ``rownaq.needs.workflow``, accesses through ``rownaq.needs.services``
+(which notify people and keep the need's state); the admin shows them read-only.
 """
 
 from __future__ import annotations

@@ -1,6 +1,8 @@
-"""API of the Industry Needs Desk (DRF): what a caller sees comes from ``access``, every change from ``services``.
+"""API of the Industry Needs Desk (DRF): what a caller sees comes from ``access``, every change from ``services``
+(proposals: ``workflow``, decisions by ``act``, as on the pages); lists are filtered by ``filters``, as on the pages.
 
-- ``needs``: every need a logged-in person may find; a need shown only to people its owner approves
+- ``needs``: every need a logged-in person may find (filters ``kind``, ``division``, ``sector``,
+  ``supplied_from``, ``q``); a need shown only to people its owner approves
   comes with its title, kind, sector, province and state only, its details left out (see
   ``serializers.DETAIL_FIELDS``). ``q`` searches the description only where the caller sees it, the
   title elsewhere (as the pages do). POST posts one; ``GET needs/{id}/matches/`` the ranked
@@ -27,12 +29,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, TypeVar, cast
 
-import django_filters
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
 from django.http import FileResponse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
@@ -45,16 +45,14 @@ from rest_framework.routers import BaseRouter
 
 from rownaq.accounts.models import User
 from rownaq.needs import access, services
+from rownaq.needs.filters import CapabilityFilter, NeedFilter, ProposalFilter
 from rownaq.needs.models import (
     Capability,
     Need,
     NeedAccess,
     NeedAccessState,
     NeedAttachment,
-    NeedKind,
     Proposal,
-    ProposalState,
-    SupplySource,
 )
 from rownaq.needs.serializers import (
     CapabilityPostSerializer,
@@ -72,10 +70,10 @@ from rownaq.needs.serializers import (
     ProposalMessageSerializer,
     ProposalSerializer,
     ProposalSubmitSerializer,
-    matches_shown,
 )
 from rownaq.needs.services import DeskError
 from rownaq.needs.views import attachment_file
+from rownaq.needs.workflow import DECISIONS, act, proposal_message, proposal_submit
 
 T = TypeVar("T")
 
@@ -85,7 +83,6 @@ ERRORS = {
     403: OpenApiResponse(ERROR, description="The caller's part does not allow it."),
     404: OpenApiResponse(ERROR, description="No such object for the caller, or no such action."),
 }
-ACTION_NAMES = ("shortlist", "accept", "decline", "withdraw")
 DRAWINGS_REFUSED = gettext_lazy("Ask for access to the need's details to see its drawings and specifications.")
 REQUEST_ID = OpenApiParameter("request_id", int, OpenApiParameter.PATH, description="the access request (its `id`)")
 
@@ -107,39 +104,6 @@ def _user(request: Request) -> User:
 
 
 # -- needs -----------------------------------------------------------------------------------------
-
-
-class NeedFilter(django_filters.FilterSet):
-    kind = django_filters.ChoiceFilter(label=gettext_lazy("Kind"), choices=NeedKind.choices)
-    sector = django_filters.CharFilter(
-        label=gettext_lazy("ISIC code or its beginning (division, group, class)"), method="filter_sector"
-    )
-    supplied_from = django_filters.ChoiceFilter(
-        label=gettext_lazy("Supplied today"), choices=SupplySource.choices, method="filter_supplied_from"
-    )
-    q = django_filters.CharFilter(label=gettext_lazy("Search"), method="filter_q")
-
-    class Meta:
-        model = Need
-        fields = ["kind", "sector", "supplied_from", "q"]
-
-    def filter_sector(self, queryset: QuerySet[Need], name: str, value: str) -> QuerySet[Need]:
-        return queryset.filter(sector__code__startswith=value.strip()) if value.strip() else queryset
-
-    def filter_supplied_from(self, queryset: QuerySet[Need], name: str, value: str) -> QuerySet[Need]:
-        # How a need is supplied is one of its details: filter only among the needs whose details the caller sees.
-        if not value:
-            return queryset
-        detailed = access.needs_with_details_visible_to(self.request.user)
-        return queryset.filter(supplied_from=value, pk__in=detailed.values("pk"))
-
-    def filter_q(self, queryset: QuerySet[Need], name: str, value: str) -> QuerySet[Need]:
-        from rownaq.needs.views import filter_needs
-
-        if not value.strip():
-            return queryset
-        found = filter_needs(self.request.user, {"q": value})
-        return queryset.filter(pk__in=found.values("pk"))
 
 
 class NeedViewSet(
@@ -169,11 +133,7 @@ class NeedViewSet(
         needs = self.filter_queryset(self.get_queryset())
         page = self.paginate_queryset(needs)
         rows = list(page) if page is not None else list(needs)
-        detailed = set(
-            access.needs_with_details_visible_to(request.user)
-            .filter(pk__in=[n.pk for n in rows])
-            .values_list("pk", flat=True)
-        )
+        detailed = access.needs_details_shown(request.user, rows)
         context = {**self.get_serializer_context(), "detailed": detailed}
         data = NeedSerializer(rows, many=True, context=context).data
         return self.get_paginated_response(data) if page is not None else Response(data)
@@ -202,7 +162,7 @@ class NeedViewSet(
     @action(detail=True, methods=["get"], pagination_class=None, filterset_class=None)
     def matches(self, request: Request, pk: str) -> Response:
         need = self._need_with_details(_("Ask for access to the need's details to see its matches."))
-        return Response(MatchSerializer(matches_shown(_user(request), need), many=True).data)
+        return Response(MatchSerializer(access.matches_shown(_user(request), need), many=True).data)
 
     def _need_with_details(self, message: str) -> Need:
         """The need, if the caller sees its details; 403 with ``message`` otherwise."""
@@ -372,22 +332,6 @@ class NeedViewSet(
 # -- capabilities ----------------------------------------------------------------------------------
 
 
-class CapabilityFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(label=gettext_lazy("Search"), method="filter_q")
-    owner = django_filters.NumberFilter(label=gettext_lazy("Owner (organisation ID)"), field_name="owner_id")
-
-    class Meta:
-        model = Capability
-        fields = ["q", "owner"]
-
-    def filter_q(self, queryset: QuerySet[Capability], name: str, value: str) -> QuerySet[Capability]:
-        from rownaq.core.normalise import search_terms
-
-        for term in search_terms(value):
-            queryset = queryset.filter(search_text__contains=term)
-        return queryset
-
-
 class CapabilityViewSet(
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
@@ -429,15 +373,6 @@ class CapabilityViewSet(
 
 
 # -- proposals -------------------------------------------------------------------------------------
-
-
-class ProposalFilter(django_filters.FilterSet):
-    need = django_filters.NumberFilter(label=gettext_lazy("Need (ID)"), field_name="need_id")
-    state = django_filters.MultipleChoiceFilter(label=gettext_lazy("State"), choices=ProposalState.choices)
-
-    class Meta:
-        model = Proposal
-        fields = ["need", "state"]
 
 
 class ProposalViewSet(
@@ -492,41 +427,27 @@ class ProposalViewSet(
         capability = own.filter(pk=fields.pop("capability")).first()
         if capability is None:
             raise exceptions.ValidationError({"capability": [_("Choose one of your organisation's capabilities.")]})
-        proposal = _run(lambda: services.proposal_submit(need=need, capability=capability, by=user, **fields))
+        proposal = _run(lambda: proposal_submit(need=need, capability=capability, by=user, **fields))
         return Response(self._shown(proposal.pk), status=status.HTTP_201_CREATED)
 
     @extend_schema(
         summary="Shortlist, accept, decline or withdraw a proposal",
         description="The need's side shortlists, accepts (`value`, `signed_on`) or declines (`reason`, `note`); "
         "the proposing organisation withdraws. The caller's possible actions are in `allowed_actions`.",
-        parameters=[
-            OpenApiParameter("name", str, OpenApiParameter.PATH, enum=list(ACTION_NAMES), description="action")
-        ],
+        parameters=[OpenApiParameter("name", str, OpenApiParameter.PATH, enum=list(DECISIONS), description="action")],
         request=ProposalActionSerializer,
         responses={200: ProposalDetailSerializer, **ERRORS},
     )
     @action(detail=True, methods=["post"], url_path=r"actions/(?P<name>[a-z_]+)")
     def take(self, request: Request, pk: str, name: str) -> Response:
-        if name not in ACTION_NAMES:
+        if name not in DECISIONS:
             raise exceptions.NotFound(_("There is no such action."))
         proposal = self.get_object()
         given = ProposalActionSerializer(data=request.data)
         given.is_valid(raise_exception=True)
-        data = given.validated_data
+        fields = dict(given.validated_data)
         user = _user(request)
-        if name == "shortlist":
-            _run(lambda: services.proposal_shortlist(proposal=proposal, by=user))
-        elif name == "accept":
-            if data["value"] is None:
-                raise exceptions.ValidationError({"value": [_("Give the agreement's value.")]})
-            signed_on = data["signed_on"] or timezone.localdate()
-            _run(lambda: services.proposal_accept(proposal=proposal, by=user, value=data["value"], signed_on=signed_on))
-        elif name == "decline":
-            _run(
-                lambda: services.proposal_decline(proposal=proposal, by=user, reason=data["reason"], note=data["note"])
-            )
-        else:
-            _run(lambda: services.proposal_withdraw(proposal=proposal, by=user))
+        _run(lambda: act(proposal=proposal, action=name, by=user, **fields))
         return Response(self._shown(proposal.pk))
 
     @extend_schema(
@@ -540,7 +461,8 @@ class ProposalViewSet(
         given = ProposalMessagePostSerializer(data=request.data)
         given.is_valid(raise_exception=True)
         user = _user(request)
-        message = _run(lambda: services.proposal_message(proposal=proposal, by=user, text=given.validated_data["text"]))
+        text = given.validated_data["text"]
+        message = _run(lambda: proposal_message(proposal=proposal, by=user, text=text))
         return Response(ProposalMessageSerializer(message).data, status=status.HTTP_201_CREATED)
 
 

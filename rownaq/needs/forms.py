@@ -71,24 +71,6 @@ class NeedForm(forms.Form):
         style_widgets(self)
 
 
-class NeedFilterForm(forms.Form):
-    q = forms.CharField(label=_("Search"), required=False)
-    kind = forms.ChoiceField(label=_("Kind"), required=False, choices=[("", _("All")), *NeedKind.choices])
-    division = forms.ChoiceField(label=_("Sector"), required=False)
-    supplied_from = forms.ChoiceField(
-        label=_("Supplied today"), required=False, choices=[("", _("All")), *SupplySource.choices]
-    )
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        divisions = Sector.objects.filter(level=SectorLevel.DIVISION).order_by("code")
-        self.fields["division"].choices = [  # type: ignore[attr-defined]
-            ("", _("All")),
-            *((d.code, f"{d.code} {d.title or d.title_en}") for d in divisions),
-        ]
-        style_widgets(self)
-
-
 class CapabilityForm(forms.Form):
     title = PersianCharField(label=_("Title"), max_length=200)
     description = PersianCharField(label=_("What it can make or do"), widget=forms.Textarea(attrs={"rows": 6}))

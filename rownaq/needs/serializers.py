@@ -37,6 +37,7 @@ from rownaq.needs.models import (
     SupplySource,
     Visibility,
 )
+from rownaq.needs.workflow import allowed_decisions
 from rownaq.registry.models import Sector, SectorLevel, Unit
 
 # The fields of a need that only people who see its details receive.
@@ -168,17 +169,6 @@ class MatchSerializer(serializers.ModelSerializer[Match]):
         }
 
 
-def matches_shown(user: User | None, need: Need) -> list[Match]:
-    """The need's stored matches among the capabilities the person may see, best first."""
-    if user is None:
-        return []
-    return list(
-        Match.objects.filter(need=need, capability__in=access.capabilities_visible_to(user))
-        .select_related("capability", "capability__owner", "capability__province")
-        .order_by("rank")
-    )
-
-
 class NeedSerializer(serializers.ModelSerializer[Need]):
     """A need as listed. The fields of ``DETAIL_FIELDS`` are omitted for callers who may not see its details."""
 
@@ -282,14 +272,12 @@ class NeedDetailSerializer(NeedSerializer):
     def get_matches(self, obj: Need) -> list[dict[str, Any]]:
         if not self._details(obj):
             return []
-        return list(MatchSerializer(matches_shown(_viewer(self), obj), many=True).data)
+        return list(MatchSerializer(access.matches_shown(_viewer(self), obj), many=True).data)
 
     def get_can_propose(self, obj: Need) -> bool:
         """Whether the caller may answer the need with a proposal now."""
-        from rownaq.needs.services import can_propose
-
         user = _viewer(self)
-        return user is not None and can_propose(user, obj)
+        return user is not None and access.can_propose(user, obj)
 
     def get_can_request_access(self, obj: Need) -> bool:
         user = _viewer(self)
@@ -484,18 +472,8 @@ class ProposalSerializer(serializers.ModelSerializer[Proposal]):
 
     def get_allowed_actions(self, obj: Proposal) -> list[str]:
         """What the caller may do now: the names to POST to ``actions/{name}/``."""
-        from rownaq.needs.services import PROPOSAL_TRANSITIONS
-
         user = _viewer(self)
-        if user is None:
-            return []
-        if access.is_need_side(user, obj.need):
-            names = ["shortlist", "accept", "decline"]
-        elif access.is_proposer(user, obj):
-            names = ["withdraw"]
-        else:
-            names = []
-        return [name for name in names if obj.state in PROPOSAL_TRANSITIONS[name][0]]
+        return allowed_decisions(obj, user) if user is not None else []
 
 
 class ProposalDetailSerializer(ProposalSerializer):

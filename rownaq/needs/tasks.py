@@ -16,7 +16,7 @@ from django.utils import translation
 from django_tasks import task
 
 from rownaq.needs import matching_jobs
-from rownaq.needs.services import proposals_remind_overdue
+from rownaq.needs.workflow import proposals_remind_overdue
 
 logger = logging.getLogger(__name__)
 

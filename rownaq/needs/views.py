@@ -1,22 +1,22 @@
 """Pages of the Industry Needs Desk: the dashboard, needs, capabilities, proposals and search.
 
 Every object is fetched through ``rownaq.needs.access``; every change goes through
-``rownaq.needs.services``. A confidential need's details (description, quantities, value,
-attachments, matches, proposals) reach the template only when ``need_details_visible`` says so.
+``rownaq.needs.services`` (proposals: ``rownaq.needs.workflow``, decisions by ``act``); lists are filtered
+by ``rownaq.needs.filters``. A confidential need's details (description, quantities, value, attachments,
+matches, proposals) reach the template only when ``access`` says so (``need_details_visible``,
+``needs_details_shown``).
 """
 
 from __future__ import annotations
 
 import re
-from decimal import Decimal
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Q, QuerySet, Sum
-from django.db.models.functions import Coalesce
+from django.db.models import QuerySet
 from django.forms import Form
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -26,33 +26,30 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from rownaq.accounts.http import AuthenticatedRequest
-from rownaq.core.jalali import jalali_today, jalali_year_bounds
-from rownaq.core.normalise import search_key, search_terms
-from rownaq.geography.models import Province
+from rownaq.core.jalali import jalali_today
+from rownaq.core.periods import Period
+from rownaq.geography.places import Places
 from rownaq.matching import Document
-from rownaq.needs import access, services
+from rownaq.needs import access, figures, services, workflow
 from rownaq.needs.documents import document_for_capability, document_for_need
+from rownaq.needs.filters import CapabilityFilter, NeedFilter, ProposalFilter
 from rownaq.needs.forms import (
     PROPOSAL_ACTION_FORMS,
     CapabilityForm,
     DeliverForm,
     MessageForm,
-    NeedFilterForm,
     NeedForm,
     ProposalForm,
     SearchForm,
 )
 from rownaq.needs.models import (
     Agreement,
-    Capability,
-    DomesticTarget,
     Match,
     Need,
     NeedAccess,
     NeedAttachment,
     NeedState,
     Proposal,
-    ProposalState,
     Visibility,
 )
 from rownaq.needs.vocabulary import desk_engine
@@ -81,48 +78,21 @@ def highlight(text: str, terms: list[str]) -> SafeString:
 # -- the dashboard ---------------------------------------------------------------------------------
 
 
-def desk_figures(province: Province, year: int) -> dict[str, Any]:
-    """The desk's totals for a province and a Jalali year (delivered agreements counted by delivery date)."""
-    needs = Need.objects.filter(unit__county__province=province)
-    proposals = Proposal.objects.filter(need__unit__county__province=province)
-    agreements = Agreement.objects.filter(proposal__need__unit__county__province=province)
-    first, last = jalali_year_bounds(year)
-    delivered = agreements.filter(delivered_on__gte=first, delivered_on__lte=last).aggregate(
-        count=Count("pk"),
-        domestic=Coalesce(Sum(Coalesce("import_value_replaced", "value")), 0),
-        currency=Sum("currency_saved_usd"),
-    )
-    target = DomesticTarget.objects.filter(province=province, year=year).first()
-    by_state = dict(proposals.values_list("state").annotate(n=Count("pk")).order_by())
-    return {
-        "year": year,
-        "open_needs": needs.filter(state=NeedState.OPEN).count(),
-        "capabilities": Capability.objects.filter(province=province).count(),
-        "proposal_states": [(label, by_state.get(value, 0)) for value, label in ProposalState.choices],
-        "agreements": agreements.count(),
-        "agreements_value": agreements.aggregate(v=Coalesce(Sum("value"), 0))["v"],
-        "delivered": delivered["count"],
-        "domestic_value": delivered["domestic"],
-        "currency_saved": delivered["currency"] or Decimal(0),
-        "target": target.value if target else None,
-        "target_share": (delivered["domestic"] / target.value) if target and target.value else None,
-        "median_reply_days": services.median_reply_days(proposals),
-    }
-
-
 @login_required
 def dashboard(request: AuthenticatedRequest) -> HttpResponse:
     province = page_province(request.user)
-    figures = desk_figures(province, jalali_today().year)
+    places = Places.province(province)
+    shown = figures.desk_figures(places, Period.whole_year(jalali_today().year))
     recent = (
-        access.needs_visible_to(request.user)
-        .filter(state=NeedState.OPEN, unit__county__province=province)
+        Need.objects.visible_to(request.user)
+        .in_places(places)
+        .filter(state=NeedState.OPEN)
         .select_related("sector", "unit__county__province")[:10]
     )
     return render(
         request,
         "needs/dashboard.html",
-        {"province": province, "figures": figures, "recent": recent, **_abilities(request)},
+        {"province": province, "figures": shown, "recent": recent, **_abilities(request)},
     )
 
 
@@ -136,46 +106,16 @@ def _abilities(request: AuthenticatedRequest) -> dict[str, bool]:
 # -- needs -----------------------------------------------------------------------------------------
 
 
-def _title_matches(needs: QuerySet[Need], terms: list[str]) -> list[int]:
-    """The needs of ``needs`` whose title alone has every term (for needs whose details are hidden)."""
-    return [pk for pk, title in needs.values_list("pk", "title") if all(t in search_key(title) for t in terms)]
-
-
-def filter_needs(user: Any, data: dict[str, Any]) -> QuerySet[Need]:
-    needs = access.needs_visible_to(user)
-    if data.get("kind"):
-        needs = needs.filter(kind=data["kind"])
-    if data.get("division"):
-        needs = needs.filter(sector__code__startswith=data["division"])
-    if data.get("supplied_from"):
-        # How a need is supplied today is one of its details: filter only the needs whose details the
-        # person sees, or the filter would tell an outsider what the owner keeps confidential.
-        detailed = access.needs_with_details_visible_to(user).filter(supplied_from=data["supplied_from"])
-        needs = needs.filter(pk__in=detailed.values("pk"))
-    terms = search_terms(data.get("q"))
-    if terms:
-        # The description is searched only where the person sees it; elsewhere only the title.
-        detailed = access.needs_with_details_visible_to(user)
-        by_text = detailed.filter(pk__in=needs.values("pk"))
-        for term in terms:
-            by_text = by_text.filter(search_text__contains=term)
-        hidden = needs.exclude(pk__in=detailed.values("pk"))
-        needs = needs.filter(Q(pk__in=by_text.values("pk")) | Q(pk__in=_title_matches(hidden, terms)))
-    return needs
-
-
 @login_required
 def need_list(request: AuthenticatedRequest) -> HttpResponse:
     user = request.user
-    form = NeedFilterForm(request.GET)
-    form.is_valid()
-    needs = filter_needs(user, form.cleaned_data).select_related("sector", "unit__county__province")
+    need_filter = NeedFilter(request.GET, queryset=access.needs_visible_to(user), request=request)
+    needs = need_filter.qs.select_related("sector", "unit__county__province")
     page = Paginator(needs, PAGE_SIZE).get_page(request.GET.get("page"))
-    detailed = set(
-        access.needs_with_details_visible_to(user).filter(pk__in=[n.pk for n in page]).values_list("pk", flat=True)
-    )
+    detailed = access.needs_details_shown(user, page)
     rows = [{"need": n, "details": n.pk in detailed} for n in page]
-    return render(request, "needs/need_list.html", {"form": form, "page": page, "rows": rows, **_abilities(request)})
+    context = {"form": need_filter.form, "page": page, "rows": rows, **_abilities(request)}
+    return render(request, "needs/need_list.html", context)
 
 
 def _need_page(
@@ -188,22 +128,18 @@ def _need_page(
         "need": need,
         "details": details,
         "can_edit": access.can_post_need_for(user, need.unit),
-        "reply_days": services.unit_reply_days(need),
+        "reply_days": figures.unit_reply_days(need),
     }
     if details:
-        matches = (
-            Match.objects.filter(need=need, capability__in=access.capabilities_visible_to(user))
-            .select_related("capability", "capability__owner", "capability__province")
-            .order_by("rank")
-        )
         context["matches"] = [
-            {"match": m, "title": highlight(m.capability.title, m.reasons.get("terms", []))} for m in matches
+            {"match": m, "title": highlight(m.capability.title, m.reasons.get("terms", []))}
+            for m in access.matches_shown(user, need)
         ]
         context["attachments"] = need.attachments.all()
         context["proposals"] = (
             access.proposals_visible_to(user).filter(need=need).select_related("organisation", "capability")
         )
-        if services.can_propose(user, need):
+        if access.can_propose(user, need):
             context["proposal_form"] = proposal_form or ProposalForm(user=user)
     if need_side and need.visibility == Visibility.APPROVED:
         context["access_requests"] = need.accesses.select_related(
@@ -306,7 +242,7 @@ def need_propose(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         return _need_page(request, need, proposal_form=form, status=400)
     try:
-        proposal = services.proposal_submit(need=need, by=user, **form.cleaned_data)
+        proposal = workflow.proposal_submit(need=need, by=user, **form.cleaned_data)
     except (services.DeskError, ValidationError) as exc:
         form.add_error(None, exc.messages if isinstance(exc, ValidationError) else str(exc))
         return _need_page(request, need, proposal_form=form, status=400)
@@ -334,11 +270,11 @@ def attachment_file(attachment: NeedAttachment) -> FileResponse:
 
 @login_required
 def capability_list(request: AuthenticatedRequest) -> HttpResponse:
-    capabilities = access.capabilities_visible_to(request.user).select_related("owner", "province")
-    query = request.GET.get("q", "")
-    for term in search_terms(query):
-        capabilities = capabilities.filter(search_text__contains=term)
+    visible = access.capabilities_visible_to(request.user)
+    capabilities = CapabilityFilter(request.GET, queryset=visible, request=request).qs
+    capabilities = capabilities.select_related("owner", "province")
     page = Paginator(capabilities, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.get("q", "")
     return render(request, "needs/capability_list.html", {"page": page, "q": query, **_abilities(request)})
 
 
@@ -346,14 +282,13 @@ def capability_list(request: AuthenticatedRequest) -> HttpResponse:
 def capability_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     user = request.user
     capability = access.get_capability_for_user(user, pk)
-    detailed = access.needs_with_details_visible_to(user)
-    matches = (
+    matches = list(
         Match.objects.filter(capability=capability, need__in=access.needs_visible_to(user))
         .select_related("need", "need__sector", "need__unit__county__province")
         .order_by("-score", "need_id")
     )
-    visible = set(detailed.filter(matches__capability=capability).values_list("pk", flat=True))
-    rows = [{"match": m, "details": m.need_id in visible} for m in matches]
+    detailed = access.needs_details_shown(user, [m.need for m in matches])
+    rows = [{"match": m, "details": m.need_id in detailed} for m in matches]
     context = {
         "capability": capability,
         "sectors": capability.sectors.all(),
@@ -422,14 +357,10 @@ def _proposal_page(
     need = proposal.need
     need_side = access.is_need_side(user, need)
     bound_name, bound_form = bound if bound else ("", None)
-    actions = []
-    if need_side:
-        for name in ("shortlist", "accept", "decline"):
-            if proposal.state in services.PROPOSAL_TRANSITIONS[name][0]:
-                form = bound_form if name == bound_name else PROPOSAL_ACTION_FORMS[name]()
-                actions.append({"name": name, "form": form})
-    elif access.is_proposer(user, proposal) and proposal.state in services.PROPOSAL_TRANSITIONS["withdraw"][0]:
-        actions.append({"name": "withdraw", "form": PROPOSAL_ACTION_FORMS["withdraw"]()})
+    actions = [
+        {"name": name, "form": bound_form if name == bound_name else PROPOSAL_ACTION_FORMS[name]()}
+        for name in workflow.allowed_decisions(proposal, user)
+    ]
     agreement = Agreement.objects.filter(proposal=proposal).first()
     context = {
         "proposal": proposal,
@@ -458,7 +389,7 @@ def proposal_message(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     form = MessageForm(request.POST)
     if not form.is_valid():
         return _proposal_page(request, proposal, bound=("message", form), status=400)
-    services.proposal_message(proposal=proposal, by=request.user, text=form.cleaned_data["text"])
+    workflow.proposal_message(proposal=proposal, by=request.user, text=form.cleaned_data["text"])
     return redirect("needs-proposal-detail", pk=pk)
 
 
@@ -474,17 +405,8 @@ def proposal_action(request: AuthenticatedRequest, pk: int, action: str) -> Http
     if not form.is_valid():
         messages.error(request, _("The action was not done. Correct the fields marked below."))
         return _proposal_page(request, proposal, bound=(action, form), status=400)
-    data = form.cleaned_data
     try:
-        match action:
-            case "shortlist":
-                services.proposal_shortlist(proposal=proposal, by=user)
-            case "accept":
-                services.proposal_accept(proposal=proposal, by=user, value=data["value"], signed_on=data["signed_on"])
-            case "decline":
-                services.proposal_decline(proposal=proposal, by=user, reason=data["reason"], note=data["note"])
-            case "withdraw":
-                services.proposal_withdraw(proposal=proposal, by=user)
+        workflow.act(proposal=proposal, action=action, by=user, **form.cleaned_data)
     except services.DeskError as exc:
         messages.error(request, str(exc))
         return _proposal_page(request, access.get_proposal_for_user(user, pk), bound=(action, form), status=400)
@@ -502,7 +424,7 @@ def agreement_deliver(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         return _proposal_page(request, proposal, bound=("deliver", form), status=400)
     try:
-        services.agreement_deliver(agreement=agreement, by=user, **form.cleaned_data)
+        workflow.agreement_deliver(agreement=agreement, by=user, **form.cleaned_data)
     except services.DeskError as exc:
         messages.error(request, str(exc))
         return _proposal_page(request, proposal, status=400)
@@ -513,11 +435,10 @@ def agreement_deliver(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 @login_required
 def my_proposals(request: AuthenticatedRequest) -> HttpResponse:
     user = request.user
-    if user.organisation_id is None:
-        proposals = Proposal.objects.none()
-    else:
-        proposals = access.proposals_visible_to(user).filter(organisation_id=user.organisation_id)
-    proposals = proposals.select_related("need", "capability")
+    own: QuerySet[Proposal] = Proposal.objects.none()
+    if user.organisation_id is not None:
+        own = access.proposals_visible_to(user).filter(organisation_id=user.organisation_id)
+    proposals = ProposalFilter(request.GET, queryset=own, request=request).qs.select_related("need", "capability")
     page = Paginator(proposals, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "needs/my_proposals.html", {"page": page})
 
@@ -527,10 +448,9 @@ def my_proposals(request: AuthenticatedRequest) -> HttpResponse:
 
 def _need_documents(user: Any) -> tuple[list[Document], dict[str, Need], set[int]]:
     """Documents of the needs a person may find: whole for those whose details they see, title only otherwise."""
-    needs = list(
-        access.needs_visible_to(user).exclude(state=NeedState.CLOSED).select_related("sector", "unit__county__province")
-    )
-    detailed = set(access.needs_with_details_visible_to(user).values_list("pk", flat=True))
+    findable = access.needs_visible_to(user).exclude(state=NeedState.CLOSED)
+    needs = list(findable.select_related("sector", "unit__county__province"))
+    detailed = access.needs_details_shown(user, findable)
     documents = [
         document_for_need(n) if n.pk in detailed else Document(id=str(n.pk), title=n.title, text="") for n in needs
     ]

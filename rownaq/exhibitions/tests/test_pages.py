@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.test import Client
 
 from rownaq.accounts.models import Organisation, User
+from rownaq.accounts.testing import login
 from rownaq.core.jalali import format_jalali, format_jalali_long
 from rownaq.exhibitions import scheduling, services
 from rownaq.exhibitions.models import B2BMeeting, Booth, Exhibition, ExhibitionKind, Exhibitor
@@ -21,7 +22,7 @@ pytestmark = pytest.mark.django_db
 
 class TestPages:
     def test_expert_creates_an_exhibition_with_jalali_dates(self, client: Client, expert: User) -> None:
-        client.force_login(expert)
+        login(client, expert)
         form = {
             "title": "نمایشگاه میز نیاز صنعت",
             "slug": "needs-desk",
@@ -71,7 +72,7 @@ class TestPages:
             supplied_from=SupplySource.IMPORTED,
         )
         free_booth = Booth.objects.create(hall=expo.hall, code="A4")
-        client.force_login(expert)
+        login(client, expert)
         setup = f"/exhibitions/{expo.exhibition.slug}/setup/"
         assert expo.firm.name in client.get(setup).content.decode()
         response = client.post(
@@ -117,7 +118,7 @@ class TestPages:
             "venue": exhibition.venue,
             "meeting_minutes": "۳۰",
         }
-        client.force_login(expert)
+        login(client, expert)
         refused = client.post(f"/exhibitions/{exhibition.slug}/edit/", form)
         assert refused.status_code == 200
         page = refused.content.decode()
@@ -133,24 +134,24 @@ class TestPages:
     def test_the_list_links_an_unpublished_exhibition_to_its_setup(
         self, client: Client, expo: Expo, expert: User, manager: User
     ) -> None:
-        client.force_login(expert)
+        login(client, expert)
         assert f'href="/expo/{expo.exhibition.slug}/"' in client.get("/exhibitions/").content.decode()
         Exhibition.objects.filter(pk=expo.exhibition.pk).update(is_published=False)
         page = client.get("/exhibitions/").content.decode()
         assert f'href="/expo/{expo.exhibition.slug}/"' not in page  # the public page would be a 404
         assert f'href="/exhibitions/{expo.exhibition.slug}/setup/"' in page
-        client.force_login(manager)
+        login(client, manager)
         assert expo.exhibition.title not in client.get("/exhibitions/").content.decode()
 
     def test_a_unit_manager_cannot_set_up_exhibitions(self, client: Client, manager: User, expo: Expo) -> None:
-        client.force_login(manager)
+        login(client, manager)
         assert client.get("/exhibitions/new/").status_code == 403
         assert client.get(f"/exhibitions/{expo.exhibition.slug}/setup/").status_code == 403
 
     def test_booking_form_shows_clashes_in_persian_and_keeps_values(
         self, client: Client, expo: Expo, manager: User
     ) -> None:
-        client.force_login(manager)
+        login(client, manager)
         services.b2b_book(
             exhibition=expo.exhibition, need=expo.need, capability=expo.capability, starts_at=expo.at(1, 17), by=manager
         )
@@ -183,7 +184,7 @@ class TestPages:
         meeting = services.b2b_book(
             exhibition=expo.exhibition, need=expo.need, capability=expo.capability, starts_at=expo.at(1, 17), by=manager
         )
-        client.force_login(expo.lab_member)
+        login(client, expo.lab_member)
         assert client.post(f"/exhibitions/meetings/{meeting.pk}/cancel/").status_code == 302
         assert B2BMeeting.objects.get(pk=meeting.pk).cancelled_at is not None
         assert scheduling.schedule_for(expo.lab, expo.exhibition) == []

@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from rownaq.core.normalise import normalise_digits_only, normalise_fields, normalise_text, search_key
+
+if TYPE_CHECKING:
+    from rownaq.geography.places import Places
 
 
 class NeedKind(models.TextChoices):
@@ -35,6 +41,27 @@ class NeedState(models.TextChoices):
     OPEN = "open", _("Open")
     AGREED = "agreed", _("Agreement reached")
     CLOSED = "closed", _("Closed")
+
+
+class NeedQuerySet(models.QuerySet["Need"]):
+    # The lookup from a need to its county (``rownaq.geography.places``).
+    PLACE = "unit__county"
+
+    def in_places(self, places: Places) -> NeedQuerySet:
+        """The needs of units in a county, a province, several provinces or the nation."""
+        return self.filter(places.q(self.PLACE))
+
+    def visible_to(self, user: Any) -> NeedQuerySet:
+        """The needs ``user`` may find in lists and search (the rule is ``needs.access.needs_visible_to``)."""
+        from rownaq.needs.access import needs_visible_to
+
+        return self & needs_visible_to(user)  # type: ignore[return-value]
+
+    def details_visible_to(self, user: Any) -> NeedQuerySet:
+        """The needs whose details ``user`` sees (the rule is ``needs.access.needs_with_details_visible_to``)."""
+        from rownaq.needs.access import needs_with_details_visible_to
+
+        return self & needs_with_details_visible_to(user)  # type: ignore[return-value]
 
 
 class Need(models.Model):
@@ -71,6 +98,8 @@ class Need(models.Model):
     search_text = models.TextField(editable=False, default="")
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = NeedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("need")
@@ -139,6 +168,29 @@ class NeedAccess(models.Model):
         return f"{self.need_id}/{self.organisation_id}: {self.state}"
 
 
+class CapabilityQuerySet(models.QuerySet["Capability"]):
+    def in_places(self, places: Places) -> CapabilityQuerySet:
+        """The capabilities of a province, several provinces or the nation. A capability has a province (its
+        owner organisation's) and no county: the places of a county hold the capabilities of its province."""
+        if places.nation:
+            return self.all()
+        from rownaq.geography.models import County
+
+        condition = Q(pk__in=[])
+        if places.province_ids:
+            condition |= Q(province_id__in=sorted(places.province_ids))
+        if places.county_ids:
+            counties = County.objects.filter(pk__in=sorted(places.county_ids))
+            condition |= Q(province_id__in=counties.values("province_id"))
+        return self.filter(condition)
+
+    def visible_to(self, user: Any) -> CapabilityQuerySet:
+        """The capabilities ``user`` may see (the rule is ``needs.access.capabilities_visible_to``)."""
+        from rownaq.needs.access import capabilities_visible_to
+
+        return self & capabilities_visible_to(user)  # type: ignore[return-value]
+
+
 class Capability(models.Model):
     """What a university lab, a knowledge-based firm, a technology-park company or a unit can make or do."""
 
@@ -161,6 +213,8 @@ class Capability(models.Model):
     search_text = models.TextField(editable=False, default="")
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = CapabilityQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("capability")
@@ -252,6 +306,21 @@ class DeclineReason(models.TextChoices):
     OTHER = "other", _("Other")
 
 
+class ProposalQuerySet(models.QuerySet["Proposal"]):
+    # The lookup from a proposal to the county of its need's unit (``rownaq.geography.places``).
+    PLACE = "need__unit__county"
+
+    def in_places(self, places: Places) -> ProposalQuerySet:
+        """The proposals on needs of units in a county, a province, several provinces or the nation."""
+        return self.filter(places.q(self.PLACE))
+
+    def visible_to(self, user: Any) -> ProposalQuerySet:
+        """The proposals ``user`` may see (the rule is ``needs.access.proposals_visible_to``)."""
+        from rownaq.needs.access import proposals_visible_to
+
+        return self & proposals_visible_to(user)  # type: ignore[return-value]
+
+
 class Proposal(models.Model):
     need = models.ForeignKey(Need, on_delete=models.PROTECT, related_name="proposals")
     capability = models.ForeignKey(
@@ -274,6 +343,8 @@ class Proposal(models.Model):
     first_reply_at = models.DateTimeField(_("first answered at"), null=True, blank=True)
     decided_at = models.DateTimeField(null=True, blank=True)
     reminded_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ProposalQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("proposal")

@@ -1,5 +1,5 @@
 """The needs desk's test helpers: a lab and a firm with capabilities (``make_desk``), a factory's
-need (``post_need``), a drawing (``PDF``) and a logged-in page client (``client_for``)."""
+need (``post_need``) and a drawing (``PDF``). Signing in: ``rownaq.accounts.testing``."""
 
 from __future__ import annotations
 
@@ -7,8 +7,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
-
-from django.test import Client
 
 from rownaq.accounts.models import Organisation, OrganisationKind, Role, User
 from rownaq.needs import services
@@ -63,10 +61,3 @@ def post_need(unit: Unit, by: User, **fields: Any) -> Need:
     }
     defaults.update(fields)
     return services.need_post(unit=unit, by=by, **defaults)
-
-
-def client_for(user: User) -> Client:
-    """A browser session logged in as ``user``."""
-    client = Client()
-    client.force_login(user)
-    return client

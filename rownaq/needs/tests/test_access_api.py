@@ -12,17 +12,17 @@ from decimal import Decimal
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 from rest_framework.test import APIClient
 
 from rownaq.accounts.models import User
+from rownaq.accounts.testing import api_client_for, browser_for, login
 from rownaq.needs import services
 from rownaq.needs.models import Need, NeedAccess, NeedAccessState, NeedAttachment, Visibility
 from rownaq.needs.tests.desk import PDF, Desk, post_need
-from rownaq.needs.tests.test_api import assert_no_details, body, client_for
+from rownaq.needs.tests.test_api import assert_no_details, body
 from rownaq.registry.models import Unit
 
 pytestmark = pytest.mark.django_db
@@ -80,7 +80,7 @@ def fa(message: str) -> str:
 def test_the_owner_lists_approves_and_declines_and_the_requester_then_sees_the_details(
     secret_need: Need, desk: Desk, manager: User, expert: User, other_manager: User, unit: Unit
 ) -> None:
-    lab, firm, owner = client_for(desk.lab), client_for(desk.firm), client_for(manager)
+    lab, firm, owner = api_client_for(desk.lab), api_client_for(desk.firm), api_client_for(manager)
 
     # Before any approval the lab sees neither the drawings nor their names, nor a file by its number.
     refused = lab.get(attachments_url(secret_need))
@@ -111,7 +111,7 @@ def test_the_owner_lists_approves_and_declines_and_the_requester_then_sees_the_d
 
     # Only the owner's side lists the requests.
     for side in (manager, expert):
-        listed = client_for(side).get(requests_url(secret_need))
+        listed = api_client_for(side).get(requests_url(secret_need))
         assert listed.status_code == 200, side.username
         assert {r["organisation"]["name"] for r in listed.json()} == {desk.lab_org.name, desk.firm_org.name}
         assert set(listed.json()[0]) == {
@@ -124,7 +124,7 @@ def test_the_owner_lists_approves_and_declines_and_the_requester_then_sees_the_d
             "decided_at",
         }
     for outsider in (desk.lab, desk.firm, other_manager):
-        refused = client_for(outsider).get(requests_url(secret_need))
+        refused = api_client_for(outsider).get(requests_url(secret_need))
         assert refused.status_code == 403, outsider.username
         assert desk.lab_org.name not in body(refused)
         assert_no_details(refused)
@@ -149,7 +149,7 @@ def test_the_owner_lists_approves_and_declines_and_the_requester_then_sees_the_d
     lab_request.refresh_from_db()
     assert (lab_request.decided_by, lab_request.state) == (manager, NeedAccessState.APPROVED)
 
-    declined = client_for(expert).post(decide_url(secret_need, firm_request.pk, "decline"))
+    declined = api_client_for(expert).post(decide_url(secret_need, firm_request.pk, "decline"))
     assert declined.status_code == 200, declined.content
     assert declined.json()["state"] == NeedAccessState.DECLINED
     assert declined.json()["decided_by"] == str(expert)
@@ -168,8 +168,7 @@ def test_the_owner_lists_approves_and_declines_and_the_requester_then_sees_the_d
         "application/pdf",
     )
     assert attachment["url"] == reverse("needs-attachment", args=[attachment["id"]])
-    browser = Client()
-    browser.force_login(desk.lab)
+    browser = browser_for(desk.lab)
     assert browser.get(attachment["url"]).status_code == 200
     # A machine client downloads it with its token.
     assert attachment["download"] == f"{attachments_url(secret_need)}{attachment['id']}/"
@@ -205,7 +204,7 @@ def test_a_third_organisation_is_refused_everywhere(
 ) -> None:
     request = services.need_access_request(need=secret_need, by=desk.lab)
     services.need_access_decide(request=request, by=manager, approve=True)
-    third = client_for(other_manager)
+    third = api_client_for(other_manager)
     attachment = NeedAttachment.objects.get(need=secret_need)
     responses = [
         third.get(attachments_url(secret_need)),
@@ -220,8 +219,7 @@ def test_a_third_organisation_is_refused_everywhere(
     request.refresh_from_db()
     assert request.state == NeedAccessState.APPROVED
     assert NeedAttachment.objects.filter(need=secret_need).count() == 1
-    browser = Client()
-    browser.force_login(other_manager)
+    browser = browser_for(other_manager)
     assert browser.get(reverse("needs-attachment", args=[attachment.pk])).status_code == 404
 
 
@@ -229,7 +227,7 @@ def test_a_liaison_and_an_investor(
     secret_need: Need, public_need: Need, manager: User, liaison: User, investor: User
 ) -> None:
     for user in (liaison, investor):
-        client = client_for(user)
+        client = api_client_for(user)
         # A public need's drawings are for everyone logged in; adding some is for its owner.
         listed = client.get(attachments_url(public_need))
         assert listed.status_code == 200
@@ -253,17 +251,17 @@ def test_a_liaison_and_an_investor(
         assert asked.status_code == 201
         assert asked.json()["organisation"]["id"] == user.organisation_id
 
-    owner = client_for(manager)
+    owner = api_client_for(manager)
     investor_request = NeedAccess.objects.get(need=secret_need, organisation=investor.organisation)
     assert owner.post(decide_url(secret_need, investor_request.pk, "approve")).status_code == 200
-    assert [a["name"] for a in client_for(investor).get(attachments_url(secret_need)).json()] == [SECRET_FILE]
-    assert client_for(liaison).get(attachments_url(secret_need)).status_code == 403
-    assert_no_details(client_for(liaison).get(f"{NEEDS}{secret_need.pk}/"))
+    assert [a["name"] for a in api_client_for(investor).get(attachments_url(secret_need)).json()] == [SECRET_FILE]
+    assert api_client_for(liaison).get(attachments_url(secret_need)).status_code == 403
+    assert_no_details(api_client_for(liaison).get(f"{NEEDS}{secret_need.pk}/"))
     assert NeedAttachment.objects.filter(need=public_need).count() == 1
 
 
 def test_an_approved_access_declined_later_is_withdrawn(secret_need: Need, desk: Desk, manager: User) -> None:
-    lab, owner = client_for(desk.lab), client_for(manager)
+    lab, owner = api_client_for(desk.lab), api_client_for(manager)
     request_id = lab.post(requests_url(secret_need)).json()["id"]
     assert owner.post(decide_url(secret_need, request_id, "approve")).status_code == 200
     assert lab.get(attachments_url(secret_need)).status_code == 200
@@ -277,7 +275,7 @@ def test_an_approved_access_declined_later_is_withdrawn(secret_need: Need, desk:
 
 
 def test_the_owner_side_uploads_checked_files(secret_need: Need, manager: User, expert: User, desk: Desk) -> None:
-    owner = client_for(manager)
+    owner = api_client_for(manager)
     url = attachments_url(secret_need)
     uploaded = owner.post(
         url,
@@ -290,7 +288,7 @@ def test_the_owner_side_uploads_checked_files(secret_need: Need, manager: User, 
         ("spec.pdf", "application/pdf"),
     ]
     assert {a.uploaded_by for a in NeedAttachment.objects.filter(name__in=["section.png", "spec.pdf"])} == {manager}
-    assert client_for(expert).post(
+    assert api_client_for(expert).post(
         url, {"files": [SimpleUploadedFile("by-expert.pdf", PDF)]}, format="multipart"
     ).status_code == (201)
     assert [a["name"] for a in owner.get(url).json()] == [SECRET_FILE, "section.png", "spec.pdf", "by-expert.pdf"]
@@ -321,14 +319,13 @@ def test_the_owner_side_uploads_checked_files(secret_need: Need, manager: User, 
     # The proposer's side cannot attach to someone else's need, approved or not.
     request = services.need_access_request(need=secret_need, by=desk.lab)
     services.need_access_decide(request=request, by=manager, approve=True)
-    refused = client_for(desk.lab).post(url, {"files": [SimpleUploadedFile("x.pdf", PDF)]}, format="multipart")
+    refused = api_client_for(desk.lab).post(url, {"files": [SimpleUploadedFile("x.pdf", PDF)]}, format="multipart")
     assert refused.status_code == 403
     assert NeedAttachment.objects.filter(need=secret_need).count() == 4
 
 
 def test_the_session_works_too(secret_need: Need, manager: User) -> None:
-    client = APIClient()
-    client.force_login(manager)
+    client = login(APIClient(), manager)
     assert client.get(requests_url(secret_need)).status_code == 200
     assert client.get(attachments_url(secret_need)).status_code == 200
 

@@ -19,9 +19,9 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from rest_framework.test import APIClient
 
-from conftest import PASSWORD
 from rownaq.accounts.models import User
-from rownaq.needs import services
+from rownaq.accounts.testing import api_client_for
+from rownaq.needs import services, workflow
 from rownaq.needs.matching_jobs import recompute_need
 from rownaq.needs.models import (
     Agreement,
@@ -62,19 +62,6 @@ TITLE_ONLY_KEYS = {
     "details_visible",
     "created_at",
 }
-
-
-def token_for(user: User) -> str:
-    response = APIClient().post("/api/v1/auth/token", {"username": user.username, "password": PASSWORD}, format="json")
-    assert response.status_code == 200, response.content
-    return str(response.json()["token"])
-
-
-def client_for(user: User) -> APIClient:
-    """A client that authenticates the way a machine client does: with a token."""
-    client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {token_for(user)}")
-    return client
 
 
 def body(response: Any) -> str:
@@ -136,19 +123,19 @@ def test_every_logged_in_role_lists_the_needs(
     liaison: User,
 ) -> None:
     for user in (manager, expert, desk.lab, other_manager, investor, liaison):
-        listed = rows(client_for(user).get(NEEDS))
+        listed = rows(api_client_for(user).get(NEEDS))
         assert {public_need.pk, secret_need.pk} <= set(listed), user.username
         assert listed[public_need.pk]["details_visible"] is True
         assert "description" in listed[public_need.pk]
     for owner_side in (manager, expert):
-        row = rows(client_for(owner_side).get(NEEDS))[secret_need.pk]
+        row = rows(api_client_for(owner_side).get(NEEDS))[secret_need.pk]
         assert row["details_visible"] is True
         assert SECRET in row["description"]
         assert row["yearly_value"] == 7_654_321_000
 
 
 def test_a_non_approved_caller_gets_the_title_only(secret_need: Need, desk: Desk, manager: User) -> None:
-    lab = client_for(desk.lab)
+    lab = api_client_for(desk.lab)
     listed = lab.get(NEEDS)
     row = rows(listed)[secret_need.pk]
     assert set(row) == TITLE_ONLY_KEYS
@@ -195,27 +182,27 @@ def test_a_non_approved_caller_gets_the_title_only(secret_need: Need, desk: Desk
     assert ranked.json(), "the lab's capability should be ranked"
     assert {"rank", "score", "capability", "reasons"} <= set(ranked.json()[0])
     # Another organisation is still not approved.
-    assert_no_details(client_for(desk.firm).get(NEEDS))
+    assert_no_details(api_client_for(desk.firm).get(NEEDS))
 
 
 def test_search_finds_a_confidential_need_by_its_title_only(
     secret_need: Need, public_need: Need, desk: Desk, manager: User
 ) -> None:
-    lab = client_for(desk.lab)
+    lab = api_client_for(desk.lab)
     found = lab.get(NEEDS, {"q": "زیرکونیوم"})
     assert secret_need.pk not in rows(found)
     assert_no_details(found)
     assert secret_need.pk in rows(lab.get(NEEDS, {"q": "يَاتاقان"}))  # a word of the title, spelt with Arabic ی
-    assert secret_need.pk in rows(client_for(manager).get(NEEDS, {"q": "زیرکونیوم"}))
+    assert secret_need.pk in rows(api_client_for(manager).get(NEEDS, {"q": "زیرکونیوم"}))
     # How a need is supplied today is one of its details: the filter does not reveal it.
     assert secret_need.pk not in rows(lab.get(NEEDS, {"supplied_from": SupplySource.IMPORTED}))
-    assert secret_need.pk in rows(client_for(manager).get(NEEDS, {"supplied_from": SupplySource.IMPORTED}))
+    assert secret_need.pk in rows(api_client_for(manager).get(NEEDS, {"supplied_from": SupplySource.IMPORTED}))
     assert public_need.pk in rows(lab.get(NEEDS, {"supplied_from": SupplySource.IMPORTED}))
     assert set(rows(lab.get(NEEDS, {"kind": NeedKind.SERVICE}))) == set()
 
 
 def test_the_public_need_shows_its_ranked_capabilities_with_reasons(public_need: Need, desk: Desk) -> None:
-    ranked = client_for(desk.firm).get(f"{NEEDS}{public_need.pk}/matches/")
+    ranked = api_client_for(desk.firm).get(f"{NEEDS}{public_need.pk}/matches/")
     assert ranked.status_code == 200
     top = ranked.json()[0]
     assert top["rank"] == 1
@@ -228,7 +215,7 @@ def test_the_public_need_shows_its_ranked_capabilities_with_reasons(public_need:
     assert top["reasons"]["related"] == stored.reasons.get("related", [])
     stored.reasons = {**stored.reasons, "related": ["عملیات حرارتی"]}
     stored.save(update_fields=["reasons"])
-    again = client_for(desk.firm).get(f"{NEEDS}{public_need.pk}/matches/").json()[0]
+    again = api_client_for(desk.firm).get(f"{NEEDS}{public_need.pk}/matches/").json()[0]
     assert again["reasons"]["related"] == ["عملیات حرارتی"]
 
 
@@ -252,7 +239,7 @@ def need_fields(unit: Unit, **extra: Any) -> dict[str, Any]:
 def test_the_unit_manager_and_the_expert_post_needs(
     unit: Unit, manager: User, other_manager: User, expert: User
 ) -> None:
-    posted = client_for(manager).post(NEEDS, need_fields(unit), format="json")
+    posted = api_client_for(manager).post(NEEDS, need_fields(unit), format="json")
     assert posted.status_code == 201, posted.content
     need = Need.objects.get(pk=posted.json()["id"])
     assert need.posted_by == manager
@@ -260,11 +247,11 @@ def test_the_unit_manager_and_the_expert_post_needs(
     assert posted.json()["details_visible"] is True
     assert posted.json()["matches"] == []  # computed in the background
 
-    by_expert = client_for(expert).post(NEEDS, need_fields(unit, visibility=Visibility.APPROVED), format="json")
+    by_expert = api_client_for(expert).post(NEEDS, need_fields(unit, visibility=Visibility.APPROVED), format="json")
     assert by_expert.status_code == 201, by_expert.content
     # Another company's manager cannot post for this unit.
-    assert client_for(other_manager).post(NEEDS, need_fields(unit), format="json").status_code in (400, 403)
-    invalid = client_for(manager).post(NEEDS, need_fields(unit, kind="nonsense", title=""), format="json")
+    assert api_client_for(other_manager).post(NEEDS, need_fields(unit), format="json").status_code in (400, 403)
+    invalid = api_client_for(manager).post(NEEDS, need_fields(unit, kind="nonsense", title=""), format="json")
     assert invalid.status_code == 400
     assert {"kind", "title"} <= set(invalid.json())
     assert Need.objects.count() == 2
@@ -272,7 +259,7 @@ def test_the_unit_manager_and_the_expert_post_needs(
 
 def test_investor_and_liaison_cannot_post(unit: Unit, investor: User, liaison: User, desk: Desk) -> None:
     for user in (investor, liaison):
-        client = client_for(user)
+        client = api_client_for(user)
         refused = client.post(NEEDS, need_fields(unit), format="json")
         assert refused.status_code == 403
         with translation.override("fa"):
@@ -284,7 +271,7 @@ def test_investor_and_liaison_cannot_post(unit: Unit, investor: User, liaison: U
 
 
 def test_capabilities_are_posted_listed_and_searched(desk: Desk, manager: User, investor: User) -> None:
-    lab = client_for(desk.lab)
+    lab = api_client_for(desk.lab)
     posted = lab.post(
         CAPABILITIES,
         {"title": "تراشکاري CNC قطعات دقيق", "description": "تراش و فرز سی‌ان‌سی", "is_public": False},
@@ -296,17 +283,17 @@ def test_capabilities_are_posted_listed_and_searched(desk: Desk, manager: User, 
     assert posted.json()["owner"]["name"] == desk.lab_org.name
     assert capability.pk in rows(lab.get(CAPABILITIES))
     # Outside the public catalogue: only its owner (and province staff) see it.
-    assert capability.pk not in rows(client_for(investor).get(CAPABILITIES))
-    assert client_for(investor).get(f"{CAPABILITIES}{capability.pk}/").status_code == 404
+    assert capability.pk not in rows(api_client_for(investor).get(CAPABILITIES))
+    assert api_client_for(investor).get(f"{CAPABILITIES}{capability.pk}/").status_code == 404
     assert set(rows(lab.get(CAPABILITIES, {"q": "تراشکاری"}))) == {capability.pk}
-    assert desk.capability.pk in rows(client_for(investor).get(CAPABILITIES, {"q": "قالب"}))
+    assert desk.capability.pk in rows(api_client_for(investor).get(CAPABILITIES, {"q": "قالب"}))
 
 
 # -- the proposal path ------------------------------------------------------------------------------
 
 
 def test_the_proposal_path_by_api(public_need: Need, desk: Desk, manager: User, other_manager: User) -> None:
-    lab, owner = client_for(desk.lab), client_for(manager)
+    lab, owner = api_client_for(desk.lab), api_client_for(manager)
     # The lab cannot answer with another organisation's capability.
     other = lab.post(
         PROPOSALS, {"need": public_need.pk, "capability": desk.firm_capability.pk, "text": "x"}, format="json"
@@ -334,14 +321,14 @@ def test_the_proposal_path_by_api(public_need: Need, desk: Desk, manager: User, 
     # Both sides see it; an outsider does not.
     assert pk in rows(lab.get(PROPOSALS))
     assert pk in rows(owner.get(PROPOSALS, {"need": public_need.pk}))
-    assert pk not in rows(client_for(other_manager).get(PROPOSALS))
-    assert client_for(other_manager).get(f"{PROPOSALS}{pk}/").status_code == 404
+    assert pk not in rows(api_client_for(other_manager).get(PROPOSALS))
+    assert api_client_for(other_manager).get(f"{PROPOSALS}{pk}/").status_code == 404
     assert set(owner.get(f"{PROPOSALS}{pk}/").json()["allowed_actions"]) == {"shortlist", "accept", "decline"}
 
     asked = owner.post(f"{PROPOSALS}{pk}/messages/", {"text": "جنس فولاد قالب چیست؟"}, format="json")
     assert asked.status_code == 201, asked.content
     assert lab.post(f"{PROPOSALS}{pk}/messages/", {"text": "فولاد ۲۳۱۱"}, format="json").status_code == 201
-    assert client_for(desk.firm).post(f"{PROPOSALS}{pk}/messages/", {"text": "x"}, format="json").status_code == 404
+    assert api_client_for(desk.firm).post(f"{PROPOSALS}{pk}/messages/", {"text": "x"}, format="json").status_code == 404
     thread = lab.get(f"{PROPOSALS}{pk}/").json()["messages"]
     assert [m["text"] for m in thread] == ["جنس فولاد قالب چیست؟", "فولاد 2311"]  # digits stored in Latin
     assert Proposal.objects.get(pk=pk).first_reply_at is not None
@@ -369,8 +356,8 @@ def test_the_proposal_path_by_api(public_need: Need, desk: Desk, manager: User, 
 
 
 def test_decline_needs_a_reason_and_withdraw_by_the_proposer(public_need: Need, desk: Desk, manager: User) -> None:
-    lab, owner = client_for(desk.lab), client_for(manager)
-    first = services.proposal_submit(need=public_need, capability=desk.capability, by=desk.lab, text="پیشنهاد")
+    lab, owner = api_client_for(desk.lab), api_client_for(manager)
+    first = workflow.proposal_submit(need=public_need, capability=desk.capability, by=desk.lab, text="پیشنهاد")
     assert owner.post(f"{PROPOSALS}{first.pk}/actions/decline/", {}, format="json").status_code == 400
     assert owner.post(f"{PROPOSALS}{first.pk}/actions/decline/", {"reason": "bad"}, format="json").status_code == 400
     declined = owner.post(
@@ -378,10 +365,10 @@ def test_decline_needs_a_reason_and_withdraw_by_the_proposer(public_need: Need, 
     )
     assert declined.status_code == 200
     assert declined.json()["decline_reason"] == "price"
-    second = services.proposal_submit(
+    second = workflow.proposal_submit(
         need=public_need, capability=desk.firm_capability, by=desk.firm, text="پیشنهاد دوم"
     )
-    withdrawn = client_for(desk.firm).post(f"{PROPOSALS}{second.pk}/actions/withdraw/", {}, format="json")
+    withdrawn = api_client_for(desk.firm).post(f"{PROPOSALS}{second.pk}/actions/withdraw/", {}, format="json")
     assert withdrawn.status_code == 200
     assert withdrawn.json()["state"] == ProposalState.WITHDRAWN
     assert lab.get(f"{PROPOSALS}{second.pk}/").status_code == 404
@@ -407,7 +394,7 @@ def test_needs_cannot_be_ordered_by_a_confidential_deadline(
     unit: Unit, manager: User, desk: Desk, secret_need: Need
 ) -> None:
     later = post_need(unit, manager, title="نیاز عمومی دیرتر", description="شرح", deadline=dt.date(2030, 1, 1))
-    ordered = [row["id"] for row in client_for(desk.lab).get(NEEDS, {"ordering": "deadline"}).json()["results"]]
-    default = [row["id"] for row in client_for(desk.lab).get(NEEDS).json()["results"]]
+    ordered = [row["id"] for row in api_client_for(desk.lab).get(NEEDS, {"ordering": "deadline"}).json()["results"]]
+    default = [row["id"] for row in api_client_for(desk.lab).get(NEEDS).json()["results"]]
     assert ordered == default  # the deadline ordering is not offered, so it tells nothing
     assert later.pk in ordered

@@ -14,10 +14,11 @@ from django.test import Client
 from django.urls import reverse
 
 from rownaq.accounts.models import User
-from rownaq.needs import access, services
+from rownaq.accounts.testing import browser_for
+from rownaq.needs import access, services, workflow
 from rownaq.needs.matching_jobs import recompute_need
 from rownaq.needs.models import Need, NeedAttachment, Visibility
-from rownaq.needs.tests.desk import PDF, Desk, client_for, post_need
+from rownaq.needs.tests.desk import PDF, Desk, post_need
 from rownaq.registry.models import Unit
 
 pytestmark = pytest.mark.django_db
@@ -65,7 +66,7 @@ def test_helpers_per_role(
 def test_the_need_page_shows_only_the_title_until_access_is_approved(
     secret_need: Need, desk: Desk, manager: User
 ) -> None:
-    lab = client_for(desk.lab)
+    lab = browser_for(desk.lab)
     url = reverse("needs-need-detail", args=[secret_need.pk])
     html = lab.get(url).content.decode()
     assert TITLE in html
@@ -79,13 +80,13 @@ def test_the_need_page_shows_only_the_title_until_access_is_approved(
 
     assert lab.post(reverse("needs-need-request-access", args=[secret_need.pk])).status_code == 302
     assert 'id="access-pending"' in lab.get(url).content.decode()
-    owner_page = client_for(manager).get(url).content.decode()
+    owner_page = browser_for(manager).get(url).content.decode()
     assert desk.lab_org.name in owner_page
     request_row = secret_need.accesses.get()
     assert (
-        client_for(desk.firm).post(reverse("needs-access-decide", args=[request_row.pk, "approve"])).status_code == 403
+        browser_for(desk.firm).post(reverse("needs-access-decide", args=[request_row.pk, "approve"])).status_code == 403
     )
-    client_for(manager).post(reverse("needs-access-decide", args=[request_row.pk, "approve"]))
+    browser_for(manager).post(reverse("needs-access-decide", args=[request_row.pk, "approve"]))
 
     html = lab.get(url).content.decode()
     assert "زیرکونیوم" in html
@@ -94,13 +95,13 @@ def test_the_need_page_shows_only_the_title_until_access_is_approved(
     assert 'id="proposal-form"' in html
     assert lab.get(reverse("needs-attachment", args=[attachment.pk])).status_code == 200
     # Another organisation is still not approved.
-    assert_no_details(client_for(desk.firm).get(url).content.decode())
+    assert_no_details(browser_for(desk.firm).get(url).content.decode())
 
 
 def test_the_list_shows_the_title_and_searches_only_what_is_visible(
     secret_need: Need, desk: Desk, manager: User
 ) -> None:
-    lab = client_for(desk.lab)
+    lab = browser_for(desk.lab)
     html = lab.get(reverse("needs-need-list")).content.decode()
     assert TITLE in html
     assert_no_details(html)
@@ -108,24 +109,24 @@ def test_the_list_shows_the_title_and_searches_only_what_is_visible(
     assert TITLE not in lab.get(reverse("needs-need-list"), {"q": "زیرکونیوم"}).content.decode()
     # … a word of the title finds it; the owner finds it by its description.
     assert TITLE in lab.get(reverse("needs-need-list"), {"q": "یاتاقان"}).content.decode()
-    assert TITLE in client_for(manager).get(reverse("needs-need-list"), {"q": "زیرکونیوم"}).content.decode()
+    assert TITLE in browser_for(manager).get(reverse("needs-need-list"), {"q": "زیرکونیوم"}).content.decode()
 
 
 def test_the_search_page_never_shows_the_details(secret_need: Need, desk: Desk, manager: User) -> None:
-    lab = client_for(desk.lab)
+    lab = browser_for(desk.lab)
     html = lab.get(reverse("needs-search"), {"q": "زیرکونیوم"}).content.decode()
     assert TITLE not in html
     assert_no_details(html.replace('value="زیرکونیوم"', ""))
     html = lab.get(reverse("needs-search"), {"q": "یاتاقان پمپ"}).content.decode()
     assert TITLE in html or "یاتاقان" in html
     assert_no_details(html)
-    owner = client_for(manager).get(reverse("needs-search"), {"q": "زیرکونیوم"}).content.decode()
+    owner = browser_for(manager).get(reverse("needs-search"), {"q": "زیرکونیوم"}).content.decode()
     assert "need-results" in owner
     assert reverse("needs-need-detail", args=[secret_need.pk]) in owner
 
 
 def test_the_capability_page_lists_a_confidential_need_without_reasons(secret_need: Need, desk: Desk) -> None:
-    html = client_for(desk.lab).get(reverse("needs-capability-detail", args=[desk.capability.pk])).content.decode()
+    html = browser_for(desk.lab).get(reverse("needs-capability-detail", args=[desk.capability.pk])).content.decode()
     assert_no_details(html)
 
 
@@ -134,21 +135,21 @@ def test_non_public_capabilities_and_proposals_stay_with_their_people(
 ) -> None:
     services.capability_update(capability=desk.firm_capability, by=desk.firm, is_public=False)
     url = reverse("needs-capability-detail", args=[desk.firm_capability.pk])
-    assert client_for(desk.lab).get(url).status_code == 404
-    assert client_for(desk.firm).get(url).status_code == 200
-    assert client_for(expert).get(url).status_code == 200
+    assert browser_for(desk.lab).get(url).status_code == 404
+    assert browser_for(desk.firm).get(url).status_code == 200
+    assert browser_for(expert).get(url).status_code == 200
 
     need = post_need(unit, manager)
-    proposal = services.proposal_submit(need=need, capability=desk.capability, by=desk.lab, text="پیشنهاد محرمانه")
+    proposal = workflow.proposal_submit(need=need, capability=desk.capability, by=desk.lab, text="پیشنهاد محرمانه")
     url = reverse("needs-proposal-detail", args=[proposal.pk])
     for person in (desk.lab, manager, expert):
-        assert client_for(person).get(url).status_code == 200
+        assert browser_for(person).get(url).status_code == 200
     for person in (desk.firm, other_manager, investor):
-        assert client_for(person).get(url).status_code == 404
+        assert browser_for(person).get(url).status_code == 404
     # The need's page lists the proposal to its side only.
     need_url = reverse("needs-need-detail", args=[need.pk])
-    assert url in client_for(manager).get(need_url).content.decode()
-    assert url not in client_for(desk.firm).get(need_url).content.decode()
+    assert url in browser_for(manager).get(need_url).content.decode()
+    assert url not in browser_for(desk.firm).get(need_url).content.decode()
 
 
 def test_visitors_are_sent_to_log_in(secret_need: Need) -> None:
@@ -160,8 +161,8 @@ def test_visitors_are_sent_to_log_in(secret_need: Need) -> None:
 def test_the_supply_filter_does_not_reveal_how_a_confidential_need_is_supplied(
     secret_need: Need, desk: Desk, manager: User
 ) -> None:
-    lab = client_for(desk.lab)
+    lab = browser_for(desk.lab)
     for source in ("imported", "province", "other_province", "none"):
         assert TITLE not in lab.get(reverse("needs-need-list"), {"supplied_from": source}).content.decode()
-    owner_view = client_for(manager).get(reverse("needs-need-list"), {"supplied_from": secret_need.supplied_from})
+    owner_view = browser_for(manager).get(reverse("needs-need-list"), {"supplied_from": secret_need.supplied_from})
     assert TITLE in owner_view.content.decode()

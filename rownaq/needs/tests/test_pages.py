@@ -10,8 +10,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from rownaq.accounts.models import User
+from rownaq.accounts.testing import browser_for
 from rownaq.core.jalali import format_jalali
-from rownaq.needs import services
+from rownaq.needs import workflow
 from rownaq.needs.matching_jobs import recompute_need
 from rownaq.needs.models import (
     Agreement,
@@ -25,7 +26,7 @@ from rownaq.needs.models import (
     SupplySource,
     Visibility,
 )
-from rownaq.needs.tests.desk import Desk, client_for, post_need
+from rownaq.needs.tests.desk import Desk, post_need
 from rownaq.registry.models import Sector, Unit
 
 pytestmark = pytest.mark.django_db
@@ -52,7 +53,7 @@ def need_data(**changes: Any) -> dict[str, Any]:
 def test_a_manager_posts_a_need_with_persian_digits_and_a_jalali_deadline(
     unit: Unit, manager: User, django_capture_on_commit_callbacks: Any
 ) -> None:
-    client = client_for(manager)
+    client = browser_for(manager)
     assert client.get(reverse("needs-need-post")).status_code == 200
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         response = client.post(reverse("needs-need-post"), need_data(unit=unit.pk))
@@ -82,7 +83,7 @@ def test_a_manager_posts_a_need_with_persian_digits_and_a_jalali_deadline(
 def test_the_need_form_refuses_other_units_and_bad_input(
     unit: Unit, other_unit: Unit, manager: User, investor: User, desk: Desk
 ) -> None:
-    client = client_for(manager)
+    client = browser_for(manager)
     response = client.post(reverse("needs-need-post"), need_data(unit=other_unit.pk))
     assert response.status_code == 200
     assert not Need.objects.exists()
@@ -93,13 +94,13 @@ def test_the_need_form_refuses_other_units_and_bad_input(
     assert client.get(reverse("needs-need-post"), {"unit": "abc"}).status_code == 404
     assert client.get(reverse("needs-need-post"), {"unit": unit.pk}).status_code == 200
     for outsider in (investor, desk.lab):
-        assert client_for(outsider).get(reverse("needs-need-post")).status_code == 403
+        assert browser_for(outsider).get(reverse("needs-need-post")).status_code == 403
     need = post_need(unit, manager)
-    assert client_for(desk.lab).get(reverse("needs-need-edit", args=[need.pk])).status_code == 403
+    assert browser_for(desk.lab).get(reverse("needs-need-edit", args=[need.pk])).status_code == 403
 
 
 def test_an_expert_posts_for_a_unit_by_national_id(unit: Unit, expert: User) -> None:
-    response = client_for(expert).post(reverse("needs-need-post"), need_data(unit=unit.national_id))
+    response = browser_for(expert).post(reverse("needs-need-post"), need_data(unit=unit.national_id))
     assert response.status_code == 302
     assert Need.objects.get().unit == unit
 
@@ -107,7 +108,7 @@ def test_an_expert_posts_for_a_unit_by_national_id(unit: Unit, expert: User) -> 
 def test_the_need_list_filters(unit: Unit, manager: User, desk: Desk, django_assert_max_num_queries: Any) -> None:
     bearing = post_need(unit, manager, title="بلبرینگ پمپ", sector=Sector.objects.get(code="2814"))
     post_need(unit, manager, title="مواد اولیه لعاب", kind=NeedKind.RAW_MATERIAL, supplied_from=SupplySource.PROVINCE)
-    client = client_for(desk.lab)
+    client = browser_for(desk.lab)
     url = reverse("needs-need-list")
 
     def titles(**params: str) -> str:
@@ -130,7 +131,7 @@ def test_the_need_list_filters(unit: Unit, manager: User, desk: Desk, django_ass
 
 
 def test_a_capability_is_posted_and_shows_the_needs_it_matches(unit: Unit, manager: User, desk: Desk) -> None:
-    client = client_for(desk.lab)
+    client = browser_for(desk.lab)
     response = client.post(
         reverse("needs-capability-post"),
         {
@@ -149,15 +150,15 @@ def test_a_capability_is_posted_and_shows_the_needs_it_matches(unit: Unit, manag
     recompute_need(need.pk)
     html = client.get(reverse("needs-capability-detail", args=[capability.pk])).content.decode()
     assert "بلبرینگ پمپ آب" in html
-    html = client_for(manager).get(reverse("needs-need-detail", args=[need.pk])).content.decode()
+    html = browser_for(manager).get(reverse("needs-need-detail", args=[need.pk])).content.decode()
     assert reverse("needs-capability-detail", args=[capability.pk]) in html
     assert "<mark" in html  # the shared terms are highlighted
-    assert client_for(desk.firm).get(reverse("needs-capability-edit", args=[capability.pk])).status_code == 403
+    assert browser_for(desk.firm).get(reverse("needs-capability-edit", args=[capability.pk])).status_code == 403
 
 
 def test_the_proposal_pages(unit: Unit, manager: User, desk: Desk) -> None:
     need = post_need(unit, manager)
-    lab = client_for(desk.lab)
+    lab = browser_for(desk.lab)
     html = lab.get(reverse("needs-need-detail", args=[need.pk])).content.decode()
     assert 'id="proposal-form"' in html
     response = lab.post(
@@ -175,7 +176,7 @@ def test_the_proposal_pages(unit: Unit, manager: User, desk: Desk) -> None:
     assert 'id="proposal-form"' not in lab.get(reverse("needs-need-detail", args=[need.pk])).content.decode()
     assert need.title in lab.get(reverse("needs-my-proposals")).content.decode()
 
-    owner = client_for(manager)
+    owner = browser_for(manager)
     url = reverse("needs-proposal-detail", args=[proposal.pk])
     assert (
         owner.post(reverse("needs-proposal-message", args=[proposal.pk]), {"text": "نمونه دارید؟"}).status_code == 302
@@ -218,13 +219,13 @@ def test_the_proposal_pages(unit: Unit, manager: User, desk: Desk) -> None:
 
 def test_a_declined_proposal_shows_its_reason(unit: Unit, manager: User, desk: Desk) -> None:
     need = post_need(unit, manager)
-    proposal = services.proposal_submit(need=need, capability=desk.capability, by=desk.lab, text="پیشنهاد")
-    response = client_for(manager).post(
+    proposal = workflow.proposal_submit(need=need, capability=desk.capability, by=desk.lab, text="پیشنهاد")
+    response = browser_for(manager).post(
         reverse("needs-proposal-action", args=[proposal.pk, "decline"]),
         {"reason": DeclineReason.CAPACITY, "note": "ظرفیت کم است"},
     )
     assert response.status_code == 302
-    html = client_for(desk.lab).get(reverse("needs-proposal-detail", args=[proposal.pk])).content.decode()
+    html = browser_for(desk.lab).get(reverse("needs-proposal-detail", args=[proposal.pk])).content.decode()
     assert "ظرفیت کم است" in html
     assert 'id="decline-reason"' in html
 
@@ -232,9 +233,9 @@ def test_a_declined_proposal_shows_its_reason(unit: Unit, manager: User, desk: D
 def test_the_dashboard_and_the_search_page(unit: Unit, manager: User, desk: Desk, investor: User) -> None:
     need = post_need(unit, manager)
     for person in (manager, desk.lab, investor):
-        assert client_for(person).get(reverse("needs-dashboard")).status_code == 200
-    html = client_for(investor).get(reverse("needs-search"), {"q": "قالب تزریق پلاستیک"}).content.decode()
+        assert browser_for(person).get(reverse("needs-dashboard")).status_code == 200
+    html = browser_for(investor).get(reverse("needs-search"), {"q": "قالب تزریق پلاستیک"}).content.decode()
     assert reverse("needs-need-detail", args=[need.pk]) in html
     assert reverse("needs-capability-detail", args=[desk.capability.pk]) in html
-    assert client_for(investor).get(reverse("needs-search")).status_code == 200
-    assert client_for(investor).get(reverse("needs-capability-list"), {"q": "قالب"}).status_code == 200
+    assert browser_for(investor).get(reverse("needs-search")).status_code == 200
+    assert browser_for(investor).get(reverse("needs-capability-list"), {"q": "قالب"}).status_code == 200

@@ -14,8 +14,9 @@ from django.utils import timezone, translation
 from django.utils.html import escape
 
 from rownaq.accounts.models import User
+from rownaq.accounts.testing import api_client_for, browser_for
 from rownaq.core.jalali import format_jalali
-from rownaq.needs import services
+from rownaq.needs import services, workflow
 from rownaq.needs.models import (
     DeclineReason,
     Need,
@@ -24,8 +25,8 @@ from rownaq.needs.models import (
     ProposalEventKind,
     Visibility,
 )
-from rownaq.needs.tests.desk import Desk, client_for, post_need
-from rownaq.needs.tests.test_api import client_for as api_client_for
+from rownaq.needs.tests.desk import Desk, post_need
+from rownaq.needs.workflow import act
 from rownaq.registry.models import Unit
 
 pytestmark = pytest.mark.django_db
@@ -46,14 +47,14 @@ def steps(proposal: Proposal) -> list[tuple[str, User | None]]:
 
 
 def test_submit_messages_shortlist_and_accept_write_their_events(need: Need, desk: Desk, manager: User) -> None:
-    proposal = services.proposal_submit(need=need, capability=desk.capability, by=desk.lab, text="پیشنهاد")
+    proposal = workflow.proposal_submit(need=need, capability=desk.capability, by=desk.lab, text="پیشنهاد")
     assert steps(proposal) == [(K.SUBMITTED, desk.lab)]
     assert proposal.events.get().at == proposal.submitted_at
 
-    services.proposal_message(proposal=proposal, by=manager, text="نمونه دارید؟")
-    services.proposal_message(proposal=proposal, by=desk.lab, text="بله")
-    services.proposal_shortlist(proposal=proposal, by=manager)
-    services.proposal_accept(proposal=proposal, by=manager, value=1_000_000, signed_on=timezone.localdate())
+    workflow.proposal_message(proposal=proposal, by=manager, text="نمونه دارید؟")
+    workflow.proposal_message(proposal=proposal, by=desk.lab, text="بله")
+    act(proposal=proposal, action="shortlist", by=manager)
+    act(proposal=proposal, action="accept", by=manager, value=1_000_000, signed_on=timezone.localdate())
     assert steps(proposal) == [
         (K.SUBMITTED, desk.lab),
         (K.MESSAGE, manager),
@@ -70,40 +71,40 @@ def test_submit_messages_shortlist_and_accept_write_their_events(need: Need, des
 def test_decline_writes_the_reasons_label_and_withdraw_its_own_event(
     need: Need, desk: Desk, manager: User, unit: Unit
 ) -> None:
-    declined = services.proposal_submit(need=need, capability=desk.capability, by=desk.lab, text="پیشنهاد")
-    services.proposal_decline(proposal=declined, by=manager, reason=DeclineReason.CAPACITY, note="ظرفیت کم است")
+    declined = workflow.proposal_submit(need=need, capability=desk.capability, by=desk.lab, text="پیشنهاد")
+    act(proposal=declined, action="decline", by=manager, reason=DeclineReason.CAPACITY, note="ظرفیت کم است")
     event = declined.events.get(kind=K.DECLINED)
     assert event.by == manager
     assert event.note == str(DeclineReason.CAPACITY.label)
     with translation.override("fa"):
         assert event.note == str(DeclineReason.CAPACITY.label)  # written in the language people use: Persian
 
-    withdrawn = services.proposal_submit(need=need, capability=desk.firm_capability, by=desk.firm, text="پیشنهاد")
-    services.proposal_withdraw(proposal=withdrawn, by=desk.firm)
+    withdrawn = workflow.proposal_submit(need=need, capability=desk.firm_capability, by=desk.firm, text="پیشنهاد")
+    act(proposal=withdrawn, action="withdraw", by=desk.firm)
     assert steps(withdrawn) == [(K.SUBMITTED, desk.firm), (K.WITHDRAWN, desk.firm)]
 
 
 def test_a_refused_step_writes_nothing(need: Need, desk: Desk, manager: User) -> None:
-    proposal = services.proposal_submit(need=need, capability=desk.capability, by=desk.lab, text="پیشنهاد")
+    proposal = workflow.proposal_submit(need=need, capability=desk.capability, by=desk.lab, text="پیشنهاد")
     with pytest.raises(PermissionDenied):
-        services.proposal_shortlist(proposal=proposal, by=desk.lab)
+        act(proposal=proposal, action="shortlist", by=desk.lab)
     with pytest.raises(PermissionDenied):
-        services.proposal_message(proposal=proposal, by=desk.firm, text="من هم هستم")
-    services.proposal_decline(proposal=proposal, by=manager, reason=DeclineReason.PRICE)
+        workflow.proposal_message(proposal=proposal, by=desk.firm, text="من هم هستم")
+    act(proposal=proposal, action="decline", by=manager, reason=DeclineReason.PRICE)
     with pytest.raises(services.DeskError):
-        services.proposal_accept(proposal=proposal, by=manager, value=1, signed_on=timezone.localdate())
+        act(proposal=proposal, action="accept", by=manager, value=1, signed_on=timezone.localdate())
     assert steps(proposal) == [(K.SUBMITTED, desk.lab), (K.DECLINED, manager)]
 
 
 def test_the_reminder_writes_an_event_without_a_person(need: Need, desk: Desk, unit: Unit, manager: User) -> None:
-    proposal = services.proposal_submit(need=need, capability=desk.capability, by=desk.lab, text="پیشنهاد")
-    answered = services.proposal_submit(
+    proposal = workflow.proposal_submit(need=need, capability=desk.capability, by=desk.lab, text="پیشنهاد")
+    answered = workflow.proposal_submit(
         need=post_need(unit, manager, title="یاتاقان"), capability=desk.capability, by=desk.lab, text="پیشنهاد"
     )
-    services.proposal_message(proposal=answered, by=manager, text="بررسی می‌کنیم")
+    workflow.proposal_message(proposal=answered, by=manager, text="بررسی می‌کنیم")
     submitted = timezone.localdate(proposal.submitted_at)
-    assert services.proposals_remind_overdue(today=submitted + dt.timedelta(days=30)) == 1
-    assert services.proposals_remind_overdue(today=submitted + dt.timedelta(days=31)) == 0
+    assert workflow.proposals_remind_overdue(today=submitted + dt.timedelta(days=30)) == 1
+    assert workflow.proposals_remind_overdue(today=submitted + dt.timedelta(days=31)) == 0
     assert steps(proposal) == [(K.SUBMITTED, desk.lab), (K.REMINDED, None)]
     proposal.refresh_from_db()
     assert proposal.events.get(kind=K.REMINDED).at == proposal.reminded_at
@@ -122,16 +123,16 @@ def test_the_page_shows_the_timeline_to_the_two_sides_only(
     investor: User,
     liaison: User,
 ) -> None:
-    proposal = services.proposal_submit(need=need, capability=desk.capability, by=desk.lab, text="پیشنهاد")
-    services.proposal_shortlist(proposal=proposal, by=manager)
-    services.proposal_decline(proposal=proposal, by=manager, reason=DeclineReason.TIME)
+    proposal = workflow.proposal_submit(need=need, capability=desk.capability, by=desk.lab, text="پیشنهاد")
+    act(proposal=proposal, action="shortlist", by=manager)
+    act(proposal=proposal, action="decline", by=manager, reason=DeclineReason.TIME)
     Proposal.objects.filter(pk=proposal.pk).update(reminded_at=timezone.now())
     ProposalEvent.objects.create(proposal=proposal, kind=K.REMINDED, by=None)
     events = list(proposal.events.all())
     url = reverse("needs-proposal-detail", args=[proposal.pk])
 
     for person in (desk.lab, manager, expert):
-        html = client_for(person).get(url).content.decode()
+        html = browser_for(person).get(url).content.decode()
         assert 'id="proposal-events"' in html, person.username
         assert html.count('class="mb-2 proposal-event ') == len(events)
         with translation.override("fa"):
@@ -142,13 +143,13 @@ def test_the_page_shows_the_timeline_to_the_two_sides_only(
         assert "رضا کریمی" in html  # the lab's member who submitted it
         assert ":" in format_jalali(events[0].at)  # a date-time, not only a date
     for outsider in (desk.firm, other_manager, investor, liaison):
-        response = client_for(outsider).get(url)
+        response = browser_for(outsider).get(url)
         assert response.status_code == 404, outsider.username
         assert "proposal-events" not in response.content.decode()
 
 
 def test_the_api_proposal_detail_carries_the_events(need: Need, desk: Desk, manager: User) -> None:
-    proposal = services.proposal_submit(need=need, capability=desk.capability, by=desk.lab, text="پیشنهاد")
+    proposal = workflow.proposal_submit(need=need, capability=desk.capability, by=desk.lab, text="پیشنهاد")
     owner = api_client_for(manager)
     asked = owner.post(f"/api/v1/proposals/{proposal.pk}/messages/", {"text": "نمونه؟"}, format="json")
     assert asked.status_code == 201
@@ -178,8 +179,8 @@ def test_the_admin_shows_the_history_read_only(need: Need, desk: Desk, admin_use
 
     from rownaq.needs.admin import ProposalEventInline
 
-    proposal = services.proposal_submit(need=need, capability=desk.capability, by=desk.lab, text="پیشنهاد")
-    response = client_for(admin_user).get(reverse("admin:needs_proposal_change", args=[proposal.pk]))
+    proposal = workflow.proposal_submit(need=need, capability=desk.capability, by=desk.lab, text="پیشنهاد")
+    response = browser_for(admin_user).get(reverse("admin:needs_proposal_change", args=[proposal.pk]))
     assert response.status_code == 200
     with translation.override("fa"):
         assert str(K.SUBMITTED.label) in response.content.decode()
@@ -188,7 +189,7 @@ def test_the_admin_shows_the_history_read_only(need: Need, desk: Desk, admin_use
     assert not inline.has_add_permission(request, proposal)
     assert not inline.has_change_permission(request, proposal)
     # Proposals change through the desk's services only: the admin cannot delete one either.
-    delete = client_for(admin_user).get(reverse("admin:needs_proposal_delete", args=[proposal.pk]))
+    delete = browser_for(admin_user).get(reverse("admin:needs_proposal_delete", args=[proposal.pk]))
     assert delete.status_code == 403
 
 
@@ -204,13 +205,13 @@ def test_the_need_page_shows_who_decided_and_when(unit: Unit, manager: User, exp
     assert approved.decided_by == expert
     url = reverse("needs-need-detail", args=[need.pk])
 
-    html = client_for(manager).get(url).content.decode()
+    html = browser_for(manager).get(url).content.decode()
     assert html.count('class="small text-secondary access-decided"') == 1
     assert "مریم احمدی" in html  # the expert who decided
     assert format_jalali(approved.decided_at) in html
     assert reverse("needs-access-decide", args=[waiting.pk, "approve"]) in html
     # The requesters see no list of requests, hence no decision and no name of the other organisation.
     for person in (desk.lab, desk.firm):
-        page = client_for(person).get(url).content.decode()
+        page = browser_for(person).get(url).content.decode()
         assert 'id="access-requests"' not in page
         assert "مریم احمدی" not in page

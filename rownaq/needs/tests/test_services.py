@@ -14,14 +14,14 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
 from rownaq.accounts.models import Organisation, Role, User
+from rownaq.accounts.testing import browser_for
 from rownaq.core.jalali import jalali_today
 from rownaq.core.testing import run_worker
-from rownaq.needs import services
+from rownaq.needs import figures, services, workflow
 from rownaq.needs.models import (
     DeclineReason,
     DomesticTarget,
@@ -33,7 +33,8 @@ from rownaq.needs.models import (
     ProposalState,
     Visibility,
 )
-from rownaq.needs.tests.desk import PDF, Desk, client_for, make_desk, post_need
+from rownaq.needs.tests.desk import PDF, Desk, make_desk, post_need
+from rownaq.needs.workflow import act
 from rownaq.notifications.models import Notification
 from rownaq.registry.models import Unit
 
@@ -57,26 +58,26 @@ def test_a_factory_need_is_matched_answered_accepted_delivered_and_counted(
     assert top.reasons["same_province"] is True
     assert desk.firm_capability.pk not in [m.capability_id for m in matches[:1]]
 
-    proposal = services.proposal_submit(
+    proposal = workflow.proposal_submit(
         need=need, capability=desk.capability, by=desk.lab, text="ساخت قالب در ۸ هفته", price=4_000_000_000
     )
     assert Notification.objects.filter(recipient=manager, link__endswith=f"/proposals/{proposal.pk}/").exists()
 
-    services.proposal_message(proposal=proposal, by=manager, text="جنس فولاد قالب چیست؟")
+    workflow.proposal_message(proposal=proposal, by=manager, text="جنس فولاد قالب چیست؟")
     proposal.refresh_from_db()
     assert proposal.first_reply_at is not None
-    services.proposal_message(proposal=proposal, by=desk.lab, text="فولاد ۲۳۱۱")
-    services.proposal_shortlist(proposal=proposal, by=manager)
-    agreement = services.proposal_accept(
-        proposal=proposal, by=manager, value=4_000_000_000, signed_on=timezone.localdate()
-    )
+    workflow.proposal_message(proposal=proposal, by=desk.lab, text="فولاد ۲۳۱۱")
+    act(proposal=proposal, action="shortlist", by=manager)
+    agreement = act(
+        proposal=proposal, action="accept", by=manager, value=4_000_000_000, signed_on=timezone.localdate()
+    ).agreement
     proposal.refresh_from_db()
     need.refresh_from_db()
     assert proposal.state == ProposalState.ACCEPTED
     assert need.state == NeedState.AGREED
     assert proposal.messages.count() == 2
 
-    services.agreement_deliver(
+    workflow.agreement_deliver(
         agreement=agreement,
         by=manager,
         delivered_on=timezone.localdate(),
@@ -85,8 +86,7 @@ def test_a_factory_need_is_matched_answered_accepted_delivered_and_counted(
     )
     DomesticTarget.objects.create(province=unit.county.province, year=jalali_today().year, value=90_000_000_000)
 
-    client = Client()
-    client.force_login(expert)
+    client = browser_for(expert)
     page = client.get(reverse("needs-dashboard")).content.decode()
     assert "۹٬۰۰۰٬۰۰۰٬۰۰۰" in page  # the imports replaced this year
     assert "۱۵۰٬۰۰۰" in page  # the dollars saved
@@ -157,36 +157,36 @@ def test_one_live_proposal_per_organisation_not_on_own_or_closed_needs(
     unit: Unit, manager: User, desk: Desk, make_user: Callable[..., User]
 ) -> None:
     need = post_need(unit, manager)
-    first = services.proposal_submit(need=need, capability=desk.capability, by=desk.lab, text="پیشنهاد اول")
+    first = workflow.proposal_submit(need=need, capability=desk.capability, by=desk.lab, text="پیشنهاد اول")
     with pytest.raises(services.DeskError):
-        services.proposal_submit(need=need, capability=desk.capability, by=desk.lab, text="پیشنهاد دوم")
-    services.proposal_withdraw(proposal=first, by=desk.lab)
-    again = services.proposal_submit(need=need, capability=desk.capability, by=desk.lab, text="پیشنهاد دوم")
+        workflow.proposal_submit(need=need, capability=desk.capability, by=desk.lab, text="پیشنهاد دوم")
+    act(proposal=first, action="withdraw", by=desk.lab)
+    again = workflow.proposal_submit(need=need, capability=desk.capability, by=desk.lab, text="پیشنهاد دوم")
     assert again.state == ProposalState.SUBMITTED
 
     with pytest.raises(PermissionDenied):  # only the capability's owner answers with it
-        services.proposal_submit(need=need, capability=desk.capability, by=desk.firm, text="x")
+        workflow.proposal_submit(need=need, capability=desk.capability, by=desk.firm, text="x")
 
     own = services.capability_post(by=manager, title="قالب‌سازی", description="قالب تزریق پلاستیک")
     with pytest.raises(services.DeskError):
-        services.proposal_submit(need=need, capability=own, by=manager, text="خودمان می‌سازیم")
+        workflow.proposal_submit(need=need, capability=own, by=manager, text="خودمان می‌سازیم")
 
     services.need_close(need=need, by=manager)
     with pytest.raises(services.DeskError):
-        services.proposal_submit(need=need, capability=desk.firm_capability, by=desk.firm, text="x")
+        workflow.proposal_submit(need=need, capability=desk.firm_capability, by=desk.firm, text="x")
 
 
 @pytest.mark.django_db
 def test_decline_needs_a_reason_from_the_list(unit: Unit, manager: User, desk: Desk) -> None:
     need = post_need(unit, manager)
-    proposal = services.proposal_submit(need=need, capability=desk.capability, by=desk.lab, text="پیشنهاد")
+    proposal = workflow.proposal_submit(need=need, capability=desk.capability, by=desk.lab, text="پیشنهاد")
     with pytest.raises(ValidationError):
-        services.proposal_decline(proposal=proposal, by=manager, reason="")
+        act(proposal=proposal, action="decline", by=manager, reason="")
     with pytest.raises(ValidationError):
-        services.proposal_decline(proposal=proposal, by=manager, reason="cheaper-elsewhere")
+        act(proposal=proposal, action="decline", by=manager, reason="cheaper-elsewhere")
     with pytest.raises(PermissionDenied):
-        services.proposal_decline(proposal=proposal, by=desk.lab, reason=DeclineReason.PRICE)
-    services.proposal_decline(proposal=proposal, by=manager, reason=DeclineReason.PRICE, note="گران است")
+        act(proposal=proposal, action="decline", by=desk.lab, reason=DeclineReason.PRICE)
+    act(proposal=proposal, action="decline", by=manager, reason=DeclineReason.PRICE, note="گران است")
     proposal.refresh_from_db()
     assert (proposal.state, proposal.decline_reason, proposal.decline_note) == (
         ProposalState.DECLINED,
@@ -196,25 +196,25 @@ def test_decline_needs_a_reason_from_the_list(unit: Unit, manager: User, desk: D
     assert proposal.first_reply_at is not None
     assert Notification.objects.filter(recipient=desk.lab, link__endswith=f"/proposals/{proposal.pk}/").exists()
     with pytest.raises(services.DeskError):  # a declined proposal cannot be accepted
-        services.proposal_accept(proposal=proposal, by=manager, value=1, signed_on=timezone.localdate())
+        act(proposal=proposal, action="accept", by=manager, value=1, signed_on=timezone.localdate())
 
 
 @pytest.mark.django_db
 def test_the_need_side_first_answer_sets_the_reply_time(unit: Unit, manager: User, desk: Desk) -> None:
     need = post_need(unit, manager)
-    proposal = services.proposal_submit(need=need, capability=desk.capability, by=desk.lab, text="پیشنهاد")
-    services.proposal_message(proposal=proposal, by=desk.lab, text="سلام، نمونه هم داریم")
+    proposal = workflow.proposal_submit(need=need, capability=desk.capability, by=desk.lab, text="پیشنهاد")
+    workflow.proposal_message(proposal=proposal, by=desk.lab, text="سلام، نمونه هم داریم")
     proposal.refresh_from_db()
     assert proposal.first_reply_at is None  # the proposer's own message is no answer
     with pytest.raises(PermissionDenied):
-        services.proposal_message(proposal=proposal, by=desk.firm, text="من هم هستم")
+        workflow.proposal_message(proposal=proposal, by=desk.firm, text="من هم هستم")
     Proposal.objects.filter(pk=proposal.pk).update(submitted_at=timezone.now() - dt.timedelta(days=7))
-    services.proposal_shortlist(proposal=proposal, by=manager)
+    act(proposal=proposal, action="shortlist", by=manager)
     proposal.refresh_from_db()
     assert proposal.state == ProposalState.SHORTLISTED
     assert proposal.first_reply_at is not None
-    assert services.unit_reply_days(need) is not None
-    assert services.unit_reply_days(need) >= 3  # type: ignore[operator]
+    assert figures.unit_reply_days(need) is not None
+    assert figures.unit_reply_days(need) >= 3  # type: ignore[operator]
 
 
 # -- access to confidential needs -------------------------------------------------------------------
@@ -224,7 +224,7 @@ def test_the_need_side_first_answer_sets_the_reply_time(unit: Unit, manager: Use
 def test_access_is_asked_and_decided_by_the_owner(unit: Unit, manager: User, desk: Desk) -> None:
     need = post_need(unit, manager, visibility=Visibility.APPROVED)
     with pytest.raises(PermissionDenied):  # details hidden: ask first
-        services.proposal_submit(need=need, capability=desk.capability, by=desk.lab, text="x")
+        workflow.proposal_submit(need=need, capability=desk.capability, by=desk.lab, text="x")
     request = services.need_access_request(need=need, by=desk.lab)
     assert Notification.objects.filter(recipient=manager, text__contains=desk.lab_org.name).exists()
     with pytest.raises(PermissionDenied):
@@ -232,7 +232,7 @@ def test_access_is_asked_and_decided_by_the_owner(unit: Unit, manager: User, des
     services.need_access_decide(request=request, by=manager, approve=True)
     request.refresh_from_db()
     assert request.state == NeedAccessState.APPROVED
-    assert services.proposal_submit(need=need, capability=desk.capability, by=desk.lab, text="x").pk
+    assert workflow.proposal_submit(need=need, capability=desk.capability, by=desk.lab, text="x").pk
     with pytest.raises(PermissionDenied):  # nothing more to ask for
         services.need_access_request(need=need, by=desk.lab)
 
@@ -249,10 +249,10 @@ def test_no_one_decides_a_request_from_their_own_organisation(
         services.need_access_decide(request=request, by=expert, approve=True)
     request.refresh_from_db()
     assert request.state == NeedAccessState.REQUESTED
-    page = client_for(expert).get(reverse("needs-need-detail", args=[need.pk])).content.decode()
+    page = browser_for(expert).get(reverse("needs-need-detail", args=[need.pk])).content.decode()
     assert reverse("needs-access-decide", args=[request.pk, "approve"]) not in page
     assert reverse("needs-access-decide", args=[request.pk, "approve"]) in (
-        client_for(manager).get(reverse("needs-need-detail", args=[need.pk])).content.decode()
+        browser_for(manager).get(reverse("needs-need-detail", args=[need.pk])).content.decode()
     )
     services.need_access_decide(request=request, by=manager, approve=True)  # the factory decides
     request.refresh_from_db()
@@ -264,15 +264,15 @@ def test_accepting_one_offer_answers_the_others_and_stops_their_reminders(
     unit: Unit, manager: User, desk: Desk
 ) -> None:
     need = post_need(unit, manager, reply_days=5)
-    chosen = services.proposal_submit(need=need, capability=desk.capability, by=desk.lab, text="قالب در ۸ هفته")
-    other = services.proposal_submit(need=need, capability=desk.firm_capability, by=desk.firm, text="پیشنهاد دوم")
-    services.proposal_accept(proposal=chosen, by=manager, value=1_000_000, signed_on=timezone.localdate())
+    chosen = workflow.proposal_submit(need=need, capability=desk.capability, by=desk.lab, text="قالب در ۸ هفته")
+    other = workflow.proposal_submit(need=need, capability=desk.firm_capability, by=desk.firm, text="پیشنهاد دوم")
+    act(proposal=chosen, action="accept", by=manager, value=1_000_000, signed_on=timezone.localdate())
     other.refresh_from_db()
     assert other.state == ProposalState.DECLINED
     assert other.decline_reason == DeclineReason.SOLVED
     assert Notification.objects.filter(recipient=desk.firm, text__contains=need.title).exists()
     submitted = timezone.localdate(other.submitted_at)
-    assert services.proposals_remind_overdue(today=submitted + dt.timedelta(days=30)) == 0
+    assert workflow.proposals_remind_overdue(today=submitted + dt.timedelta(days=30)) == 0
 
 
 # -- reminders --------------------------------------------------------------------------------------
@@ -283,17 +283,17 @@ def test_an_unanswered_proposal_is_reminded_once_after_the_promised_working_days
     unit: Unit, manager: User, desk: Desk
 ) -> None:
     need = post_need(unit, manager, reply_days=5)
-    proposal = services.proposal_submit(need=need, capability=desk.capability, by=desk.lab, text="پیشنهاد")
-    answered = services.proposal_submit(
+    proposal = workflow.proposal_submit(need=need, capability=desk.capability, by=desk.lab, text="پیشنهاد")
+    answered = workflow.proposal_submit(
         need=post_need(unit, manager, title="یاتاقان"), capability=desk.capability, by=desk.lab, text="پیشنهاد"
     )
-    services.proposal_message(proposal=answered, by=manager, text="بررسی می‌کنیم")
+    workflow.proposal_message(proposal=answered, by=manager, text="بررسی می‌کنیم")
     submitted = timezone.localdate(proposal.submitted_at)
     before = Notification.objects.filter(recipient=manager).count()
 
-    assert services.proposals_remind_overdue(today=submitted + dt.timedelta(days=3)) == 0
-    assert services.proposals_remind_overdue(today=submitted + dt.timedelta(days=30)) == 1
-    assert services.proposals_remind_overdue(today=submitted + dt.timedelta(days=31)) == 0
+    assert workflow.proposals_remind_overdue(today=submitted + dt.timedelta(days=3)) == 0
+    assert workflow.proposals_remind_overdue(today=submitted + dt.timedelta(days=30)) == 1
+    assert workflow.proposals_remind_overdue(today=submitted + dt.timedelta(days=31)) == 0
 
     proposal.refresh_from_db()
     answered.refresh_from_db()
@@ -314,7 +314,7 @@ def test_the_reminder_runs_as_a_periodic_task(
     assert remind_overdue_proposals in periodic_tasks()
     desk = make_desk(make_org, make_user)
     need = post_need(unit, manager, reply_days=1)
-    proposal = services.proposal_submit(need=need, capability=desk.capability, by=desk.lab, text="پیشنهاد")
+    proposal = workflow.proposal_submit(need=need, capability=desk.capability, by=desk.lab, text="پیشنهاد")
     Proposal.objects.filter(pk=proposal.pk).update(submitted_at=timezone.now() - dt.timedelta(days=30))
     before = Notification.objects.filter(recipient=manager).count()
     remind_overdue_proposals.enqueue()
