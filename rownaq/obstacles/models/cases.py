@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from rownaq.core.models import TransitionRecord
 from rownaq.core.normalise import normalise_fields, normalise_text, search_key
 from rownaq.geography.places import Places
 
@@ -179,23 +180,12 @@ class Case(models.Model):
         return self.state in OPEN_STATES
 
 
-class CaseEvent(models.Model):
+class CaseEvent(TransitionRecord):
     """One step of a case's history: who did what, when, from which state to which, and why."""
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
-    action = models.CharField(_("action"), max_length=30)
     from_state = models.CharField(_("from"), max_length=12, choices=CaseState.choices, blank=True)
     to_state = models.CharField(_("to"), max_length=12, choices=CaseState.choices)
-    by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    at = models.DateTimeField(_("at"), default=timezone.now)
-    comment = models.TextField(_("comment"), blank=True)
     data = models.JSONField(default=dict, blank=True)
 
     class Meta:
