@@ -20,6 +20,7 @@ from django.shortcuts import get_object_or_404
 
 from rownaq.accounts.models import Role, User
 from rownaq.geography.models import Province
+from rownaq.geography.places import Places
 from rownaq.registry.models import ImportBatch, Unit
 
 
@@ -31,7 +32,7 @@ def units_visible_to(user: User | AnonymousUser) -> QuerySet[Unit]:
         return units
     if user.is_province_staff:
         province_id = user.province_id
-        return units if province_id is None else units.filter(county__province_id=province_id)
+        return units if province_id is None else units.filter(Places.province(province_id).q("county"))
     if user.role == Role.UNIT_MANAGER and user.organisation_id is not None:
         return units.filter(owner_id=user.organisation_id)
     return units.none()
