@@ -2,7 +2,8 @@
 
 Personas: ``expert`` (SMT expert, Qom), ``deputy`` (governorate deputy, Qom), ``admin_user``
 (system admin), ``manager`` (manager of ``unit``'s company), ``other_manager`` (manager of
-``other_unit``'s company), ``liaison`` (a bank's agency liaison), ``investor``.
+``other_unit``'s company), ``liaison`` (a bank's agency liaison), ``investor``; the agencies cases are
+referred to, ``bank`` and ``tax_office`` (``make_agency`` for more), with ``bank_liaison`` and ``tax_liaison``.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from typing import Any
 import pytest
 from django.core.management import call_command
 
-from rownaq.accounts.models import Organisation, OrganisationKind, Role, User
+from rownaq.accounts.models import AgencyCode, Organisation, OrganisationKind, Role, User
 from rownaq.accounts.testing import PASSWORD
 from rownaq.geography.models import County, IndustrialEstate, Province
 from rownaq.registry.models import Sector, Unit
@@ -177,6 +178,42 @@ def liaison(make_user: Callable[..., User], make_org: Callable[..., Organisation
 @pytest.fixture
 def investor(make_user: Callable[..., User], make_org: Callable[..., Organisation]) -> User:
     return make_user("investor", Role.INVESTOR, make_org("گروه سرمایه‌گذاری نمونه", OrganisationKind.INVESTOR))
+
+
+# -- executive agencies and their liaisons (banks, the tax office), as cases are referred to them ----
+
+
+@pytest.fixture
+def make_agency(make_org: Callable[..., Organisation]) -> Callable[..., Organisation]:
+    def make(
+        name: str, code: str, kind: str = OrganisationKind.AGENCY, province: Province | None = None
+    ) -> Organisation:
+        agency = make_org(name, kind, **({"province": province} if province is not None else {}))
+        agency.agency_code = code
+        agency.save(update_fields=["agency_code"])
+        return agency
+
+    return make
+
+
+@pytest.fixture
+def bank(make_agency: Callable[..., Organisation]) -> Organisation:
+    return make_agency("بانک ملت، مدیریت شعب قم", AgencyCode.BANK, OrganisationKind.BANK)
+
+
+@pytest.fixture
+def tax_office(make_agency: Callable[..., Organisation]) -> Organisation:
+    return make_agency("اداره کل امور مالیاتی قم", AgencyCode.TAX)
+
+
+@pytest.fixture
+def bank_liaison(make_user: Callable[..., User], bank: Organisation) -> User:
+    return make_user("bank_liaison", Role.AGENCY_LIAISON, bank)
+
+
+@pytest.fixture
+def tax_liaison(make_user: Callable[..., User], tax_office: Organisation) -> User:
+    return make_user("tax_liaison", Role.AGENCY_LIAISON, tax_office)
 
 
 # -- real-browser tests (headless Chromium from Debian, driven by Playwright) -----------------------

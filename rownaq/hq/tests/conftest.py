@@ -1,8 +1,9 @@
-"""HQ fixtures: the obstacles fixtures the HQ's tests build on (the finance category, Bank Mellat and its
-liaison, cases in any state); see ``rownaq/obstacles/tests/conftest.py``. Nothing here is autouse."""
+"""HQ fixtures: the obstacles fixtures the HQ's tests build on (the finance category, cases in any state;
+Bank Mellat and its liaison are in the root conftest); see ``rownaq/obstacles/tests/conftest.py``.
+Nothing here is autouse."""
 
 from __future__ import annotations
 
-from rownaq.obstacles.tests.conftest import bank, bank_liaison, finance, make_agency, make_case
+from rownaq.obstacles.tests.conftest import finance, make_case
 
-__all__ = ["bank", "bank_liaison", "finance", "make_agency", "make_case"]
+__all__ = ["finance", "make_case"]

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import pytest
 from django.test import Client
 from django.urls import reverse
 
-from rownaq.accounts.models import AgencyCode, Organisation, OrganisationKind, Role, User
+from rownaq.accounts.models import AgencyCode, User
 from rownaq.notifications.models import Notification
 from rownaq.notifications.services import notify
 from rownaq.obstacles import workflow
@@ -16,14 +14,6 @@ from rownaq.obstacles.models import ObstacleCategory
 from rownaq.registry.models import Unit
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def bank_liaison(make_org: Callable[..., Organisation], make_user: Callable[..., User]) -> User:
-    bank = make_org("بانک صادرات، مدیریت شعب قم", OrganisationKind.BANK)
-    bank.agency_code = AgencyCode.BANK
-    bank.save(update_fields=["agency_code"])
-    return make_user("bank_liaison", Role.AGENCY_LIAISON, bank)
 
 
 def test_liaison_is_notified_of_a_referral_and_marks_it_read(

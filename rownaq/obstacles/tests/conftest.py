@@ -1,9 +1,9 @@
-"""Obstacle fixtures: categories, agencies of Qom with their liaisons, and cases in any state.
+"""Obstacle fixtures: categories, and cases in any state (the agencies and their liaisons, ``bank_liaison``
+and ``tax_liaison``, are shared in the root conftest).
 
-Nothing here is autouse. Personas added to the shared ones: ``bank_liaison`` (Bank Mellat's
-liaison, the agency the finance category is referred to), ``tax_liaison`` (Qom's tax
-administration), ``far_expert`` and ``far_deputy`` (province staff of Isfahan, not Qom).
-The shared ``liaison`` is a bank that answers no category: a liaison of an agency not referred to.
+Nothing here is autouse. Personas added to the shared ones: ``far_expert`` and ``far_deputy`` (province
+staff of Isfahan, not Qom). The shared ``liaison`` is a bank that answers no category: a liaison of an
+agency not referred to.
 """
 
 from __future__ import annotations
@@ -41,39 +41,6 @@ def tax(db: Any) -> ObstacleCategory:
     return ObstacleCategory.objects.create(
         code="t-tax", name="مالیات", name_en="Tax administration", agency_codes=[AgencyCode.TAX]
     )
-
-
-@pytest.fixture
-def make_agency(make_org: Callable[..., Organisation]) -> Callable[..., Organisation]:
-    def make(
-        name: str, code: str, kind: str = OrganisationKind.AGENCY, province: Province | None = None
-    ) -> Organisation:
-        agency = make_org(name, kind, **({"province": province} if province is not None else {}))
-        agency.agency_code = code
-        agency.save(update_fields=["agency_code"])
-        return agency
-
-    return make
-
-
-@pytest.fixture
-def bank(make_agency: Callable[..., Organisation]) -> Organisation:
-    return make_agency("بانک ملت، مدیریت شعب قم", AgencyCode.BANK, OrganisationKind.BANK)
-
-
-@pytest.fixture
-def tax_office(make_agency: Callable[..., Organisation]) -> Organisation:
-    return make_agency("اداره کل امور مالیاتی قم", AgencyCode.TAX)
-
-
-@pytest.fixture
-def bank_liaison(make_user: Callable[..., User], bank: Organisation) -> User:
-    return make_user("bank_liaison", Role.AGENCY_LIAISON, bank)
-
-
-@pytest.fixture
-def tax_liaison(make_user: Callable[..., User], tax_office: Organisation) -> User:
-    return make_user("tax_liaison", Role.AGENCY_LIAISON, tax_office)
 
 
 @pytest.fixture
