@@ -6,11 +6,12 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 
 from rownaq.accounts.http import AuthenticatedRequest
 from rownaq.core.collation import persian_order
 from rownaq.core.normalise import to_persian_digits
+from rownaq.front.queues import queues_for
 from rownaq.geography.models import Province
 from rownaq.geography.places import Places
 from rownaq.registry import access as registry_access
@@ -31,12 +32,12 @@ def _province_for(request: AuthenticatedRequest) -> Province | None:
 
 @login_required
 def home(request: AuthenticatedRequest) -> HttpResponse:
-    """The start page: the province overview for province staff, the unit list for unit managers,
-    a welcome page for the other roles."""
+    """The start page: for province staff the province overview with what waits for them; for everyone
+    else their work queue (a liaison's referrals, a unit manager's cases and proposals, a university's
+    matched needs)."""
+    queues = queues_for(request.user)
     if not request.user.is_province_staff:
-        if registry_access.can_view_registry(request.user):
-            return redirect("registry-unit-list")
-        return render(request, "front/home.html")
+        return render(request, "front/home.html", {"queues": queues})
     province = _province_for(request)
     places = Places.province(province) if province is not None else Places.whole_nation()
     figures = unit_figures(places, visible=registry_access.units_visible_to(request.user))
@@ -62,6 +63,7 @@ def home(request: AuthenticatedRequest) -> HttpResponse:
             "chart_data": chart_data,
             "statuses": UnitStatus,
             "expiring_days": EXPIRING_DAYS,
+            "queues": queues,
         },
     )
 

@@ -32,10 +32,11 @@ def test_overview_counts_units_by_status_and_sector(
     assert "۳۵" in response.content.decode()  # employees in Persian digits
 
 
-def test_unit_manager_is_sent_from_overview_to_their_units(client: Client, manager: User, unit: Unit) -> None:
+def test_unit_manager_lands_on_their_work_queue_with_their_units(client: Client, manager: User, unit: Unit) -> None:
     response = login(client, manager).get(reverse("registry-overview"))
-    assert response.status_code == 302
-    assert response["Location"] == reverse("registry-unit-list")
+    assert response.status_code == 200
+    assert "front/home.html" in [t.name for t in response.templates]
+    assert reverse("registry-unit-detail", args=[unit.pk]) in response.content.decode()
 
 
 def test_national_staff_choose_a_province_on_the_overview(
