@@ -4,6 +4,7 @@ from django.urls import URLPattern, URLResolver, include, path
 from rest_framework.routers import DefaultRouter
 
 from rownaq.accounts.api import TokenView
+from rownaq.exhibitions import api as exhibitions_api
 from rownaq.needs import api as needs_api
 from rownaq.obstacles import api as obstacles_api
 from rownaq.registry import api as registry_api
@@ -12,6 +13,7 @@ router = DefaultRouter()
 registry_api.register(router)
 obstacles_api.register(router)
 needs_api.register(router)
+exhibitions_api.register(router)
 
 api_urlpatterns: list[URLPattern | URLResolver] = [
     path("auth/token", TokenView.as_view(), name="api-token"),

@@ -204,6 +204,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Choice sets that share a field name ("kind") get names of their own in the schema.
+    "ENUM_NAME_OVERRIDES": {"ExhibitionKindEnum": "rownaq.exhibitions.models.ExhibitionKind"},
 }
 
 TASKS = {

@@ -125,3 +125,13 @@ def own_items(user: User) -> tuple[list[Need], list[Capability]]:
         needs = Need.objects.filter(unit__owner_id=user.organisation_id).exclude(state=NeedState.CLOSED)
     capabilities = Capability.objects.filter(owner_id=user.organisation_id)
     return list(needs), list(capabilities)
+
+
+def public_needs_on_show() -> QuerySet[Need]:
+    """Of an exhibitor's needs, those anyone may see listed (the API shows no other)."""
+    return public_needs()
+
+
+def public_capabilities_on_show() -> QuerySet[Capability]:
+    """Of an exhibitor's capabilities, those in the public catalogue (the API shows no other)."""
+    return public_capabilities()
