@@ -17,6 +17,7 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from rownaq.accounts.models import User
+from rownaq.core.filters import SearchFilterSet
 from rownaq.core.forms import style_widgets
 from rownaq.core.normalise import search_key, search_terms
 from rownaq.needs import access
@@ -65,7 +66,7 @@ def search_needs(needs: QuerySet[Need], user: User | AnonymousUser, query: str) 
     return needs.filter(Q(pk__in=by_text.values("pk")) | Q(pk__in=_title_matches(hidden, terms)))
 
 
-class NeedFilter(django_filters.FilterSet):
+class NeedFilter(SearchFilterSet):
     kind = django_filters.ChoiceFilter(label=_("Kind"), choices=NeedKind.choices, empty_label=_("All"))
     division = django_filters.ChoiceFilter(
         label=_("Sector"), choices=division_choices, empty_label=_("All"), method="filter_sector"
@@ -101,7 +102,7 @@ class NeedFilter(django_filters.FilterSet):
 # -- capabilities ------------------------------------------------------------------------------------
 
 
-class CapabilityFilter(django_filters.FilterSet):
+class CapabilityFilter(SearchFilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="filter_q")
     owner = django_filters.NumberFilter(label=_("Owner (organisation ID)"), field_name="owner_id")
 

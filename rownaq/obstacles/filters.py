@@ -24,6 +24,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
 from rownaq.accounts.models import Organisation
+from rownaq.core.filters import SearchFilterSet
 from rownaq.core.forms import style_widgets
 from rownaq.core.jalali import jalali_month_bounds, jalali_today, jalali_year_bounds
 from rownaq.core.normalise import search_terms
@@ -131,7 +132,7 @@ def _overdue_referrals() -> QuerySet[Referral]:
 # -- cases ----------------------------------------------------------------------------------------------
 
 
-class CaseFilter(django_filters.FilterSet):
+class CaseFilter(SearchFilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="filter_search")
     state = OneOrMoreChoiceFilter(
         label=_("State"),

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
+from rownaq.core.filters import SearchFilterSet
 from rownaq.core.normalise import search_terms
 from rownaq.core.numbers import format_number
 from rownaq.geography.models import County, IndustrialEstate
@@ -26,7 +27,7 @@ def search_units(queryset: QuerySet[Unit], query: str) -> QuerySet[Unit]:
     return queryset
 
 
-class UnitFilter(django_filters.FilterSet):
+class UnitFilter(SearchFilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="filter_search")
     status = django_filters.MultipleChoiceFilter(label=_("Status"), choices=UnitStatus.choices)
     sector = django_filters.CharFilter(label=_("Sector (ISIC code)"), method="filter_sector")

@@ -201,6 +201,16 @@ def test_search_finds_a_confidential_need_by_its_title_only(
     assert set(rows(lab.get(NEEDS, {"kind": NeedKind.SERVICE}))) == set()
 
 
+def test_search_is_also_read_from_the_search_parameter_api_clients_expect(
+    secret_need: Need, public_need: Need, desk: Desk, manager: User
+) -> None:
+    client = api_client_for(manager)
+    by_q = rows(client.get(NEEDS, {"q": "زیرکونیوم"}))
+    assert secret_need.pk in by_q
+    assert rows(client.get(NEEDS, {"search": "زیرکونیوم"})) == by_q
+    assert set(rows(client.get(NEEDS))) > set(by_q)  # a search that filters nothing would pass the line above
+
+
 def test_the_public_need_shows_its_ranked_capabilities_with_reasons(public_need: Need, desk: Desk) -> None:
     ranked = api_client_for(desk.firm).get(f"{NEEDS}{public_need.pk}/matches/")
     assert ranked.status_code == 200
