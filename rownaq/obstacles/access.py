@@ -4,19 +4,23 @@ place every page, API endpoint, form and template tag of the obstacles asks (and
 - province staff (system admin, governorate deputy, SMT expert) see every case of their province;
 - a unit manager sees the cases of their company's units;
 - an agency liaison sees only the cases referred to their agency (and of a unit only what the case
-  page shows: its name, sector and county, never its registry record);
+  page shows: its name, sector and county, never its registry record), and of such a case only their own
+  agency's referrals, answers and history entries (``case_shown_to``: the page and the API
+  both ask it), never another agency's;
 - universities, firms and investors see no case.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Exists, OuterRef, QuerySet
 from django.http import Http404
 
-from rownaq.accounts.models import Role, User
+from rownaq.accounts.models import Organisation, Role, User
 from rownaq.geography.places import Places
-from rownaq.obstacles.models import Case, Referral, ReferralState
+from rownaq.obstacles.models import Case, CaseEvent, Referral, ReferralState
 from rownaq.registry.access import acts_for_unit, can_view_registry
 from rownaq.registry.models import Unit
 
@@ -156,3 +160,80 @@ def answerable_referral(user: User, case: Case) -> Referral | None:
 def sees_unit_record(user: User | None, case: Case) -> bool:
     """The province's staff and the unit's managers see the registry record; agency liaisons do not."""
     return user is not None and (user.is_province_staff or is_case_unit(user, case))
+
+
+# -- what of a case a person sees ----------------------------------------------------------------------
+
+
+def sees_whole_case(user: User | AnonymousUser | None, case: Case) -> bool:
+    """The province's staff and the unit's managers see every referral, answer and history entry of a case;
+    an agency liaison sees only their own agency's (``case_shown_to``)."""
+    return isinstance(user, User) and (user.is_province_staff or is_case_unit(user, case))
+
+
+def _own_referral(user: User | AnonymousUser | None, referral: Referral) -> bool:
+    """A referral to the person's agency that was not withdrawn (a withdrawn one shows them nothing)."""
+    return (
+        isinstance(user, User)
+        and user.organisation_id is not None
+        and referral.agency_id == user.organisation_id
+        and referral.state != ReferralState.WITHDRAWN
+    )
+
+
+def _concerns_agency(event: CaseEvent, agency_id: int, referral_ids: set[int]) -> bool:
+    """Whether a history entry may be shown to an agency's liaison: the entries about one agency's referral
+    (an answer, a return, a withdrawal, an escalation) or about some agencies (a referral) only to those
+    agencies; the entries about the case itself (filing, triage, the HQ, the outcome) to all of them."""
+    data = event.data if isinstance(event.data, dict) else {}
+    if "agency" in data:
+        return bool(data["agency"] == agency_id)
+    if "referral" in data:
+        return data["referral"] in referral_ids
+    if "agencies" in data:
+        return agency_id in (data["agencies"] or [])
+    return True
+
+
+@dataclass(frozen=True)
+class CaseShown:
+    """What of a case the person sees besides the case itself: its referrals (with their answers), its
+    history and the agencies the filer named as concerned."""
+
+    referrals: list[Referral]
+    events: list[CaseEvent]
+    agencies_concerned: list[Organisation]
+
+
+def case_shown_to(user: User | AnonymousUser | None, case: Case) -> CaseShown:
+    """The one rule of what a person sees of a case they may see (``cases_visible_to``): the page and the API
+    both show exactly this. The province's staff and the unit's managers see everything; an agency's liaison
+    sees their own agency's referrals (not a withdrawn one) and answers, the history entries that concern
+    their agency or the case as a whole, and of the agencies named as concerned only their own. Reads
+    ``case.referrals``, ``case.events`` and ``case.agencies_concerned`` through
+    ``.all()``: a caller that prefetched them pays no query."""
+    referrals = list(case.referrals.all())
+    events = list(case.events.all())
+    concerned = list(case.agencies_concerned.all())
+    if sees_whole_case(user, case):
+        return CaseShown(referrals, events, concerned)
+    if not isinstance(user, User) or user.organisation_id is None:
+        return CaseShown([], [], [])
+    agency_id = user.organisation_id
+    own = [r for r in referrals if _own_referral(user, r)]
+    own_ids = {r.pk for r in referrals if r.agency_id == agency_id}
+    return CaseShown(
+        referrals=own,
+        events=[e for e in events if _concerns_agency(e, agency_id, own_ids)],
+        agencies_concerned=[a for a in concerned if a.pk == agency_id],
+    )
+
+
+def referrals_shown_to(user: User | AnonymousUser | None, case: Case) -> list[Referral]:
+    """The referrals of ``case`` the person sees (``case_shown_to``)."""
+    return case_shown_to(user, case).referrals
+
+
+def case_history_visible_to(user: User | AnonymousUser | None, case: Case) -> list[CaseEvent]:
+    """The history entries of ``case`` the person sees (``case_shown_to``)."""
+    return case_shown_to(user, case).events

@@ -145,9 +145,9 @@ class CaseSerializer(serializers.ModelSerializer[Case]):
     unit = serializers.SerializerMethodField()
     filed_by: serializers.StringRelatedField[User] = serializers.StringRelatedField()
     filed_at_jalali = serializers.SerializerMethodField()
-    agencies_concerned = AgencySerializer(many=True, read_only=True)
+    agencies_concerned = serializers.SerializerMethodField()
     referrals = serializers.SerializerMethodField()
-    events = CaseEventSerializer(many=True, read_only=True)
+    events = serializers.SerializerMethodField()
 
     class Meta:
         model = Case
@@ -186,14 +186,24 @@ class CaseSerializer(serializers.ModelSerializer[Case]):
         """The unit; ``id`` and ``national_id`` only for the province's staff and the unit's managers."""
         return unit_as_seen(self, obj)
 
+    @extend_schema_field(AgencySerializer(many=True))
+    def get_agencies_concerned(self, obj: Case) -> list[dict[str, Any]]:
+        """The agencies the filer named as concerned; an agency liaison sees only their own agency among them."""
+        shown = access.case_shown_to(_viewer(self), obj).agencies_concerned
+        return list(AgencySerializer(shown, many=True).data)
+
     @extend_schema_field(ReferralSerializer(many=True))
     def get_referrals(self, obj: Case) -> list[dict[str, Any]]:
-        """Every referral; an agency liaison sees only their own agency's."""
-        referrals = list(obj.referrals.all())  # prefetched
-        user = _viewer(self)
-        if not sees_unit_record(user, obj):
-            referrals = [r for r in referrals if user is not None and r.agency_id == user.organisation_id]
+        """Every referral; an agency liaison sees only their own agency's (``access.referrals_shown_to``)."""
+        referrals = access.referrals_shown_to(_viewer(self), obj)
         return list(ReferralSerializer(referrals, many=True, context=self.context).data)
+
+    @extend_schema_field(CaseEventSerializer(many=True))
+    def get_events(self, obj: Case) -> list[dict[str, Any]]:
+        """The history; an agency liaison sees the entries about the case as a whole and about their own
+        agency, never another agency's answer (``access.case_history_visible_to``)."""
+        events = access.case_history_visible_to(_viewer(self), obj)
+        return list(CaseEventSerializer(events, many=True, context=self.context).data)
 
     def get_filed_at_jalali(self, obj: Case) -> str:
         return format_jalali(obj.filed_at, persian_digits=False)

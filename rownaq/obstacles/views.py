@@ -15,7 +15,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Case as SqlCase
-from django.db.models import IntegerField, Min, Q, Value, When
+from django.db.models import IntegerField, OuterRef, Prefetch, Subquery, Value, When, prefetch_related_objects
 from django.forms import Form
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -29,8 +29,10 @@ from rownaq.obstacles import workflow
 from rownaq.obstacles.access import (
     can_file,
     can_file_for,
+    case_shown_to,
     get_case_for_user,
     is_referral_liaison,
+    referrals_visible_to,
     sees_cases,
     sees_referrals,
     sees_unit_records,
@@ -39,7 +41,7 @@ from rownaq.obstacles.actions import act
 from rownaq.obstacles.attachments import attachments_add
 from rownaq.obstacles.filters import CaseFilter, ReferralFilter
 from rownaq.obstacles.forms import ACTION_FORMS, AnswerForm, CaseFileForm, agencies_for
-from rownaq.obstacles.models import Attachment, Case, Referral, ReferralState
+from rownaq.obstacles.models import Attachment, Case, CaseEvent, Referral, ReferralState
 from rownaq.registry.access import unit_from_query, units_visible_to
 from rownaq.workdays.services import holidays_between, working_days_between
 
@@ -79,9 +81,9 @@ def case_list(request: AuthenticatedRequest) -> HttpResponse:
         raise PermissionDenied
     # A filter that does not validate is shown with its error; the valid ones still apply.
     case_filter = CaseFilter(request.GET, queryset=Case.objects.visible_to(user), request=request)
-    cases = case_filter.qs.select_related("unit", "category").annotate(
-        next_due=Min("referrals__due_on", filter=Q(referrals__state=ReferralState.OPEN))
-    )
+    # The next due date among the referrals the person sees (a liaison: their agency's, never another's).
+    next_due = referrals_visible_to(user).filter(case=OuterRef("pk"), state=ReferralState.OPEN).order_by("due_on")
+    cases = case_filter.qs.select_related("unit", "category").annotate(next_due=Subquery(next_due.values("due_on")[:1]))
     page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
@@ -165,7 +167,15 @@ def _case_page(
 ) -> HttpResponse:
     user = request.user
     today = timezone.localdate()
-    referrals = list(case.referrals.select_related("agency", "answered_by").order_by("due_on", "pk"))
+    referrals_in_order = Referral.objects.select_related("agency", "answered_by").order_by("due_on", "pk")
+    prefetch_related_objects(
+        [case],
+        Prefetch("referrals", queryset=referrals_in_order),
+        Prefetch("events", queryset=CaseEvent.objects.select_related("by")),
+        "agencies_concerned",
+    )
+    shown = case_shown_to(user, case)
+    referrals = shown.referrals
     referral_table = referral_rows(referrals, today)
     bound_name, bound_form = bound if bound else ("", None)
     names = [name for name in workflow.allowed_actions(case, user) if name in ACTION_FORMS]
@@ -193,8 +203,8 @@ def _case_page(
         "show_unit_link": sees_unit_records(user),
         "referrals": referral_table,
         "attachments": case.attachments.all(),
-        "agencies_concerned": case.agencies_concerned.all(),
-        "events": case.events.select_related("by"),
+        "agencies_concerned": shown.agencies_concerned,
+        "events": shown.events,
         "action_forms": action_forms,
         "answer_forms": answer_forms,
         "bound_name": bound_name,
