@@ -21,6 +21,7 @@ from django.http import Http404
 from rownaq.accounts.models import Organisation, Role, User
 from rownaq.geography.places import Places
 from rownaq.obstacles.models import Case, CaseEvent, Referral, ReferralState
+from rownaq.obstacles.models.cases import ENDED_REFERRAL_STATES
 from rownaq.registry.access import acts_for_unit, can_view_registry
 from rownaq.registry.models import Unit
 
@@ -88,7 +89,7 @@ def cases_visible_to(user: User | AnonymousUser) -> QuerySet[Case]:
         return cases.filter(unit__owner_id=user.organisation_id)
     if user.role == Role.AGENCY_LIAISON and user.organisation_id is not None:
         referred = Referral.objects.filter(case=OuterRef("pk"), agency_id=user.organisation_id).exclude(
-            state=ReferralState.WITHDRAWN
+            state__in=ENDED_REFERRAL_STATES
         )
         return cases.filter(Exists(referred))
     return cases.none()
@@ -102,10 +103,11 @@ def get_case_for_user(user: User | AnonymousUser, pk: int) -> Case:
 
 
 def referrals_visible_to(user: User | AnonymousUser) -> QuerySet[Referral]:
-    """An agency liaison's own agency's referrals; for everyone else, those of the cases they see."""
+    """An agency liaison's own agency's referrals (not those withdrawn or returned); for everyone else, those of
+    the cases they see."""
     referrals = Referral.objects.filter(case__in=cases_visible_to(user))
     if isinstance(user, User) and not user.is_province_staff and user.role == Role.AGENCY_LIAISON:
-        referrals = referrals.filter(agency_id=user.organisation_id).exclude(state=ReferralState.WITHDRAWN)
+        referrals = referrals.filter(agency_id=user.organisation_id).exclude(state__in=ENDED_REFERRAL_STATES)
     return referrals
 
 
@@ -150,6 +152,12 @@ def is_case_liaison(user: User, case: Case) -> bool:
     return any(is_referral_liaison(user, r) for r in case.referrals.filter(state=ReferralState.OPEN))
 
 
+def may_withdraw_referral(user: User, case: Case) -> bool:
+    """The case's expert, while one of its referrals awaits an answer: withdraws a referral sent to the wrong
+    agency."""
+    return is_case_expert(user, case) and case.referrals.filter(state=ReferralState.OPEN).exists()
+
+
 def answerable_referral(user: User, case: Case) -> Referral | None:
     """The open referral of the case that this person answers for their agency, if any."""
     if not is_agency_liaison(user):
@@ -172,12 +180,12 @@ def sees_whole_case(user: User | AnonymousUser | None, case: Case) -> bool:
 
 
 def _own_referral(user: User | AnonymousUser | None, referral: Referral) -> bool:
-    """A referral to the person's agency that was not withdrawn (a withdrawn one shows them nothing)."""
+    """A referral to the person's agency that was neither withdrawn nor returned (those show them nothing)."""
     return (
         isinstance(user, User)
         and user.organisation_id is not None
         and referral.agency_id == user.organisation_id
-        and referral.state != ReferralState.WITHDRAWN
+        and referral.state not in ENDED_REFERRAL_STATES
     )
 
 
@@ -208,7 +216,7 @@ class CaseShown:
 def case_shown_to(user: User | AnonymousUser | None, case: Case) -> CaseShown:
     """The one rule of what a person sees of a case they may see (``cases_visible_to``): the page and the API
     both show exactly this. The province's staff and the unit's managers see everything; an agency's liaison
-    sees their own agency's referrals (not a withdrawn one) and answers, the history entries that concern
+    sees their own agency's referrals (not one withdrawn or returned) and answers, the history entries that concern
     their agency or the case as a whole, and of the agencies named as concerned only their own. Reads
     ``case.referrals``, ``case.events`` and ``case.agencies_concerned`` through
     ``.all()``: a caller that prefetched them pays no query."""

@@ -14,7 +14,7 @@ from rownaq.accounts.models import Organisation, User
 from rownaq.core.forms import LatinDigitsIntegerField, MultipleFileField, PersianCharField, style_widgets
 from rownaq.core.normalise import to_latin_digits
 from rownaq.obstacles.access import cases_visible_to, files_from_visits
-from rownaq.obstacles.models import Case, ObstacleCategory, OutcomeKind, Urgency
+from rownaq.obstacles.models import Case, ObstacleCategory, OutcomeKind, Referral, ReferralState, Urgency
 from rownaq.obstacles.workflow import default_agencies
 from rownaq.registry.forms import unit_field
 from rownaq.registry.models import Unit
@@ -176,6 +176,27 @@ class RecategoriseForm(ActionForm):
         return ObstacleCategory.objects.get(pk=self.cleaned_data["category"], is_active=True)
 
 
+class WithdrawReferralForm(ReasonForm):
+    """The expert chooses the open referral sent to the wrong agency and says why it is withdrawn."""
+
+    referral = forms.ModelChoiceField(label=_("Referral to withdraw"), queryset=Referral.objects.none())
+
+    def setup(self) -> None:
+        super().setup()
+        referrals = self.case.referrals.filter(state=ReferralState.OPEN).select_related("agency")
+        self.fields["referral"].queryset = referrals  # type: ignore[attr-defined]
+        self.fields["referral"].label_from_instance = lambda r: r.agency.name  # type: ignore[attr-defined]
+        self.order_fields(["version", "referral", "comment"])
+
+
+class ReturnReferralForm(ReasonForm):
+    """The agency's liaison says why the case is not their agency's."""
+
+    def setup(self) -> None:
+        super().setup()
+        self.fields["comment"].label = _("Why it is not your agency's")
+
+
 class AnswerForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
     answer = PersianCharField(label=_("The agency's answer"), widget=forms.Textarea(attrs={"rows": 4}))
@@ -197,4 +218,6 @@ ACTION_FORMS: dict[str, type[ActionForm]] = {
     "confirm": ActionForm,
     "reopen": ReasonForm,
     "recategorise": RecategoriseForm,
+    "withdraw_referral": WithdrawReferralForm,
+    "return_referral": ReturnReferralForm,
 }

@@ -90,6 +90,7 @@ class ReferralSerializer(serializers.ModelSerializer[Referral]):
     due_on_jalali = serializers.SerializerMethodField()
     overdue = serializers.SerializerMethodField()
     answered_by: serializers.StringRelatedField[User] = serializers.StringRelatedField()
+    ended_by: serializers.StringRelatedField[User] = serializers.StringRelatedField()
 
     class Meta:
         model = Referral
@@ -107,6 +108,9 @@ class ReferralSerializer(serializers.ModelSerializer[Referral]):
             "answered_by",
             "answered_at",
             "escalated_at",
+            "ended_by",
+            "ended_at",
+            "end_reason",
         ]
 
     def get_due_on_jalali(self, obj: Referral) -> str:
@@ -294,7 +298,9 @@ class CaseActionSerializer(serializers.Serializer[Case]):
         min_value=1, help_text="The case's version as the caller loaded it; 409 if it changed since."
     )
     comment = serializers.CharField(required=False, allow_blank=True, default="")
-    reason = serializers.CharField(required=False, allow_blank=True, default="", help_text="reject, reopen")
+    reason = serializers.CharField(
+        required=False, allow_blank=True, default="", help_text="reject, reopen, withdraw_referral, return_referral"
+    )
     answer = serializers.CharField(required=False, allow_blank=True, default="", help_text="answer")
     agencies = serializers.ListField(
         child=serializers.IntegerField(), required=False, help_text="refer: organisation IDs (default: the category's)"
@@ -309,10 +315,22 @@ class CaseActionSerializer(serializers.Serializer[Case]):
     money_released = serializers.IntegerField(
         min_value=0, required=False, allow_null=True, default=None, help_text="resolve (rials)"
     )
+    referral = serializers.IntegerField(
+        required=False, allow_null=True, default=None, help_text="withdraw_referral: referral ID (of this case)"
+    )
 
 
 class ReferralAnswerSerializer(serializers.Serializer[Referral]):
     answer = serializers.CharField()
+    version = serializers.IntegerField(
+        min_value=1, required=False, allow_null=True, default=None, help_text="The case's version; 409 if it changed."
+    )
+
+
+class ReferralReasonSerializer(serializers.Serializer[Referral]):
+    """Why a referral is withdrawn (the expert) or returned (the agency's liaison)."""
+
+    reason = serializers.CharField()
     version = serializers.IntegerField(
         min_value=1, required=False, allow_null=True, default=None, help_text="The case's version; 409 if it changed."
     )

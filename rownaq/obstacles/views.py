@@ -167,7 +167,7 @@ def _case_page(
 ) -> HttpResponse:
     user = request.user
     today = timezone.localdate()
-    referrals_in_order = Referral.objects.select_related("agency", "answered_by").order_by("due_on", "pk")
+    referrals_in_order = Referral.objects.select_related("agency", "answered_by", "ended_by").order_by("due_on", "pk")
     prefetch_related_objects(
         [case],
         Prefetch("referrals", queryset=referrals_in_order),
@@ -185,6 +185,7 @@ def _case_page(
         {
             "name": name,
             "label": workflow.TRANSITIONS[name].label,
+            "danger": name in ("reject", "withdraw_referral", "return_referral"),
             "form": bound_form if name == bound_name else ACTION_FORMS[name](case=case, user=user),
         }
         for name in names
@@ -223,7 +224,7 @@ def _action_data(action: str, cleaned: dict[str, Any]) -> dict[str, Any]:
     rejection or a reopening and the note of an outcome."""
     data = dict(cleaned)
     comment = data.get("comment", "")
-    if action in ("reject", "reopen"):
+    if action in ("reject", "reopen", "withdraw_referral", "return_referral"):
         data["reason"] = comment
     elif action == "resolve":
         data["outcome_note"] = comment
@@ -259,6 +260,8 @@ def case_action(request: AuthenticatedRequest, pk: int, action: str) -> HttpResp
         case = get_case_for_user(user, pk)
         return _case_page(request, case, bound=(action, form), error=str(exc), status=400)
     messages.success(request, _("Done: %(action)s.") % {"action": workflow.TRANSITIONS[action].label})
+    if not Case.objects.visible_to(user).filter(pk=pk).exists():
+        return redirect("obstacles-referral-list")  # a liaison who returned the case no longer sees it
     return redirect("obstacles-case-detail", pk=pk)
 
 

@@ -201,6 +201,12 @@ class ReferralState(models.TextChoices):
     OPEN = "open", _("Awaiting the agency's answer")
     ANSWERED = "answered", _("Answered")
     WITHDRAWN = "withdrawn", _("Withdrawn")
+    RETURNED = "returned", _("Returned by the agency as not its own")
+
+
+# A referral withdrawn by the expert or returned by the agency no longer ties the agency to the case: its
+# liaison does not see the case through it, and it is in nobody's queue.
+ENDED_REFERRAL_STATES = frozenset({ReferralState.WITHDRAWN, ReferralState.RETURNED})
 
 
 class ReferralQuerySet(models.QuerySet["Referral"]):
@@ -240,6 +246,16 @@ class Referral(models.Model):
     )
     answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
     escalated_at = models.DateTimeField(_("escalated to the HQ at"), null=True, blank=True)
+    ended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("withdrawn or returned by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    ended_at = models.DateTimeField(_("withdrawn or returned at"), null=True, blank=True)
+    end_reason = models.TextField(_("why it was withdrawn or returned"), blank=True)
 
     objects = ReferralQuerySet.as_manager()
 
@@ -253,7 +269,7 @@ class Referral(models.Model):
         return f"{self.case_id} → {self.agency_id}"
 
     def save(self, *args: object, **kwargs: object) -> None:
-        normalise_fields(self, "answer")
+        normalise_fields(self, "answer", "end_reason")
         super().save(*args, **kwargs)  # type: ignore[arg-type]
 
 

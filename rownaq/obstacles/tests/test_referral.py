@@ -14,7 +14,7 @@ from django.utils import timezone
 from rownaq.accounts.models import AgencyCode, Organisation, OrganisationKind, Role, User
 from rownaq.core.jalali import format_jalali
 from rownaq.notifications.models import Notification
-from rownaq.obstacles import workflow
+from rownaq.obstacles import referrals, workflow
 from rownaq.obstacles.models import (
     Case,
     CaseState,
@@ -58,12 +58,12 @@ class TestRefer:
         case = kit.make_case(S.ACCEPTED)
         workflow.case_refer(case=case, agencies=[kit.bank, kit.tax_office, kit.bank], by=expert, working_days=3)
 
-        referrals = list(case.referrals.order_by("agency__name"))
-        assert {r.agency for r in referrals} == {kit.bank, kit.tax_office}
+        sent = list(case.referrals.order_by("agency__name"))
+        assert {r.agency for r in sent} == {kit.bank, kit.tax_office}
         # Thursday is a holiday and Friday is off: Saturday, Sunday, Monday.
         due = dt.date(2024, 7, 15)
         assert due == add_working_days(frozen_wednesday, 3)
-        for referral in referrals:
+        for referral in sent:
             assert (referral.state, referral.working_days, referral.due_on) == (ReferralState.OPEN, 3, due)
             assert referral.referred_by == expert
         assert case.events.get().data == {"agencies": [kit.bank.pk, kit.tax_office.pk], "working_days": 3}
@@ -174,7 +174,7 @@ class TestAnswer:
     def test_agency_can_still_answer_after_escalation(self, kit: Kit, bank_liaison: User) -> None:
         case = kit.make_case(S.REFERRED)
         referral = case.referrals.get()
-        workflow.referrals_escalate(today=referral.due_on + dt.timedelta(days=1))
+        referrals.referrals_escalate(today=referral.due_on + dt.timedelta(days=1))
         referral.refresh_from_db()
         workflow.referral_answer(referral=referral, by=bank_liaison, answer="دیر، اما پاسخ")
         referral.refresh_from_db()
