@@ -20,7 +20,7 @@ from django.http import Http404
 
 from rownaq.accounts.models import Organisation, Role, User
 from rownaq.geography.places import Places
-from rownaq.obstacles.models import Case, CaseEvent, Referral, ReferralState
+from rownaq.obstacles.models import Attachment, Case, CaseEvent, Referral, ReferralState
 from rownaq.obstacles.models.cases import ENDED_REFERRAL_STATES
 from rownaq.registry.access import acts_for_unit, can_view_registry
 from rownaq.registry.models import Unit
@@ -205,12 +205,13 @@ def _concerns_agency(event: CaseEvent, agency_id: int, referral_ids: set[int]) -
 
 @dataclass(frozen=True)
 class CaseShown:
-    """What of a case the person sees besides the case itself: its referrals (with their answers), its
-    history and the agencies the filer named as concerned."""
+    """What of a case the person sees besides the case itself: its referrals (with their answers and the answers'
+    files), its history, the agencies the filer named as concerned and the files filed with it."""
 
     referrals: list[Referral]
     events: list[CaseEvent]
     agencies_concerned: list[Organisation]
+    attachments: list[Attachment]  # the case's own files (an answer's files come with its referral)
 
 
 def case_shown_to(user: User | AnonymousUser | None, case: Case) -> CaseShown:
@@ -218,30 +219,44 @@ def case_shown_to(user: User | AnonymousUser | None, case: Case) -> CaseShown:
     both show exactly this. The province's staff and the unit's managers see everything; an agency's liaison
     sees their own agency's referrals (not one withdrawn or returned) and answers, the history entries that concern
     their agency or the case as a whole, and of the agencies named as concerned only their own. Reads
-    ``case.referrals``, ``case.events`` and ``case.agencies_concerned`` through
-    ``.all()``: a caller that prefetched them pays no query."""
-    referrals = list(case.referrals.all())
+    ``case.referrals``, ``case.events``, ``case.agencies_concerned`` and ``case.attachments`` through ``.all()``:
+    a caller that prefetched them pays no query."""
+    referrals = referrals_shown_to(user, case)
     events = list(case.events.all())
     concerned = list(case.agencies_concerned.all())
+    files = [a for a in case.attachments.all() if a.referral_id is None]
     if sees_whole_case(user, case):
-        return CaseShown(referrals, events, concerned)
+        return CaseShown(referrals, events, concerned, files)
     if not isinstance(user, User) or user.organisation_id is None:
-        return CaseShown([], [], [])
+        return CaseShown([], [], [], files)
     agency_id = user.organisation_id
-    own = [r for r in referrals if _own_referral(user, r)]
-    own_ids = {r.pk for r in referrals if r.agency_id == agency_id}
+    own_ids = {r.pk for r in case.referrals.all() if r.agency_id == agency_id}  # withdrawn or returned too
     return CaseShown(
-        referrals=own,
+        referrals=referrals,
         events=[e for e in events if _concerns_agency(e, agency_id, own_ids)],
         agencies_concerned=[a for a in concerned if a.pk == agency_id],
+        attachments=files,
     )
 
 
 def referrals_shown_to(user: User | AnonymousUser | None, case: Case) -> list[Referral]:
-    """The referrals of ``case`` the person sees (``case_shown_to``)."""
-    return case_shown_to(user, case).referrals
+    """The referrals of ``case`` the person sees (and so the answers and their files): all of them for those
+    who see the whole case, a liaison their own agency's (neither withdrawn nor returned)."""
+    referrals = list(case.referrals.all())
+    if sees_whole_case(user, case):
+        return referrals
+    return [r for r in referrals if _own_referral(user, r)]
 
 
 def case_history_visible_to(user: User | AnonymousUser | None, case: Case) -> list[CaseEvent]:
     """The history entries of ``case`` the person sees (``case_shown_to``)."""
     return case_shown_to(user, case).events
+
+
+def may_download(user: User | AnonymousUser, attachment: Attachment) -> bool:
+    """A case's own file for those who see the case; a file of an agency's answer only for those who see that
+    answer (``referrals_shown_to``): never another agency's liaison."""
+    case = cases_visible_to(user).select_related("unit").filter(pk=attachment.case_id).first()
+    if case is None:
+        return False
+    return attachment.referral_id is None or any(r.pk == attachment.referral_id for r in referrals_shown_to(user, case))

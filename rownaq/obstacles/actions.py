@@ -9,7 +9,8 @@ keys of ``data`` it needs:
 - ``merge``: ``into`` (a ``Case``);
 - ``refer``: ``agencies`` (``Organisation``s; missing or ``None``: the category's) and ``working_days``
   (missing or ``None``: the default);
-- ``answer``: ``answer``, and ``referral`` (missing: the open referral the person answers for their agency);
+- ``answer``: ``answer``, ``decision`` (an ``AnswerDecision``), ``amount`` (rials, optional), ``files`` (uploads,
+  optional), and ``referral`` (missing: the open referral the person answers for their agency);
 - ``withdraw_referral``: ``referral`` (an open ``Referral`` of the case) and ``reason``;
 - ``return_referral``: ``reason``, and ``referral`` (missing: the open referral of the person's agency);
 - ``resolve``: ``outcome_kind``, ``outcome_note`` and ``money_released``;
@@ -40,7 +41,15 @@ def _answer(case: Case, by: User, data: Mapping[str, Any], version: int | None) 
     referral = _referral_of(case, data) or access.answerable_referral(by, case)
     if referral is None:
         raise PermissionDenied(_("Only the liaison of the agency it was referred to can answer."))
-    return workflow.referral_answer(referral=referral, by=by, answer=data["answer"], expected_version=version)
+    return workflow.referral_answer(
+        referral=referral,
+        by=by,
+        answer=data["answer"],
+        decision=data.get("decision", ""),
+        amount=data.get("amount"),
+        files=data.get("files", ()),
+        expected_version=version,
+    )
 
 
 def _referral_of(case: Case, data: Mapping[str, Any]) -> Referral | None:

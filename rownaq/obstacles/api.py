@@ -21,9 +21,11 @@ from typing import Any, cast
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Prefetch, QuerySet
+from django.http import FileResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import exceptions, mixins, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -35,6 +37,7 @@ from rownaq.accounts.models import Organisation, User
 from rownaq.obstacles import access, actions, workflow
 from rownaq.obstacles.filters import CaseFilter, ReferralFilter
 from rownaq.obstacles.models import (
+    Attachment,
     Case,
     CaseEvent,
     ObstacleCategory,
@@ -89,7 +92,13 @@ def _run(step: Callable[[], Any]) -> Any:
 def _with_related(cases: QuerySet[Case]) -> QuerySet[Case]:
     return cases.select_related("unit", "unit__sector", "unit__county", "category", "filed_by").prefetch_related(
         "agencies_concerned",
-        Prefetch("referrals", queryset=Referral.objects.select_related("agency", "answered_by", "ended_by")),
+        Prefetch(
+            "referrals",
+            queryset=Referral.objects.select_related("agency", "answered_by", "ended_by").prefetch_related(
+                "attachments"
+            ),
+        ),
+        "attachments",
         Prefetch("events", queryset=CaseEvent.objects.select_related("by")),
     )
 
@@ -133,6 +142,7 @@ def _action_data(name: str, case: Case, by: User, fields: dict[str, Any]) -> dic
         data["reason"] = fields["reason"] or fields["comment"]
     elif name == "answer":
         data["answer"] = fields["answer"] or fields["comment"]
+        data["files"] = fields["attachments"]
     elif name == "merge":
         data["into"] = _merge_target(by, fields["into"])
     elif name == "refer":
@@ -196,7 +206,8 @@ class CaseViewSet(
         description="The action's name is one of the case's `allowed_actions`; send the `version` you loaded "
         "and the fields the action needs: reject and reopen a `reason`; merge `into`; refer `agencies` "
         "(default: the category's) and `working_days`; recategorise `category`; resolve `outcome_kind`, "
-        "`outcome_note` and `money_released`; answer an `answer` (the caller's own agency's referral); "
+        "`outcome_note` and `money_released`; answer a `decision`, an `answer`, an `amount` (rials) and "
+        "`attachments` (multipart) for the caller's own agency's referral; "
         "withdraw_referral a `referral` (an open one of the case) and a `reason`; return_referral a `reason` "
         "(the caller's own agency's referral, returned as not theirs).",
         parameters=[
@@ -230,6 +241,20 @@ class CaseViewSet(
         if not self.get_queryset().filter(pk=case.pk).exists():
             return Response(status=status.HTTP_204_NO_CONTENT)  # a liaison who returned the case no longer sees it
         return Response(self._shown(case.pk))
+
+    @extend_schema(
+        summary="Download a file of a case or of an agency's answer",
+        responses={(200, "application/octet-stream"): OpenApiTypes.BINARY, 404: ERRORS[404]},
+    )
+    @action(detail=True, methods=["get"], url_path=r"attachments/(?P<attachment_id>[0-9]+)", url_name="attachment")
+    def attachment(self, request: Request, pk: str, attachment_id: str) -> FileResponse:
+        """The file, for those who see it: an answer's file only for those who see that answer."""
+        file = Attachment.objects.filter(pk=int(attachment_id), case_id=int(pk)).first()
+        if file is None or not access.may_download(request.user, file):
+            raise exceptions.NotFound(_("There is no such file."))
+        return FileResponse(
+            file.file.open("rb"), as_attachment=True, filename=file.name, content_type=file.content_type
+        )
 
 
 # -- referrals --------------------------------------------------------------------------------------
@@ -274,7 +299,13 @@ class ReferralViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
                 case=referral.case,
                 action="answer",
                 by=user,
-                data={"referral": referral, "answer": given.validated_data["answer"]},
+                data={
+                    "referral": referral,
+                    "answer": given.validated_data["answer"],
+                    "decision": given.validated_data["decision"],
+                    "amount": given.validated_data["amount"],
+                    "files": given.validated_data["attachments"],
+                },
                 expected_version=given.validated_data["version"],
             )
         )

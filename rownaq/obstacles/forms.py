@@ -14,7 +14,15 @@ from rownaq.accounts.models import Organisation, User
 from rownaq.core.forms import LatinDigitsIntegerField, MultipleFileField, PersianCharField, style_widgets
 from rownaq.core.normalise import to_latin_digits
 from rownaq.obstacles.access import cases_visible_to, files_from_visits
-from rownaq.obstacles.models import Case, ObstacleCategory, OutcomeKind, Referral, ReferralState, Urgency
+from rownaq.obstacles.models import (
+    AnswerDecision,
+    Case,
+    ObstacleCategory,
+    OutcomeKind,
+    Referral,
+    ReferralState,
+    Urgency,
+)
 from rownaq.obstacles.workflow import default_agencies
 from rownaq.registry.forms import unit_field
 from rownaq.registry.models import Unit
@@ -198,8 +206,18 @@ class ReturnReferralForm(ReasonForm):
 
 
 class AnswerForm(forms.Form):
+    """An agency's answer: its decision, the text, an amount where money is concerned and files."""
+
     version = forms.IntegerField(widget=forms.HiddenInput)
+    decision = forms.ChoiceField(label=_("Decision"), choices=[("", "---------"), *AnswerDecision.choices])
     answer = PersianCharField(label=_("The agency's answer"), widget=forms.Textarea(attrs={"rows": 4}))
+    amount = LatinDigitsIntegerField(
+        label=_("Amount (rials)"),
+        required=False,
+        min_value=0,
+        help_text=_("Where money is concerned, e.g. the facility a bank approved."),
+    )
+    attachments = MultipleFileField(label=_("Attachments"), required=False, help_text=_("PDF, PNG or JPEG files."))
 
     def __init__(self, *args: Any, case: Case, **kwargs: Any) -> None:
         kwargs.setdefault("initial", {"version": case.version})

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -17,8 +18,11 @@ from rest_framework import serializers
 from rownaq.accounts.models import Organisation, User
 from rownaq.core.jalali import format_jalali
 from rownaq.core.normalise import normalise_text
+from rownaq.core.numbers import format_billion_rial
 from rownaq.obstacles import access, workflow
 from rownaq.obstacles.models import (
+    AnswerDecision,
+    Attachment,
     Case,
     CaseEvent,
     CaseState,
@@ -83,6 +87,19 @@ def _states(choices: type[models.TextChoices]) -> str:
     return "One of: " + ", ".join(choices.values)
 
 
+class AttachmentSerializer(serializers.ModelSerializer[Attachment]):
+    """A file of a case or of an agency's answer; ``url`` downloads it (``GET``, with the caller's token)."""
+
+    url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Attachment
+        fields = ["id", "name", "content_type", "size", "uploaded_at", "url"]
+
+    def get_url(self, obj: Attachment) -> str:
+        return reverse("api-obstacles-case-attachment", args=[obj.case_id, obj.pk])
+
+
 class ReferralSerializer(serializers.ModelSerializer[Referral]):
     agency = AgencySerializer(read_only=True)
     state = serializers.CharField(read_only=True, help_text=_states(ReferralState))
@@ -91,6 +108,13 @@ class ReferralSerializer(serializers.ModelSerializer[Referral]):
     overdue = serializers.SerializerMethodField()
     answered_by: serializers.StringRelatedField[User] = serializers.StringRelatedField()
     ended_by: serializers.StringRelatedField[User] = serializers.StringRelatedField()
+    decision = serializers.CharField(
+        read_only=True, help_text="Empty for an answer without one. " + _states(AnswerDecision)
+    )
+    decision_label = serializers.CharField(source="get_decision_display", read_only=True)
+    amount = serializers.IntegerField(read_only=True, allow_null=True, help_text="rials")
+    amount_label = serializers.SerializerMethodField()
+    attachments = AttachmentSerializer(many=True, read_only=True)
 
     class Meta:
         model = Referral
@@ -105,6 +129,11 @@ class ReferralSerializer(serializers.ModelSerializer[Referral]):
             "due_on_jalali",
             "overdue",
             "answer",
+            "decision",
+            "decision_label",
+            "amount",
+            "amount_label",
+            "attachments",
             "answered_by",
             "answered_at",
             "escalated_at",
@@ -115,6 +144,10 @@ class ReferralSerializer(serializers.ModelSerializer[Referral]):
 
     def get_due_on_jalali(self, obj: Referral) -> str:
         return format_jalali(obj.due_on, persian_digits=False)
+
+    def get_amount_label(self, obj: Referral) -> str:
+        """The amount as officials read it: «۱۲٫۵ میلیارد ریال» (empty without one)."""
+        return format_billion_rial(obj.amount)
 
     def get_overdue(self, obj: Referral) -> bool:
         return obj.state == ReferralState.OPEN and obj.due_on < self.context["today"]
@@ -152,6 +185,7 @@ class CaseSerializer(serializers.ModelSerializer[Case]):
     agencies_concerned = serializers.SerializerMethodField()
     referrals = serializers.SerializerMethodField()
     events = serializers.SerializerMethodField()
+    attachments = serializers.SerializerMethodField()
 
     class Meta:
         model = Case
@@ -182,6 +216,7 @@ class CaseSerializer(serializers.ModelSerializer[Case]):
             "updated_at",
             "referrals",
             "events",
+            "attachments",
         ]
         read_only_fields = fields
 
@@ -208,6 +243,12 @@ class CaseSerializer(serializers.ModelSerializer[Case]):
         agency, never another agency's answer (``access.case_history_visible_to``)."""
         events = access.case_history_visible_to(_viewer(self), obj)
         return list(CaseEventSerializer(events, many=True, context=self.context).data)
+
+    @extend_schema_field(AttachmentSerializer(many=True))
+    def get_attachments(self, obj: Case) -> list[dict[str, Any]]:
+        """The files filed with the case (an answer's files are under its referral)."""
+        files = access.case_shown_to(_viewer(self), obj).attachments
+        return list(AttachmentSerializer(files, many=True, context=self.context).data)
 
     def get_filed_at_jalali(self, obj: Case) -> str:
         return format_jalali(obj.filed_at, persian_digits=False)
@@ -318,10 +359,28 @@ class CaseActionSerializer(serializers.Serializer[Case]):
     referral = serializers.IntegerField(
         required=False, allow_null=True, default=None, help_text="withdraw_referral: referral ID (of this case)"
     )
+    decision = serializers.ChoiceField(
+        choices=AnswerDecision.choices, required=False, allow_blank=True, default="", help_text="answer"
+    )
+    amount = serializers.IntegerField(
+        min_value=0, required=False, allow_null=True, default=None, help_text="answer: rials, where money is concerned"
+    )
+    attachments = serializers.ListField(
+        child=serializers.FileField(), required=False, default=list, help_text="answer: PDF, PNG or JPEG (multipart)"
+    )
 
 
 class ReferralAnswerSerializer(serializers.Serializer[Referral]):
+    """The agency's answer: a decision, the text, an amount where money is concerned and files (multipart)."""
+
+    decision = serializers.ChoiceField(choices=AnswerDecision.choices)
     answer = serializers.CharField()
+    amount = serializers.IntegerField(
+        min_value=0, required=False, allow_null=True, default=None, help_text="rials, e.g. the facility approved"
+    )
+    attachments = serializers.ListField(
+        child=serializers.FileField(), required=False, default=list, help_text="PDF, PNG or JPEG files (multipart)"
+    )
     version = serializers.IntegerField(
         min_value=1, required=False, allow_null=True, default=None, help_text="The case's version; 409 if it changed."
     )

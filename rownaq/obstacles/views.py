@@ -32,6 +32,7 @@ from rownaq.obstacles.access import (
     case_shown_to,
     get_case_for_user,
     is_referral_liaison,
+    may_download,
     referrals_visible_to,
     sees_cases,
     sees_referrals,
@@ -167,12 +168,17 @@ def _case_page(
 ) -> HttpResponse:
     user = request.user
     today = timezone.localdate()
-    referrals_in_order = Referral.objects.select_related("agency", "answered_by", "ended_by").order_by("due_on", "pk")
+    referrals_in_order = (
+        Referral.objects.select_related("agency", "answered_by", "ended_by")
+        .prefetch_related("attachments")
+        .order_by("due_on", "pk")
+    )
     prefetch_related_objects(
         [case],
         Prefetch("referrals", queryset=referrals_in_order),
         Prefetch("events", queryset=CaseEvent.objects.select_related("by")),
         "agencies_concerned",
+        "attachments",
     )
     shown = case_shown_to(user, case)
     referrals = shown.referrals
@@ -203,7 +209,7 @@ def _case_page(
         "unit": case.unit,
         "show_unit_link": sees_unit_records(user),
         "referrals": referral_table,
-        "attachments": case.attachments.all(),
+        "attachments": shown.attachments,
         "agencies_concerned": shown.agencies_concerned,
         "events": shown.events,
         "action_forms": action_forms,
@@ -273,7 +279,7 @@ def referral_answer(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     case = get_case_for_user(user, referral.case_id)
     if not is_referral_liaison(user, referral):
         raise PermissionDenied
-    form = AnswerForm(request.POST, case=case)
+    form = AnswerForm(request.POST, request.FILES, case=case)
     bound_name = f"answer-{referral.pk}"
     if not form.is_valid():
         error = _("The answer was not saved. Correct the fields marked below.")
@@ -283,7 +289,13 @@ def referral_answer(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             case=case,
             action="answer",
             by=user,
-            data={"referral": referral, "answer": form.cleaned_data["answer"]},
+            data={
+                "referral": referral,
+                "answer": form.cleaned_data["answer"],
+                "decision": form.cleaned_data["decision"],
+                "amount": form.cleaned_data["amount"],
+                "files": form.cleaned_data["attachments"],
+            },
             expected_version=form.cleaned_data["version"],
         )
     except workflow.StaleCaseError as exc:
@@ -299,7 +311,8 @@ def referral_answer(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 @login_required
 def attachment_download(request: AuthenticatedRequest, pk: int) -> FileResponse:
     attachment = get_object_or_404(Attachment, pk=pk)
-    get_case_for_user(request.user, attachment.case_id)  # 404 for those who do not see the case
+    if not may_download(request.user, attachment):  # the case, or this answer, is not theirs to see
+        raise Http404
     return FileResponse(
         attachment.file.open("rb"),
         as_attachment=True,

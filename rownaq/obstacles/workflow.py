@@ -15,6 +15,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -25,7 +26,9 @@ from rownaq.accounts.models import AgencyCode, Organisation, Role, User
 from rownaq.core.workflow import StateMachine, Transition
 from rownaq.notifications.services import notify
 from rownaq.obstacles import access
+from rownaq.obstacles.attachments import attachment_content_type, attachments_add
 from rownaq.obstacles.models import (
+    AnswerDecision,
     Case,
     CaseEvent,
     CaseState,
@@ -329,7 +332,17 @@ def _open_referrals(*, case: Case, agencies: list[Organisation], by: User, days:
 
 
 @transaction.atomic
-def referral_answer(*, referral: Referral, by: User, answer: str, expected_version: int | None = None) -> Referral:
+def referral_answer(
+    *,
+    referral: Referral,
+    by: User,
+    answer: str,
+    decision: str,
+    amount: int | None = None,
+    files: Iterable[UploadedFile] = (),
+    expected_version: int | None = None,
+) -> Referral:
+    """The agency's answer: its decision, the text, an amount where money is concerned (rials) and files."""
     # Lock the case first: two agencies answering at once must not both see the other's referral open.
     case = Case.objects.select_for_update().get(pk=referral.case_id)
     referral = Referral.objects.select_related("agency").get(pk=referral.pk)
@@ -337,8 +350,18 @@ def referral_answer(*, referral: Referral, by: User, answer: str, expected_versi
         raise PermissionDenied(_("Only the liaison of the agency it was referred to can answer."))
     if referral.state != ReferralState.OPEN:
         raise CaseError(_("This referral no longer awaits an answer: it was answered, withdrawn or returned."))
+    if decision not in AnswerDecision.values:
+        raise CaseError(_("Choose the agency's decision."))
     if not answer.strip():
         raise CaseError(_("Write the agency's answer."))
+    if amount is not None and amount < 0:
+        raise CaseError(_("The amount cannot be negative."))
+    files = list(files)
+    for upload in files:
+        try:
+            attachment_content_type(upload)
+        except ValidationError as exc:
+            raise CaseError(" ".join(exc.messages)) from exc
     still_open = case.referrals.filter(state=ReferralState.OPEN).exclude(pk=referral.pk).exists()
     # Only a case waiting for the agencies moves on; on the HQ agenda it stays where the HQ put it.
     target = (S.REFERRED if still_open else S.ANSWERED) if case.state == S.REFERRED else case.state
@@ -349,11 +372,17 @@ def referral_answer(*, referral: Referral, by: User, answer: str, expected_versi
         comment=answer,
         expected_version=expected_version,
         target=target,
-        data={"referral": referral.pk, "agency": referral.agency_id},
+        data={"referral": referral.pk, "agency": referral.agency_id, "decision": decision, "amount": amount},
     )
-    referral.state, referral.answer = ReferralState.ANSWERED, answer
+    referral.state, referral.answer, referral.decision, referral.amount = (
+        ReferralState.ANSWERED,
+        answer,
+        decision,
+        amount,
+    )
     referral.answered_by, referral.answered_at = by, timezone.now()
-    referral.save(update_fields=["state", "answer", "answered_by", "answered_at"])
+    referral.save(update_fields=["state", "answer", "decision", "amount", "answered_by", "answered_at"])
+    attachments_add(case=case, files=files, by=by, referral=referral)
     experts = province_people(case, roles=(Role.SMT_EXPERT,))
     notify(
         users=experts,

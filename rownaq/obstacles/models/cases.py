@@ -209,6 +209,15 @@ class ReferralState(models.TextChoices):
 ENDED_REFERRAL_STATES = frozenset({ReferralState.WITHDRAWN, ReferralState.RETURNED})
 
 
+class AnswerDecision(models.TextChoices):
+    """What an agency decided on a referral (answers recorded before decisions were asked for have none)."""
+
+    DONE = "done", _("Done")
+    PARTLY_DONE = "partly_done", _("Partly done")
+    NEEDS_DOCUMENTS = "needs_documents", _("Needs documents from the unit")
+    REFUSED = "refused", _("Refused")
+
+
 class ReferralQuerySet(models.QuerySet["Referral"]):
     def in_places(self, places: Places) -> ReferralQuerySet:
         """The referrals of cases of units in ``places``."""
@@ -236,6 +245,15 @@ class Referral(models.Model):
     working_days = models.PositiveSmallIntegerField(_("working days to answer"))
     due_on = models.DateField(_("due on"))
     answer = models.TextField(_("answer"), blank=True)
+    decision = models.CharField(
+        _("decision"), max_length=16, choices=AnswerDecision.choices, blank=True, help_text=_("Empty: not recorded.")
+    )
+    amount = models.BigIntegerField(
+        _("amount (rials)"),
+        null=True,
+        blank=True,
+        help_text=_("Where money is concerned, e.g. the facility a bank approved."),
+    )
     answered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("answered by"),
@@ -278,7 +296,17 @@ def attachment_path(instance: Attachment, filename: str) -> str:
 
 
 class Attachment(models.Model):
+    """A file of a case: filed with it, or (``referral``) sent with an agency's answer."""
+
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="attachments")
+    referral = models.ForeignKey(
+        Referral,
+        verbose_name=_("with the answer to"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="attachments",
+    )
     file = models.FileField(_("file"), upload_to=attachment_path)
     name = models.CharField(_("file name"), max_length=200)
     content_type = models.CharField(max_length=100)

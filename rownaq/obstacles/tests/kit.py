@@ -43,6 +43,7 @@ def perform(kit: Kit, action: str, case: Case, by: User, *, expected_version: in
         "into": kit.target,
         "agencies": [kit.tax_office],
         "answer": COMMENT,
+        "decision": "done",
         "outcome_kind": OutcomeKind.MONEY_RELEASED,
         "outcome_note": COMMENT,
         "money_released": 1_000_000,

@@ -233,11 +233,11 @@ def test_a_life_through_the_services_is_a_path_of_the_table(
     duplicate = workflow.case_file(unit=unit, category=finance, title="همان موضوع", description="شرح", by=manager)
     actions.act(case=duplicate, action="merge", by=expert, data={"into": case})
     take("refer", expert, agencies=[kit.bank, kit.tax_office], working_days=5)
-    take("answer", bank_liaison, answer="در کمیته اعتباری است")  # the tax office has not answered yet
+    take("answer", bank_liaison, decision="done", answer="در کمیته اعتباری است")  # the tax office has not answered yet
     case.referrals.filter(agency=kit.tax_office).update(due_on=timezone.localdate() - dt.timedelta(days=1))
     assert referrals.referrals_escalate() == 1  # the system puts the case on the HQ agenda
     take("decide", deputy)
-    take("answer", tax_liaison, answer="بدهی تقسیط شد")  # late, after the HQ's resolution
+    take("answer", tax_liaison, decision="done", answer="بدهی تقسیط شد")  # late, after the HQ's resolution
     take("resolve", expert, outcome_kind=OutcomeKind.MONEY_RELEASED, outcome_note="پرداخت شد", money_released=9)
     take("confirm", manager)
     take("reopen", manager, reason="دوباره قطع شد")
@@ -247,7 +247,7 @@ def test_a_life_through_the_services_is_a_path_of_the_table(
     wrong = case.referrals.get(agency=kit.bank, state=ReferralState.OPEN)
     take("withdraw_referral", expert, referral=wrong, reason="به شعبه دیگری باید ارجاع شود")
     take("refer", expert, agencies=[kit.bank])
-    take("answer", bank_liaison, answer="تمدید شد")
+    take("answer", bank_liaison, decision="done", answer="تمدید شد")
     take("resolve", expert, outcome_kind=OutcomeKind.OTHER, outcome_note="رفع شد")
     take("confirm", manager)
 
