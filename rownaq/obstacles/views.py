@@ -6,7 +6,7 @@ Every change goes through ``rownaq.obstacles.workflow``; every case is fetched t
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from typing import Any
 
 from django.contrib import messages
@@ -44,32 +44,42 @@ from rownaq.obstacles.filters import CaseFilter, ReferralFilter
 from rownaq.obstacles.forms import ACTION_FORMS, AnswerForm, CaseFileForm, agencies_for
 from rownaq.obstacles.models import Attachment, Case, CaseEvent, Referral, ReferralState
 from rownaq.registry.access import unit_from_query, units_visible_to
-from rownaq.workdays.services import holidays_between, working_days_between
+from rownaq.workdays.services import days_off_by_province, holidays_between, working_days_between
 
 PAGE_SIZE = 50
 
 
-def days_left(today: dt.date, due: dt.date, holidays: set[dt.date] | None = None) -> int:
-    """Working days until ``due``; negative when it is past."""
+def days_left(
+    today: dt.date, due: dt.date, holidays: set[dt.date] | None = None, *, days_off: Collection[int] | None = None
+) -> int:
+    """Working days until ``due``; negative when it is past (``days_off``: the weekly days off of the province)."""
     if due >= today:
-        return working_days_between(today, due, holidays)
-    return -working_days_between(due, today, holidays)
+        return working_days_between(today, due, holidays, days_off=days_off)
+    return -working_days_between(due, today, holidays, days_off=days_off)
 
 
 def referral_rows(referrals: Iterable[Referral], today: dt.date) -> list[dict[str, Any]]:
-    """A referral with its state and the working days left to answer (one holiday query for all)."""
+    """A referral with its state and the working days left to answer in its case's province (one holiday query
+    and one weekly-days-off query for all). The referrals come with ``case__unit__county``."""
     referrals = list(referrals)
     dues = [r.due_on for r in referrals if r.state == ReferralState.OPEN]
     holidays = holidays_between(min([today, *dues]), max([today, *dues])) if dues else set()
+    days_off = days_off_by_province({_province_id(r) for r in referrals}) if dues else {}
     return [
         {
             "referral": r,
             "open": r.state == ReferralState.OPEN,
-            "days_left": days_left(today, r.due_on, holidays) if r.state == ReferralState.OPEN else None,
+            "days_left": days_left(today, r.due_on, holidays, days_off=days_off[_province_id(r)])
+            if r.state == ReferralState.OPEN
+            else None,
             "overdue": r.state == ReferralState.OPEN and r.due_on < today,
         }
         for r in referrals
     ]
+
+
+def _province_id(referral: Referral) -> int:
+    return referral.case.unit.county.province_id
 
 
 # -- the list --------------------------------------------------------------------------------------
@@ -331,7 +341,7 @@ def referral_list(request: AuthenticatedRequest) -> HttpResponse:
     if not sees_referrals(user):
         raise PermissionDenied
     today = timezone.localdate()
-    referrals = Referral.objects.visible_to(user).select_related("case", "case__unit", "agency")
+    referrals = Referral.objects.visible_to(user).select_related("case", "case__unit__county", "agency")
     staff = user.is_province_staff
     params = request.GET.copy()
     agencies = agencies_for(user.province_id) if staff else None

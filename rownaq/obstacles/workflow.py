@@ -312,7 +312,8 @@ def case_refer(
 def _open_referrals(*, case: Case, agencies: list[Organisation], by: User, days: int) -> list[Referral]:
     already = set(case.referrals.filter(state=ReferralState.OPEN).values_list("agency_id", flat=True))
     now = timezone.now()
-    due = add_working_days(timezone.localdate(now), days)
+    # In working days of the case's province: its Thursdays too where its offices close on Thursdays.
+    due = add_working_days(timezone.localdate(now), days, province_id=case.unit.county.province_id)
     created = [
         Referral.objects.create(
             case=case, agency=agency, referred_by=by, referred_at=now, working_days=days, due_on=due

@@ -20,6 +20,7 @@ from rownaq.hq.models import Commitment, Meeting, Party, Resolution
 from rownaq.obstacles import actions
 from rownaq.obstacles.models import Case, CaseEvent, CaseState, ObstacleCategory, Referral, ReferralState
 from rownaq.registry.models import Unit
+from rownaq.workdays.models import Weekday, WeeklyDayOff
 
 pytestmark = pytest.mark.django_db
 TODAY = dt.date(2025, 6, 18)  # a Wednesday
@@ -136,6 +137,24 @@ def test_a_referral_withdrawn_by_the_expert_is_not_counted_against_the_agency(
     client.force_login(expert)
     behind = client.get(reverse("obstacles-case-list"), {"agency": tax.pk}).context["page"]
     assert {case.pk for case in behind} == {returned.case_id, answered.case_id}
+
+
+def test_working_days_to_answer_skip_thursdays_where_the_province_closes_them(
+    qom: Province, expert: User, make_org: Callable[..., Organisation], make_case: Callable[..., Case]
+) -> None:
+    tax = make_org("اداره کل امور مالیاتی استان قم", OrganisationKind.AGENCY)
+    # Referred on Wednesday 14 May 2025, answered on Saturday 17 May (no official holiday between).
+    refer(make_case(), tax, expert, on=dt.date(2025, 5, 14), due=dt.date(2025, 5, 25), answered=dt.date(2025, 5, 17))
+
+    def days() -> list[int]:
+        [row] = scoreboard.agency_scoreboard(Places.province(qom), today=TODAY)
+        [(_month, monthly)] = scoreboard.agency_months(Places.province(qom), tax.pk, today=TODAY)
+        assert monthly.working_days_to_answer == row.working_days_to_answer
+        return row.working_days_to_answer
+
+    assert days() == [2]  # Thursday and Saturday
+    WeeklyDayOff.objects.create(province=qom, weekday=Weekday.THURSDAY)
+    assert days() == [1]  # Saturday only
 
 
 def test_obstacle_counts_and_money_unlocked_this_year(
