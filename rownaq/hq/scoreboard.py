@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -25,7 +25,7 @@ from rownaq.geography.places import Places
 from rownaq.hq.models import Commitment, Party, Resolution
 from rownaq.obstacles.figures import case_figures
 from rownaq.obstacles.models import Case, CaseState, Referral, ReferralState
-from rownaq.workdays.services import holidays_between, working_days_between
+from rownaq.workdays.services import days_off_by_province, holidays_between, working_days_between
 
 # -- the headline figure ---------------------------------------------------------------------------
 
@@ -108,21 +108,31 @@ class AgencyFigures:
     def resolutions_share(self) -> float | None:
         return self.resolutions_on_time / self.resolutions_judged if self.resolutions_judged else None
 
-    def count(self, referral: Referral, today: dt.date, holidays: set[dt.date]) -> None:
-        """Add one referral: received, answered (on time, in how many working days) or overdue now."""
+    def count(
+        self, referral: Referral, today: dt.date, holidays: set[dt.date], days_off: Collection[int] | None = None
+    ) -> None:
+        """Add one referral: received, answered (on time, in how many working days of its case's province, whose
+        weekly ``days_off`` they are) or overdue now."""
         self.received += 1
         if referral.state == ReferralState.ANSWERED and referral.answered_at is not None:
             answered_on = timezone.localdate(referral.answered_at)
             self.answered += 1
             self.answered_on_time += answered_on <= referral.due_on
             referred_on = timezone.localdate(referral.referred_at)
-            self.working_days_to_answer.append(working_days_between(referred_on, answered_on, holidays))
+            self.working_days_to_answer.append(
+                working_days_between(referred_on, answered_on, holidays, days_off=days_off)
+            )
         elif referral.state == ReferralState.OPEN and referral.due_on < today:
             self.overdue_now += 1
 
 
 def _holidays_since_first(referrals: list[Referral], today: dt.date) -> set[dt.date]:
     return holidays_between(min((timezone.localdate(r.referred_at) for r in referrals), default=today), today)
+
+
+def _days_off(referrals: list[Referral]) -> dict[int | None, frozenset[int]]:
+    """The weekly days off of the provinces of the referrals' cases (one query for all)."""
+    return days_off_by_province({r.case.unit.county.province_id for r in referrals})
 
 
 def places_referrals(places: Places) -> QuerySet[Referral]:
@@ -147,15 +157,15 @@ def agency_scoreboard(
     the share answered on time (then by average working days to answer), ranks only for agencies with enough
     cases."""
     today = today or timezone.localdate()
-    referrals = places_referrals(places).select_related("agency")
+    referrals = places_referrals(places).select_related("agency", "case__unit__county")
     if period is not None:
         referrals = referrals.filter(period.q("referred_at", moment=True))
     rows: dict[int, AgencyFigures] = {}
     loaded = list(referrals.order_by("pk"))
-    holidays = _holidays_since_first(loaded, today)
+    holidays, days_off = _holidays_since_first(loaded, today), _days_off(loaded)
     for referral in loaded:
         row = rows.setdefault(referral.agency_id, AgencyFigures(referral.agency_id, referral.agency.name))
-        row.count(referral, today, holidays)
+        row.count(referral, today, holidays, days_off[referral.case.unit.county.province_id])
     commitments = Commitment.objects.filter(_meetings_q(places), party=Party.AGENCY, owner_id__in=list(rows))
     by_owner: dict[int, list[Commitment]] = defaultdict(list)
     for commitment in commitments:
@@ -176,14 +186,15 @@ def agency_scoreboard(
 def agency_months(places: Places, agency_id: int, *, today: dt.date | None = None) -> list[tuple[str, AgencyFigures]]:
     """The agency's figures per Jalali month of referral (of the cases of ``places``), oldest first («۱۴۰۴/۰۳»)."""
     today = today or timezone.localdate()
-    referrals = places_referrals(places).filter(agency_id=agency_id).select_related("agency").order_by("referred_at")
+    referrals = places_referrals(places).filter(agency_id=agency_id).select_related("agency", "case__unit__county")
     months: dict[str, AgencyFigures] = {}
-    loaded = list(referrals)
-    holidays = _holidays_since_first(loaded, today)
+    loaded = list(referrals.order_by("referred_at"))
+    holidays, days_off = _holidays_since_first(loaded, today), _days_off(loaded)
     for referral in loaded:
         jalali = jdatetime.date.fromgregorian(date=timezone.localdate(referral.referred_at))
         key = f"{jalali.year:04d}/{jalali.month:02d}"
-        months.setdefault(key, AgencyFigures(agency_id, referral.agency.name)).count(referral, today, holidays)
+        row = months.setdefault(key, AgencyFigures(agency_id, referral.agency.name))
+        row.count(referral, today, holidays, days_off[referral.case.unit.county.province_id])
     return list(months.items())
 
 

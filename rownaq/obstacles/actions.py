@@ -9,7 +9,10 @@ keys of ``data`` it needs:
 - ``merge``: ``into`` (a ``Case``);
 - ``refer``: ``agencies`` (``Organisation``s; missing or ``None``: the category's) and ``working_days``
   (missing or ``None``: the default);
-- ``answer``: ``answer``, and ``referral`` (missing: the open referral the person answers for their agency);
+- ``answer``: ``answer``, ``decision`` (an ``AnswerDecision``), ``amount`` (rials, optional), ``files`` (uploads,
+  optional), and ``referral`` (missing: the open referral the person answers for their agency);
+- ``withdraw_referral``: ``referral`` (an open ``Referral`` of the case) and ``reason``;
+- ``return_referral``: ``reason``, and ``referral`` (missing: the open referral of the person's agency);
 - ``resolve``: ``outcome_kind``, ``outcome_note`` and ``money_released``;
 - ``recategorise``: ``category`` (an ``ObstacleCategory``).
 """
@@ -23,8 +26,8 @@ from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 
 from rownaq.accounts.models import User
-from rownaq.obstacles import access, workflow
-from rownaq.obstacles.models import Case
+from rownaq.obstacles import access, referrals, workflow
+from rownaq.obstacles.models import Case, Referral
 
 
 class NoSuchAction(LookupError):
@@ -35,10 +38,40 @@ Taker = Callable[[Case, User, Mapping[str, Any], int | None], object]
 
 
 def _answer(case: Case, by: User, data: Mapping[str, Any], version: int | None) -> object:
-    referral = data.get("referral") or access.answerable_referral(by, case)
+    referral = _referral_of(case, data) or access.answerable_referral(by, case)
     if referral is None:
         raise PermissionDenied(_("Only the liaison of the agency it was referred to can answer."))
-    return workflow.referral_answer(referral=referral, by=by, answer=data["answer"], expected_version=version)
+    return workflow.referral_answer(
+        referral=referral,
+        by=by,
+        answer=data["answer"],
+        decision=data.get("decision", ""),
+        amount=data.get("amount"),
+        files=data.get("files", ()),
+        expected_version=version,
+    )
+
+
+def _referral_of(case: Case, data: Mapping[str, Any]) -> Referral | None:
+    """The ``referral`` the action names, which must be one of the case's."""
+    referral: Referral | None = data.get("referral")
+    if referral is not None and referral.case_id != case.pk:
+        raise workflow.CaseError(_("Choose a referral of this case."))
+    return referral
+
+
+def _withdraw(case: Case, by: User, data: Mapping[str, Any], version: int | None) -> object:
+    referral = _referral_of(case, data)
+    if referral is None:
+        raise workflow.CaseError(_("Choose the referral to withdraw."))
+    return referrals.referral_withdraw(referral=referral, by=by, reason=data["reason"], expected_version=version)
+
+
+def _return(case: Case, by: User, data: Mapping[str, Any], version: int | None) -> object:
+    referral = _referral_of(case, data) or access.answerable_referral(by, case)
+    if referral is None:
+        raise PermissionDenied(_("Only the liaison of the agency it was referred to can return it."))
+    return referrals.referral_return(referral=referral, by=by, reason=data["reason"], expected_version=version)
 
 
 def _refer(case: Case, by: User, data: Mapping[str, Any], version: int | None) -> object:
@@ -66,6 +99,8 @@ ACTIONS: dict[str, Taker] = {
     ),
     "refer": _refer,
     "answer": _answer,
+    "withdraw_referral": _withdraw,
+    "return_referral": _return,
     "put_on_agenda": lambda case, by, data, v: workflow.case_put_on_agenda(
         case=case, by=by, comment=data.get("comment", ""), expected_version=v
     ),

@@ -41,7 +41,20 @@ class _ReadOnlyInline:
 
 class ReferralInline(_ReadOnlyInline, admin.TabularInline[Referral, Case]):
     model = Referral
-    fields = ("agency", "state", "referred_at", "working_days", "due_on", "answered_at", "escalated_at", "answer")
+    fields = (
+        "agency",
+        "state",
+        "referred_at",
+        "working_days",
+        "due_on",
+        "answered_at",
+        "escalated_at",
+        "decision",
+        "amount",
+        "answer",
+        "ended_at",
+        "end_reason",
+    )
     readonly_fields = fields
 
 

@@ -4,7 +4,8 @@
   one of the workflow's actions (the names in ``workflow.TRANSITIONS``, taken by ``actions.act``) with the
   case's ``version``.
 - ``referrals``: an agency liaison's referrals (the province's, for its staff);
-  ``POST referrals/{id}/answer/`` answers one.
+  ``POST referrals/{id}/answer/`` answers one, ``referrals/{id}/return/`` returns it as not the agency's own
+  (its liaison) and ``referrals/{id}/withdraw/`` withdraws one sent to the wrong agency (the case's expert).
 - ``obstacle-categories``: the taxonomy, read-only.
 
 A refused action answers 400 (the state does not allow it, or a field is missing), 403 (the caller's
@@ -20,9 +21,11 @@ from typing import Any, cast
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Prefetch, QuerySet
+from django.http import FileResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import exceptions, mixins, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -34,6 +37,7 @@ from rownaq.accounts.models import Organisation, User
 from rownaq.obstacles import access, actions, workflow
 from rownaq.obstacles.filters import CaseFilter, ReferralFilter
 from rownaq.obstacles.models import (
+    Attachment,
     Case,
     CaseEvent,
     ObstacleCategory,
@@ -47,6 +51,8 @@ from rownaq.obstacles.serializers import (
     ObstacleCategorySerializer,
     ReferralAnswerSerializer,
     ReferralListSerializer,
+    ReferralReasonSerializer,
+    ReferralSerializer,
 )
 from rownaq.obstacles.workflow import CaseError, StaleCaseError
 
@@ -86,7 +92,13 @@ def _run(step: Callable[[], Any]) -> Any:
 def _with_related(cases: QuerySet[Case]) -> QuerySet[Case]:
     return cases.select_related("unit", "unit__sector", "unit__county", "category", "filed_by").prefetch_related(
         "agencies_concerned",
-        Prefetch("referrals", queryset=Referral.objects.select_related("agency", "answered_by")),
+        Prefetch(
+            "referrals",
+            queryset=Referral.objects.select_related("agency", "answered_by", "ended_by").prefetch_related(
+                "attachments"
+            ),
+        ),
+        "attachments",
         Prefetch("events", queryset=CaseEvent.objects.select_related("by")),
     )
 
@@ -112,14 +124,25 @@ def _merge_target(by: User, pk: int | None) -> Case:
     return into
 
 
-def _action_data(name: str, by: User, fields: dict[str, Any]) -> dict[str, Any]:
+def _referral(case: Case, pk: int | None) -> Referral | None:
+    if pk is None:
+        return None
+    referral = case.referrals.filter(pk=pk).first()
+    if referral is None:
+        raise CaseError(_("Choose a referral of this case."))
+    return referral
+
+
+def _action_data(name: str, case: Case, by: User, fields: dict[str, Any]) -> dict[str, Any]:
     """What ``actions.act`` reads, from the request's fields: ids become objects, and a reason or an answer
     may come as the ``comment``."""
     data = dict(fields)
-    if name in ("reject", "reopen"):
+    data["referral"] = _referral(case, fields.get("referral"))
+    if name in ("reject", "reopen", "withdraw_referral", "return_referral"):
         data["reason"] = fields["reason"] or fields["comment"]
     elif name == "answer":
         data["answer"] = fields["answer"] or fields["comment"]
+        data["files"] = fields["attachments"]
     elif name == "merge":
         data["into"] = _merge_target(by, fields["into"])
     elif name == "refer":
@@ -183,12 +206,19 @@ class CaseViewSet(
         description="The action's name is one of the case's `allowed_actions`; send the `version` you loaded "
         "and the fields the action needs: reject and reopen a `reason`; merge `into`; refer `agencies` "
         "(default: the category's) and `working_days`; recategorise `category`; resolve `outcome_kind`, "
-        "`outcome_note` and `money_released`; answer an `answer` (the caller's own agency's referral).",
+        "`outcome_note` and `money_released`; answer a `decision`, an `answer`, an `amount` (rials) and "
+        "`attachments` (multipart) for the caller's own agency's referral; "
+        "withdraw_referral a `referral` (an open one of the case) and a `reason`; return_referral a `reason` "
+        "(the caller's own agency's referral, returned as not theirs).",
         parameters=[
             OpenApiParameter("name", str, OpenApiParameter.PATH, enum=list(workflow.TRANSITIONS), description="action")
         ],
         request=CaseActionSerializer,
-        responses={200: CaseDetailSerializer, **ERRORS},
+        responses={
+            200: CaseDetailSerializer,
+            204: OpenApiResponse(description="Done, and the caller no longer sees the case (a case returned)."),
+            **ERRORS,
+        },
     )
     @action(detail=True, methods=["post"], url_path=r"actions/(?P<name>[a-z_]+)")
     def take(self, request: Request, pk: str, name: str) -> Response:
@@ -204,11 +234,27 @@ class CaseViewSet(
                 case=case,
                 action=name,
                 by=user,
-                data=_action_data(name, user, fields),
+                data=_action_data(name, case, user, fields),
                 expected_version=fields["version"],
             )
         )
+        if not self.get_queryset().filter(pk=case.pk).exists():
+            return Response(status=status.HTTP_204_NO_CONTENT)  # a liaison who returned the case no longer sees it
         return Response(self._shown(case.pk))
+
+    @extend_schema(
+        summary="Download a file of a case or of an agency's answer",
+        responses={(200, "application/octet-stream"): OpenApiTypes.BINARY, 404: ERRORS[404]},
+    )
+    @action(detail=True, methods=["get"], url_path=r"attachments/(?P<attachment_id>[0-9]+)", url_name="attachment")
+    def attachment(self, request: Request, pk: str, attachment_id: str) -> FileResponse:
+        """The file, for those who see it: an answer's file only for those who see that answer."""
+        file = Attachment.objects.filter(pk=int(attachment_id), case_id=int(pk)).first()
+        if file is None or not access.may_download(request.user, file):
+            raise exceptions.NotFound(_("There is no such file."))
+        return FileResponse(
+            file.file.open("rb"), as_attachment=True, filename=file.name, content_type=file.content_type
+        )
 
 
 # -- referrals --------------------------------------------------------------------------------------
@@ -228,7 +274,11 @@ class ReferralViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         )
 
     def get_serializer_class(self) -> type[serializers.BaseSerializer[Referral]]:
-        return ReferralAnswerSerializer if self.action == "answer" else ReferralListSerializer
+        if self.action == "answer":
+            return ReferralAnswerSerializer
+        if self.action in ("withdraw", "give_back"):
+            return ReferralReasonSerializer
+        return ReferralListSerializer
 
     def get_serializer_context(self) -> dict[str, Any]:
         return {**super().get_serializer_context(), "today": timezone.localdate()}
@@ -249,12 +299,54 @@ class ReferralViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
                 case=referral.case,
                 action="answer",
                 by=user,
-                data={"referral": referral, "answer": given.validated_data["answer"]},
+                data={
+                    "referral": referral,
+                    "answer": given.validated_data["answer"],
+                    "decision": given.validated_data["decision"],
+                    "amount": given.validated_data["amount"],
+                    "files": given.validated_data["attachments"],
+                },
                 expected_version=given.validated_data["version"],
             )
         )
         fresh = self.get_queryset().get(pk=referral.pk)
         return Response(ReferralListSerializer(fresh, context=self.get_serializer_context()).data)
+
+    def _end(self, request: Request, action_name: str) -> Response:
+        referral = self.get_object()
+        given = ReferralReasonSerializer(data=request.data)
+        given.is_valid(raise_exception=True)
+        user = cast(User, request.user)
+        _run(
+            lambda: actions.act(
+                case=referral.case,
+                action=action_name,
+                by=user,
+                data={"referral": referral, "reason": given.validated_data["reason"]},
+                expected_version=given.validated_data["version"],
+            )
+        )
+        # The referral as it is now (its own liaison still gets it back, though the case is no longer theirs).
+        fresh = Referral.objects.select_related("agency", "answered_by", "ended_by").get(pk=referral.pk)
+        return Response(ReferralSerializer(fresh, context=self.get_serializer_context()).data)
+
+    @extend_schema(
+        summary="Withdraw a referral sent to the wrong agency (the case's expert)",
+        request=ReferralReasonSerializer,
+        responses={200: ReferralSerializer, **ERRORS},
+    )
+    @action(detail=True, methods=["post"])
+    def withdraw(self, request: Request, pk: str) -> Response:
+        return self._end(request, "withdraw_referral")
+
+    @extend_schema(
+        summary="Return a case as not the agency's own (the agency's liaison)",
+        request=ReferralReasonSerializer,
+        responses={200: ReferralSerializer, **ERRORS},
+    )
+    @action(detail=True, methods=["post"], url_path="return")
+    def give_back(self, request: Request, pk: str) -> Response:
+        return self._end(request, "return_referral")
 
 
 # -- categories -------------------------------------------------------------------------------------

@@ -1,4 +1,5 @@
-"""Files attached to a case (checked by ``rownaq.core.files``: PDF and images only, size-limited)."""
+"""Files attached to a case or to an agency's answer (checked by ``rownaq.core.files``: PDF and images only,
+size-limited)."""
 
 from __future__ import annotations
 
@@ -10,18 +11,23 @@ from django.utils.text import get_valid_filename
 
 from rownaq.accounts.models import User
 from rownaq.core.files import ACCEPT, ALLOWED_TYPES, attachment_content_type
-from rownaq.obstacles.models import Attachment, Case
+from rownaq.obstacles.models import Attachment, Case, Referral
 
 __all__ = ["ACCEPT", "ALLOWED_TYPES", "attachment_content_type", "attachments_add"]
 
 
-def attachments_add(*, case: Case, files: Iterable[UploadedFile], by: User) -> list[Attachment]:
-    """Store checked files on a case; the caller holds the transaction that filed the case."""
+def attachments_add(
+    *, case: Case, files: Iterable[UploadedFile], by: User, referral: Referral | None = None
+) -> list[Attachment]:
+    """Store checked files on a case (``referral``: with that referral's answer); the caller holds the transaction
+    that filed the case or recorded the answer."""
     created = []
     for upload in files:
         content_type = attachment_content_type(upload)
         name = os.path.basename(upload.name or "file")[:200]
-        attachment = Attachment(case=case, name=name, content_type=content_type, size=upload.size or 0, uploaded_by=by)
+        attachment = Attachment(
+            case=case, referral=referral, name=name, content_type=content_type, size=upload.size or 0, uploaded_by=by
+        )
         attachment.file.save(get_valid_filename(name) or "file", upload, save=False)
         attachment.save()
         created.append(attachment)

@@ -230,7 +230,9 @@ class CaseFilter(SearchFilterSet):
         """Cases with a (not withdrawn) referral to ``agency`` made in ``month``: with both, one referral must
         be both (the scoreboard counts an agency's referrals per month)."""
         chosen = self.form.cleaned_data
-        referred = Referral.objects.filter(case=OuterRef("pk")).exclude(state=ReferralState.WITHDRAWN)
+        # Only the referrals the person sees: a liaison cannot learn which of their cases another agency has.
+        referred = access.referrals_visible_to(_viewer(self)).filter(case=OuterRef("pk"))
+        referred = referred.exclude(state=ReferralState.WITHDRAWN)
         if chosen.get("agency"):
             referred = referred.filter(agency=chosen["agency"])
         if chosen.get("month"):
@@ -239,8 +241,10 @@ class CaseFilter(SearchFilterSet):
         return queryset.filter(Exists(referred))
 
     def filter_overdue(self, queryset: QuerySet[Case], name: str, value: bool) -> QuerySet[Case]:
-        """Cases with a referral past its due date (``false``: cases without one)."""
-        overdue = Exists(_overdue_referrals().filter(case=OuterRef("pk")))
+        """Cases with a referral past its due date (``false``: cases without one), of the referrals the person
+        sees (a liaison: their agency's)."""
+        seen = access.referrals_visible_to(_viewer(self)).values("pk")
+        overdue = Exists(_overdue_referrals().filter(case=OuterRef("pk"), pk__in=seen))
         return queryset.filter(overdue) if value else queryset.exclude(overdue)
 
     @extend_schema_field(OpenApiTypes.INT)

@@ -14,7 +14,15 @@ from rownaq.accounts.models import Organisation, User
 from rownaq.core.forms import LatinDigitsIntegerField, MultipleFileField, PersianCharField, style_widgets
 from rownaq.core.normalise import to_latin_digits
 from rownaq.obstacles.access import cases_visible_to, files_from_visits
-from rownaq.obstacles.models import Case, ObstacleCategory, OutcomeKind, Urgency
+from rownaq.obstacles.models import (
+    AnswerDecision,
+    Case,
+    ObstacleCategory,
+    OutcomeKind,
+    Referral,
+    ReferralState,
+    Urgency,
+)
 from rownaq.obstacles.workflow import default_agencies
 from rownaq.registry.forms import unit_field
 from rownaq.registry.models import Unit
@@ -176,9 +184,40 @@ class RecategoriseForm(ActionForm):
         return ObstacleCategory.objects.get(pk=self.cleaned_data["category"], is_active=True)
 
 
+class WithdrawReferralForm(ReasonForm):
+    """The expert chooses the open referral sent to the wrong agency and says why it is withdrawn."""
+
+    referral = forms.ModelChoiceField(label=_("Referral to withdraw"), queryset=Referral.objects.none())
+
+    def setup(self) -> None:
+        super().setup()
+        referrals = self.case.referrals.filter(state=ReferralState.OPEN).select_related("agency")
+        self.fields["referral"].queryset = referrals  # type: ignore[attr-defined]
+        self.fields["referral"].label_from_instance = lambda r: r.agency.name  # type: ignore[attr-defined]
+        self.order_fields(["version", "referral", "comment"])
+
+
+class ReturnReferralForm(ReasonForm):
+    """The agency's liaison says why the case is not their agency's."""
+
+    def setup(self) -> None:
+        super().setup()
+        self.fields["comment"].label = _("Why it is not your agency's")
+
+
 class AnswerForm(forms.Form):
+    """An agency's answer: its decision, the text, an amount where money is concerned and files."""
+
     version = forms.IntegerField(widget=forms.HiddenInput)
+    decision = forms.ChoiceField(label=_("Decision"), choices=[("", "---------"), *AnswerDecision.choices])
     answer = PersianCharField(label=_("The agency's answer"), widget=forms.Textarea(attrs={"rows": 4}))
+    amount = LatinDigitsIntegerField(
+        label=_("Amount (rials)"),
+        required=False,
+        min_value=0,
+        help_text=_("Where money is concerned, e.g. the facility a bank approved."),
+    )
+    attachments = MultipleFileField(label=_("Attachments"), required=False, help_text=_("PDF, PNG or JPEG files."))
 
     def __init__(self, *args: Any, case: Case, **kwargs: Any) -> None:
         kwargs.setdefault("initial", {"version": case.version})
@@ -197,4 +236,6 @@ ACTION_FORMS: dict[str, type[ActionForm]] = {
     "confirm": ActionForm,
     "reopen": ReasonForm,
     "recategorise": RecategoriseForm,
+    "withdraw_referral": WithdrawReferralForm,
+    "return_referral": ReturnReferralForm,
 }

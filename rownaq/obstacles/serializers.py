@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -17,8 +18,11 @@ from rest_framework import serializers
 from rownaq.accounts.models import Organisation, User
 from rownaq.core.jalali import format_jalali
 from rownaq.core.normalise import normalise_text
+from rownaq.core.numbers import format_billion_rial
 from rownaq.obstacles import access, workflow
 from rownaq.obstacles.models import (
+    AnswerDecision,
+    Attachment,
     Case,
     CaseEvent,
     CaseState,
@@ -83,6 +87,19 @@ def _states(choices: type[models.TextChoices]) -> str:
     return "One of: " + ", ".join(choices.values)
 
 
+class AttachmentSerializer(serializers.ModelSerializer[Attachment]):
+    """A file of a case or of an agency's answer; ``url`` downloads it (``GET``, with the caller's token)."""
+
+    url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Attachment
+        fields = ["id", "name", "content_type", "size", "uploaded_at", "url"]
+
+    def get_url(self, obj: Attachment) -> str:
+        return reverse("api-obstacles-case-attachment", args=[obj.case_id, obj.pk])
+
+
 class ReferralSerializer(serializers.ModelSerializer[Referral]):
     agency = AgencySerializer(read_only=True)
     state = serializers.CharField(read_only=True, help_text=_states(ReferralState))
@@ -90,6 +107,14 @@ class ReferralSerializer(serializers.ModelSerializer[Referral]):
     due_on_jalali = serializers.SerializerMethodField()
     overdue = serializers.SerializerMethodField()
     answered_by: serializers.StringRelatedField[User] = serializers.StringRelatedField()
+    ended_by: serializers.StringRelatedField[User] = serializers.StringRelatedField()
+    decision = serializers.CharField(
+        read_only=True, help_text="Empty for an answer without one. " + _states(AnswerDecision)
+    )
+    decision_label = serializers.CharField(source="get_decision_display", read_only=True)
+    amount = serializers.IntegerField(read_only=True, allow_null=True, help_text="rials")
+    amount_label = serializers.SerializerMethodField()
+    attachments = AttachmentSerializer(many=True, read_only=True)
 
     class Meta:
         model = Referral
@@ -104,13 +129,25 @@ class ReferralSerializer(serializers.ModelSerializer[Referral]):
             "due_on_jalali",
             "overdue",
             "answer",
+            "decision",
+            "decision_label",
+            "amount",
+            "amount_label",
+            "attachments",
             "answered_by",
             "answered_at",
             "escalated_at",
+            "ended_by",
+            "ended_at",
+            "end_reason",
         ]
 
     def get_due_on_jalali(self, obj: Referral) -> str:
         return format_jalali(obj.due_on, persian_digits=False)
+
+    def get_amount_label(self, obj: Referral) -> str:
+        """The amount as officials read it: «۱۲٫۵ میلیارد ریال» (empty without one)."""
+        return format_billion_rial(obj.amount)
 
     def get_overdue(self, obj: Referral) -> bool:
         return obj.state == ReferralState.OPEN and obj.due_on < self.context["today"]
@@ -145,9 +182,10 @@ class CaseSerializer(serializers.ModelSerializer[Case]):
     unit = serializers.SerializerMethodField()
     filed_by: serializers.StringRelatedField[User] = serializers.StringRelatedField()
     filed_at_jalali = serializers.SerializerMethodField()
-    agencies_concerned = AgencySerializer(many=True, read_only=True)
+    agencies_concerned = serializers.SerializerMethodField()
     referrals = serializers.SerializerMethodField()
-    events = CaseEventSerializer(many=True, read_only=True)
+    events = serializers.SerializerMethodField()
+    attachments = serializers.SerializerMethodField()
 
     class Meta:
         model = Case
@@ -178,6 +216,7 @@ class CaseSerializer(serializers.ModelSerializer[Case]):
             "updated_at",
             "referrals",
             "events",
+            "attachments",
         ]
         read_only_fields = fields
 
@@ -186,14 +225,30 @@ class CaseSerializer(serializers.ModelSerializer[Case]):
         """The unit; ``id`` and ``national_id`` only for the province's staff and the unit's managers."""
         return unit_as_seen(self, obj)
 
+    @extend_schema_field(AgencySerializer(many=True))
+    def get_agencies_concerned(self, obj: Case) -> list[dict[str, Any]]:
+        """The agencies the filer named as concerned; an agency liaison sees only their own agency among them."""
+        shown = access.case_shown_to(_viewer(self), obj).agencies_concerned
+        return list(AgencySerializer(shown, many=True).data)
+
     @extend_schema_field(ReferralSerializer(many=True))
     def get_referrals(self, obj: Case) -> list[dict[str, Any]]:
-        """Every referral; an agency liaison sees only their own agency's."""
-        referrals = list(obj.referrals.all())  # prefetched
-        user = _viewer(self)
-        if not sees_unit_record(user, obj):
-            referrals = [r for r in referrals if user is not None and r.agency_id == user.organisation_id]
+        """Every referral; an agency liaison sees only their own agency's (``access.referrals_shown_to``)."""
+        referrals = access.referrals_shown_to(_viewer(self), obj)
         return list(ReferralSerializer(referrals, many=True, context=self.context).data)
+
+    @extend_schema_field(CaseEventSerializer(many=True))
+    def get_events(self, obj: Case) -> list[dict[str, Any]]:
+        """The history; an agency liaison sees the entries about the case as a whole and about their own
+        agency, never another agency's answer (``access.case_history_visible_to``)."""
+        events = access.case_history_visible_to(_viewer(self), obj)
+        return list(CaseEventSerializer(events, many=True, context=self.context).data)
+
+    @extend_schema_field(AttachmentSerializer(many=True))
+    def get_attachments(self, obj: Case) -> list[dict[str, Any]]:
+        """The files filed with the case (an answer's files are under its referral)."""
+        files = access.case_shown_to(_viewer(self), obj).attachments
+        return list(AttachmentSerializer(files, many=True, context=self.context).data)
 
     def get_filed_at_jalali(self, obj: Case) -> str:
         return format_jalali(obj.filed_at, persian_digits=False)
@@ -284,7 +339,9 @@ class CaseActionSerializer(serializers.Serializer[Case]):
         min_value=1, help_text="The case's version as the caller loaded it; 409 if it changed since."
     )
     comment = serializers.CharField(required=False, allow_blank=True, default="")
-    reason = serializers.CharField(required=False, allow_blank=True, default="", help_text="reject, reopen")
+    reason = serializers.CharField(
+        required=False, allow_blank=True, default="", help_text="reject, reopen, withdraw_referral, return_referral"
+    )
     answer = serializers.CharField(required=False, allow_blank=True, default="", help_text="answer")
     agencies = serializers.ListField(
         child=serializers.IntegerField(), required=False, help_text="refer: organisation IDs (default: the category's)"
@@ -299,10 +356,40 @@ class CaseActionSerializer(serializers.Serializer[Case]):
     money_released = serializers.IntegerField(
         min_value=0, required=False, allow_null=True, default=None, help_text="resolve (rials)"
     )
+    referral = serializers.IntegerField(
+        required=False, allow_null=True, default=None, help_text="withdraw_referral: referral ID (of this case)"
+    )
+    decision = serializers.ChoiceField(
+        choices=AnswerDecision.choices, required=False, allow_blank=True, default="", help_text="answer"
+    )
+    amount = serializers.IntegerField(
+        min_value=0, required=False, allow_null=True, default=None, help_text="answer: rials, where money is concerned"
+    )
+    attachments = serializers.ListField(
+        child=serializers.FileField(), required=False, default=list, help_text="answer: PDF, PNG or JPEG (multipart)"
+    )
 
 
 class ReferralAnswerSerializer(serializers.Serializer[Referral]):
+    """The agency's answer: a decision, the text, an amount where money is concerned and files (multipart)."""
+
+    decision = serializers.ChoiceField(choices=AnswerDecision.choices)
     answer = serializers.CharField()
+    amount = serializers.IntegerField(
+        min_value=0, required=False, allow_null=True, default=None, help_text="rials, e.g. the facility approved"
+    )
+    attachments = serializers.ListField(
+        child=serializers.FileField(), required=False, default=list, help_text="PDF, PNG or JPEG files (multipart)"
+    )
+    version = serializers.IntegerField(
+        min_value=1, required=False, allow_null=True, default=None, help_text="The case's version; 409 if it changed."
+    )
+
+
+class ReferralReasonSerializer(serializers.Serializer[Referral]):
+    """Why a referral is withdrawn (the expert) or returned (the agency's liaison)."""
+
+    reason = serializers.CharField()
     version = serializers.IntegerField(
         min_value=1, required=False, allow_null=True, default=None, help_text="The case's version; 409 if it changed."
     )

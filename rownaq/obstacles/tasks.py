@@ -12,7 +12,7 @@ from django.conf import settings
 from django.utils import translation
 from django_tasks import task
 
-from rownaq.obstacles.workflow import referrals_escalate
+from rownaq.obstacles.referrals import referrals_escalate
 
 logger = logging.getLogger(__name__)
 

@@ -6,7 +6,7 @@ Every change goes through ``rownaq.obstacles.workflow``; every case is fetched t
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from typing import Any
 
 from django.contrib import messages
@@ -15,7 +15,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Case as SqlCase
-from django.db.models import IntegerField, Min, Q, Value, When
+from django.db.models import IntegerField, OuterRef, Prefetch, Subquery, Value, When, prefetch_related_objects
 from django.forms import Form
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -29,8 +29,11 @@ from rownaq.obstacles import workflow
 from rownaq.obstacles.access import (
     can_file,
     can_file_for,
+    case_shown_to,
     get_case_for_user,
     is_referral_liaison,
+    may_download,
+    referrals_visible_to,
     sees_cases,
     sees_referrals,
     sees_unit_records,
@@ -39,34 +42,44 @@ from rownaq.obstacles.actions import act
 from rownaq.obstacles.attachments import attachments_add
 from rownaq.obstacles.filters import CaseFilter, ReferralFilter
 from rownaq.obstacles.forms import ACTION_FORMS, AnswerForm, CaseFileForm, agencies_for
-from rownaq.obstacles.models import Attachment, Case, Referral, ReferralState
+from rownaq.obstacles.models import Attachment, Case, CaseEvent, Referral, ReferralState
 from rownaq.registry.access import unit_from_query, units_visible_to
-from rownaq.workdays.services import holidays_between, working_days_between
+from rownaq.workdays.services import days_off_by_province, holidays_between, working_days_between
 
 PAGE_SIZE = 50
 
 
-def days_left(today: dt.date, due: dt.date, holidays: set[dt.date] | None = None) -> int:
-    """Working days until ``due``; negative when it is past."""
+def days_left(
+    today: dt.date, due: dt.date, holidays: set[dt.date] | None = None, *, days_off: Collection[int] | None = None
+) -> int:
+    """Working days until ``due``; negative when it is past (``days_off``: the weekly days off of the province)."""
     if due >= today:
-        return working_days_between(today, due, holidays)
-    return -working_days_between(due, today, holidays)
+        return working_days_between(today, due, holidays, days_off=days_off)
+    return -working_days_between(due, today, holidays, days_off=days_off)
 
 
 def referral_rows(referrals: Iterable[Referral], today: dt.date) -> list[dict[str, Any]]:
-    """A referral with its state and the working days left to answer (one holiday query for all)."""
+    """A referral with its state and the working days left to answer in its case's province (one holiday query
+    and one weekly-days-off query for all). The referrals come with ``case__unit__county``."""
     referrals = list(referrals)
     dues = [r.due_on for r in referrals if r.state == ReferralState.OPEN]
     holidays = holidays_between(min([today, *dues]), max([today, *dues])) if dues else set()
+    days_off = days_off_by_province({_province_id(r) for r in referrals}) if dues else {}
     return [
         {
             "referral": r,
             "open": r.state == ReferralState.OPEN,
-            "days_left": days_left(today, r.due_on, holidays) if r.state == ReferralState.OPEN else None,
+            "days_left": days_left(today, r.due_on, holidays, days_off=days_off[_province_id(r)])
+            if r.state == ReferralState.OPEN
+            else None,
             "overdue": r.state == ReferralState.OPEN and r.due_on < today,
         }
         for r in referrals
     ]
+
+
+def _province_id(referral: Referral) -> int:
+    return referral.case.unit.county.province_id
 
 
 # -- the list --------------------------------------------------------------------------------------
@@ -79,9 +92,9 @@ def case_list(request: AuthenticatedRequest) -> HttpResponse:
         raise PermissionDenied
     # A filter that does not validate is shown with its error; the valid ones still apply.
     case_filter = CaseFilter(request.GET, queryset=Case.objects.visible_to(user), request=request)
-    cases = case_filter.qs.select_related("unit", "category").annotate(
-        next_due=Min("referrals__due_on", filter=Q(referrals__state=ReferralState.OPEN))
-    )
+    # The next due date among the referrals the person sees (a liaison: their agency's, never another's).
+    next_due = referrals_visible_to(user).filter(case=OuterRef("pk"), state=ReferralState.OPEN).order_by("due_on")
+    cases = case_filter.qs.select_related("unit", "category").annotate(next_due=Subquery(next_due.values("due_on")[:1]))
     page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
@@ -165,7 +178,20 @@ def _case_page(
 ) -> HttpResponse:
     user = request.user
     today = timezone.localdate()
-    referrals = list(case.referrals.select_related("agency", "answered_by").order_by("due_on", "pk"))
+    referrals_in_order = (
+        Referral.objects.select_related("agency", "answered_by", "ended_by")
+        .prefetch_related("attachments")
+        .order_by("due_on", "pk")
+    )
+    prefetch_related_objects(
+        [case],
+        Prefetch("referrals", queryset=referrals_in_order),
+        Prefetch("events", queryset=CaseEvent.objects.select_related("by")),
+        "agencies_concerned",
+        "attachments",
+    )
+    shown = case_shown_to(user, case)
+    referrals = shown.referrals
     referral_table = referral_rows(referrals, today)
     bound_name, bound_form = bound if bound else ("", None)
     names = [name for name in workflow.allowed_actions(case, user) if name in ACTION_FORMS]
@@ -175,6 +201,7 @@ def _case_page(
         {
             "name": name,
             "label": workflow.TRANSITIONS[name].label,
+            "danger": name in ("reject", "withdraw_referral", "return_referral"),
             "form": bound_form if name == bound_name else ACTION_FORMS[name](case=case, user=user),
         }
         for name in names
@@ -192,9 +219,9 @@ def _case_page(
         "unit": case.unit,
         "show_unit_link": sees_unit_records(user),
         "referrals": referral_table,
-        "attachments": case.attachments.all(),
-        "agencies_concerned": case.agencies_concerned.all(),
-        "events": case.events.select_related("by"),
+        "attachments": shown.attachments,
+        "agencies_concerned": shown.agencies_concerned,
+        "events": shown.events,
         "action_forms": action_forms,
         "answer_forms": answer_forms,
         "bound_name": bound_name,
@@ -213,7 +240,7 @@ def _action_data(action: str, cleaned: dict[str, Any]) -> dict[str, Any]:
     rejection or a reopening and the note of an outcome."""
     data = dict(cleaned)
     comment = data.get("comment", "")
-    if action in ("reject", "reopen"):
+    if action in ("reject", "reopen", "withdraw_referral", "return_referral"):
         data["reason"] = comment
     elif action == "resolve":
         data["outcome_note"] = comment
@@ -249,6 +276,8 @@ def case_action(request: AuthenticatedRequest, pk: int, action: str) -> HttpResp
         case = get_case_for_user(user, pk)
         return _case_page(request, case, bound=(action, form), error=str(exc), status=400)
     messages.success(request, _("Done: %(action)s.") % {"action": workflow.TRANSITIONS[action].label})
+    if not Case.objects.visible_to(user).filter(pk=pk).exists():
+        return redirect("obstacles-referral-list")  # a liaison who returned the case no longer sees it
     return redirect("obstacles-case-detail", pk=pk)
 
 
@@ -260,7 +289,7 @@ def referral_answer(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     case = get_case_for_user(user, referral.case_id)
     if not is_referral_liaison(user, referral):
         raise PermissionDenied
-    form = AnswerForm(request.POST, case=case)
+    form = AnswerForm(request.POST, request.FILES, case=case)
     bound_name = f"answer-{referral.pk}"
     if not form.is_valid():
         error = _("The answer was not saved. Correct the fields marked below.")
@@ -270,7 +299,13 @@ def referral_answer(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             case=case,
             action="answer",
             by=user,
-            data={"referral": referral, "answer": form.cleaned_data["answer"]},
+            data={
+                "referral": referral,
+                "answer": form.cleaned_data["answer"],
+                "decision": form.cleaned_data["decision"],
+                "amount": form.cleaned_data["amount"],
+                "files": form.cleaned_data["attachments"],
+            },
             expected_version=form.cleaned_data["version"],
         )
     except workflow.StaleCaseError as exc:
@@ -286,7 +321,8 @@ def referral_answer(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 @login_required
 def attachment_download(request: AuthenticatedRequest, pk: int) -> FileResponse:
     attachment = get_object_or_404(Attachment, pk=pk)
-    get_case_for_user(request.user, attachment.case_id)  # 404 for those who do not see the case
+    if not may_download(request.user, attachment):  # the case, or this answer, is not theirs to see
+        raise Http404
     return FileResponse(
         attachment.file.open("rb"),
         as_attachment=True,
@@ -305,7 +341,7 @@ def referral_list(request: AuthenticatedRequest) -> HttpResponse:
     if not sees_referrals(user):
         raise PermissionDenied
     today = timezone.localdate()
-    referrals = Referral.objects.visible_to(user).select_related("case", "case__unit", "agency")
+    referrals = Referral.objects.visible_to(user).select_related("case", "case__unit__county", "agency")
     staff = user.is_province_staff
     params = request.GET.copy()
     agencies = agencies_for(user.province_id) if staff else None

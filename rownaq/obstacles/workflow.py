@@ -1,6 +1,6 @@
 """The life of an obstacle case: one table of allowed transitions, and the services that make them.
 
-Every change of state goes through ``_transition``: it checks that the action is allowed from the
+Every change of state goes through ``transition``: it checks that the action is allowed from the
 case's state, that the person plays a part allowed to take it, that nobody else changed the case
 since the person loaded it (``expected_version``), then moves the state and records who, when, from
 which state to which, and why. Nothing else writes ``Case.state``.
@@ -15,6 +15,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -25,7 +26,9 @@ from rownaq.accounts.models import AgencyCode, Organisation, Role, User
 from rownaq.core.workflow import StateMachine, Transition
 from rownaq.notifications.services import notify
 from rownaq.obstacles import access
+from rownaq.obstacles.attachments import attachment_content_type, attachments_add
 from rownaq.obstacles.models import (
+    AnswerDecision,
     Case,
     CaseEvent,
     CaseState,
@@ -44,8 +47,11 @@ _expert = access.is_case_expert
 _secretariat = access.is_secretariat
 _unit = access.speaks_for_unit
 _liaison = access.is_case_liaison
+_withdraws = access.may_withdraw_referral
 
 REFERABLE = frozenset({S.ACCEPTED, S.REOPENED, S.REFERRED, S.ANSWERED})
+WITH_THE_HQ = frozenset({S.ON_AGENDA, S.DECIDED})
+AWAITING_AGENCIES = frozenset({S.REFERRED}) | WITH_THE_HQ  # the states a referral may be open in
 WORKING = frozenset({S.SUBMITTED, S.ACCEPTED, S.REFERRED, S.ANSWERED, S.ON_AGENDA, S.DECIDED, S.REOPENED})
 
 # The whole life of a case. A (state, action) pair that is not here does not exist. "file" only records a
@@ -64,10 +70,18 @@ CASE_STATES: StateMachine[Case] = StateMachine(
             S.MERGED,
             (_expert,),
         ),
-        "refer": Transition(gettext_lazy("Refer to agencies"), REFERABLE, S.REFERRED, (_expert,)),
+        # A case the HQ holds (on its agenda, decided) may be referred again (after a referral to the wrong agency
+        # was withdrawn or returned): it stays where the HQ put it; any other moves to "referred".
+        "refer": Transition(gettext_lazy("Refer to agencies"), REFERABLE | WITH_THE_HQ, None, (_expert,)),
         # An agency may still answer after its referral was escalated to the HQ agenda or decided on.
-        "answer": Transition(
-            gettext_lazy("Answer"), frozenset({S.REFERRED, S.ON_AGENDA, S.DECIDED}), None, (_liaison,)
+        "answer": Transition(gettext_lazy("Answer"), AWAITING_AGENCIES, None, (_liaison,)),
+        # A referral sent to the wrong agency: the expert withdraws it, or its agency returns it as not its own;
+        # the case awaits the other agencies, or goes back to the expert to refer again (``state_after_referral``).
+        "withdraw_referral": Transition(
+            gettext_lazy("Withdraw a referral"), AWAITING_AGENCIES, None, (_withdraws,), needs_comment=True
+        ),
+        "return_referral": Transition(
+            gettext_lazy("Return as not our agency's"), AWAITING_AGENCIES, None, (_liaison,), needs_comment=True
         ),
         "put_on_agenda": Transition(
             gettext_lazy("Put on the HQ agenda"),
@@ -114,7 +128,7 @@ def allowed_actions(case: Case, user: User) -> list[str]:
     return CASE_STATES.allowed(case.state, user, case)
 
 
-def _transition(
+def transition(
     *,
     case: Case,
     action: str,
@@ -185,7 +199,7 @@ def case_file(
     case.save()
     case.agencies_concerned.set(list(agencies))
     CaseEvent.objects.create(case=case, action="file", from_state="", to_state=case.state, by=by)
-    experts = _province_people(case, roles=(Role.SMT_EXPERT,))
+    experts = province_people(case, roles=(Role.SMT_EXPERT,))
     notify(
         users=[u for u in experts if u != by],
         text=_("New obstacle case %(ref)s from %(unit)s: %(title)s")
@@ -200,12 +214,12 @@ def case_file(
 
 @transaction.atomic
 def case_accept(*, case: Case, by: User, comment: str = "", expected_version: int | None = None) -> Case:
-    return _transition(case=case, action="accept", by=by, comment=comment, expected_version=expected_version)
+    return transition(case=case, action="accept", by=by, comment=comment, expected_version=expected_version)
 
 
 @transaction.atomic
 def case_reject(*, case: Case, by: User, reason: str, expected_version: int | None = None) -> Case:
-    case = _transition(case=case, action="reject", by=by, comment=reason, expected_version=expected_version)
+    case = transition(case=case, action="reject", by=by, comment=reason, expected_version=expected_version)
     Case.objects.filter(pk=case.pk).update(closed_at=timezone.now())
     case.refresh_from_db()
     _notify_unit(case, _("Your case %(ref)s was not accepted: %(reason)s") % {"ref": case.reference, "reason": reason})
@@ -218,7 +232,7 @@ def case_merge(*, case: Case, into: Case, by: User, comment: str = "", expected_
         raise CaseError(_("Choose another open case to merge this one into."))
     if into.unit.county.province_id != case.unit.county.province_id:
         raise CaseError(_("Cases of different provinces cannot be merged."))
-    case = _transition(
+    case = transition(
         case=case,
         action="merge",
         by=by,
@@ -281,12 +295,14 @@ def case_refer(
     province_id = case.unit.county.province_id
     if any(agency.province_id not in (None, province_id) for agency in agencies):
         raise CaseError(_("Refer only to agencies of the case's province or national ones."))
-    case = _transition(
+    state = Case.objects.select_for_update().get(pk=case.pk).state  # the target depends on it: lock it first
+    case = transition(
         case=case,
         action="refer",
         by=by,
         comment=comment,
         expected_version=expected_version,
+        target=state if state in WITH_THE_HQ else S.REFERRED,
         data={"agencies": [a.pk for a in agencies], "working_days": days},
     )
     _open_referrals(case=case, agencies=agencies, by=by, days=days)
@@ -296,7 +312,8 @@ def case_refer(
 def _open_referrals(*, case: Case, agencies: list[Organisation], by: User, days: int) -> list[Referral]:
     already = set(case.referrals.filter(state=ReferralState.OPEN).values_list("agency_id", flat=True))
     now = timezone.now()
-    due = add_working_days(timezone.localdate(now), days)
+    # In working days of the case's province: its Thursdays too where its offices close on Thursdays.
+    due = add_working_days(timezone.localdate(now), days, province_id=case.unit.county.province_id)
     created = [
         Referral.objects.create(
             case=case, agency=agency, referred_by=by, referred_at=now, working_days=days, due_on=due
@@ -309,39 +326,65 @@ def _open_referrals(*, case: Case, agencies: list[Organisation], by: User, days:
         notify(
             users=list(liaisons),
             text=_("Case %(ref)s was referred to your agency; answer by %(due)s.")
-            % {"ref": case.reference, "due": _jalali(due)},
+            % {"ref": case.reference, "due": jalali(due)},
             link=case_link(case),
         )
     return created
 
 
 @transaction.atomic
-def referral_answer(*, referral: Referral, by: User, answer: str, expected_version: int | None = None) -> Referral:
+def referral_answer(
+    *,
+    referral: Referral,
+    by: User,
+    answer: str,
+    decision: str,
+    amount: int | None = None,
+    files: Iterable[UploadedFile] = (),
+    expected_version: int | None = None,
+) -> Referral:
+    """The agency's answer: its decision, the text, an amount where money is concerned (rials) and files."""
     # Lock the case first: two agencies answering at once must not both see the other's referral open.
     case = Case.objects.select_for_update().get(pk=referral.case_id)
     referral = Referral.objects.select_related("agency").get(pk=referral.pk)
     if not access.is_referral_liaison(by, referral):
         raise PermissionDenied(_("Only the liaison of the agency it was referred to can answer."))
     if referral.state != ReferralState.OPEN:
-        raise CaseError(_("This referral has already been answered or withdrawn."))
+        raise CaseError(_("This referral no longer awaits an answer: it was answered, withdrawn or returned."))
+    if decision not in AnswerDecision.values:
+        raise CaseError(_("Choose the agency's decision."))
     if not answer.strip():
         raise CaseError(_("Write the agency's answer."))
+    if amount is not None and amount < 0:
+        raise CaseError(_("The amount cannot be negative."))
+    files = list(files)
+    for upload in files:
+        try:
+            attachment_content_type(upload)
+        except ValidationError as exc:
+            raise CaseError(" ".join(exc.messages)) from exc
     still_open = case.referrals.filter(state=ReferralState.OPEN).exclude(pk=referral.pk).exists()
     # Only a case waiting for the agencies moves on; on the HQ agenda it stays where the HQ put it.
     target = (S.REFERRED if still_open else S.ANSWERED) if case.state == S.REFERRED else case.state
-    _transition(
+    transition(
         case=case,
         action="answer",
         by=by,
         comment=answer,
         expected_version=expected_version,
         target=target,
-        data={"referral": referral.pk, "agency": referral.agency_id},
+        data={"referral": referral.pk, "agency": referral.agency_id, "decision": decision, "amount": amount},
     )
-    referral.state, referral.answer = ReferralState.ANSWERED, answer
+    referral.state, referral.answer, referral.decision, referral.amount = (
+        ReferralState.ANSWERED,
+        answer,
+        decision,
+        amount,
+    )
     referral.answered_by, referral.answered_at = by, timezone.now()
-    referral.save(update_fields=["state", "answer", "answered_by", "answered_at"])
-    experts = _province_people(case, roles=(Role.SMT_EXPERT,))
+    referral.save(update_fields=["state", "answer", "decision", "amount", "answered_by", "answered_at"])
+    attachments_add(case=case, files=files, by=by, referral=referral)
+    experts = province_people(case, roles=(Role.SMT_EXPERT,))
     notify(
         users=experts,
         text=_("%(agency)s answered case %(ref)s.") % {"agency": referral.agency.name, "ref": case.reference},
@@ -367,7 +410,7 @@ def case_recategorise(
         remaining = open_referrals.filter(agency_id__in=keep).exists() or bool(new_agencies)
         answered = case.referrals.filter(state=ReferralState.ANSWERED).exists()
         target = S.REFERRED if remaining else (S.ANSWERED if answered else S.ACCEPTED)
-    case = _transition(
+    case = transition(
         case=case,
         action="recategorise",
         by=by,
@@ -390,12 +433,12 @@ def case_recategorise(
 
 @transaction.atomic
 def case_put_on_agenda(*, case: Case, by: User | None, comment: str = "", expected_version: int | None = None) -> Case:
-    return _transition(case=case, action="put_on_agenda", by=by, comment=comment, expected_version=expected_version)
+    return transition(case=case, action="put_on_agenda", by=by, comment=comment, expected_version=expected_version)
 
 
 @transaction.atomic
 def case_decide(*, case: Case, by: User | None, comment: str, expected_version: int | None = None) -> Case:
-    return _transition(case=case, action="decide", by=by, comment=comment, expected_version=expected_version)
+    return transition(case=case, action="decide", by=by, comment=comment, expected_version=expected_version)
 
 
 # -- outcome ---------------------------------------------------------------------------------------
@@ -417,7 +460,7 @@ def case_resolve(
         raise CaseError(_("Write what changed for the unit."))
     if money_released is not None and money_released < 0:
         raise CaseError(_("The money released cannot be negative."))
-    case = _transition(case=case, action="resolve", by=by, comment=outcome_note, expected_version=expected_version)
+    case = transition(case=case, action="resolve", by=by, comment=outcome_note, expected_version=expected_version)
     case.outcome_kind, case.outcome_note, case.money_released = outcome_kind, outcome_note, money_released
     case.save(update_fields=["outcome_kind", "outcome_note", "money_released", "search_text"])
     case.referrals.filter(state=ReferralState.OPEN).update(state=ReferralState.WITHDRAWN)
@@ -431,7 +474,7 @@ def case_resolve(
 
 @transaction.atomic
 def case_confirm(*, case: Case, by: User, comment: str = "", expected_version: int | None = None) -> Case:
-    case = _transition(case=case, action="confirm", by=by, comment=comment, expected_version=expected_version)
+    case = transition(case=case, action="confirm", by=by, comment=comment, expected_version=expected_version)
     now = timezone.now()
     Case.objects.filter(pk=case.pk).update(unit_confirmed_at=now, closed_at=now)
     case.refresh_from_db()
@@ -440,62 +483,15 @@ def case_confirm(*, case: Case, by: User, comment: str = "", expected_version: i
 
 @transaction.atomic
 def case_reopen(*, case: Case, by: User, reason: str, expected_version: int | None = None) -> Case:
-    case = _transition(case=case, action="reopen", by=by, comment=reason, expected_version=expected_version)
+    case = transition(case=case, action="reopen", by=by, comment=reason, expected_version=expected_version)
     Case.objects.filter(pk=case.pk).update(closed_at=None, unit_confirmed_at=None)
     case.refresh_from_db()
     notify(
-        users=_province_people(case, roles=(Role.SMT_EXPERT,)),
+        users=province_people(case, roles=(Role.SMT_EXPERT,)),
         text=_("The unit reopened case %(ref)s: %(reason)s") % {"ref": case.reference, "reason": reason},
         link=case_link(case),
     )
     return case
-
-
-# -- escalation ------------------------------------------------------------------------------------
-
-
-def overdue_referrals(today: dt.date | None = None) -> list[Referral]:
-    today = today or timezone.localdate()
-    return list(
-        Referral.objects.filter(state=ReferralState.OPEN, due_on__lt=today, escalated_at__isnull=True)
-        .select_related("case", "case__unit", "case__unit__county", "agency")
-        .order_by("due_on", "pk")
-    )
-
-
-def referrals_escalate(*, today: dt.date | None = None) -> int:
-    """Put the cases of overdue referrals on the HQ agenda and tell the liaison and the secretariat.
-
-    Safe to run again: a referral is escalated once (``escalated_at``). Returns how many were escalated.
-    """
-    count = 0
-    for referral in overdue_referrals(today):
-        with transaction.atomic():
-            updated = Referral.objects.filter(pk=referral.pk, escalated_at__isnull=True).update(
-                escalated_at=timezone.now()
-            )
-            if not updated:
-                continue  # another run got there first
-            case = Case.objects.get(pk=referral.case_id)
-            if CASE_STATES.can("put_on_agenda", case.state):
-                _transition(
-                    case=case,
-                    action="put_on_agenda",
-                    by=None,
-                    comment=_("%(agency)s did not answer by %(due)s.")
-                    % {"agency": referral.agency.name, "due": _jalali(referral.due_on)},
-                    data={"referral": referral.pk, "escalated": True},
-                )
-            text = _("Case %(ref)s: %(agency)s did not answer by %(due)s; it is on the HQ agenda.") % {
-                "ref": case.reference,
-                "agency": referral.agency.name,
-                "due": _jalali(referral.due_on),
-            }
-            liaisons = list(User.objects.filter(organisation=referral.agency, role=Role.AGENCY_LIAISON, is_active=True))
-            secretariat = _province_people(case, roles=(Role.GOVERNORATE_DEPUTY,))
-            notify(users=[*liaisons, *secretariat], text=text, link=case_link(case), email=True)
-            count += 1
-    return count
 
 
 # -- helpers ---------------------------------------------------------------------------------------
@@ -507,13 +503,13 @@ def case_link(case: Case) -> str:
     return reverse("obstacles-case-detail", args=[case.pk])
 
 
-def _jalali(day: dt.date) -> str:
+def jalali(day: dt.date) -> str:
     from rownaq.core.jalali import format_jalali
 
     return format_jalali(day)
 
 
-def _province_people(case: Case, *, roles: tuple[str, ...]) -> list[User]:
+def province_people(case: Case, *, roles: tuple[str, ...]) -> list[User]:
     province_id = case.unit.county.province_id
     return list(
         User.objects.filter(role__in=roles, is_active=True, organisation__province_id=province_id).order_by("pk")
@@ -526,6 +522,15 @@ def _notify_unit(case: Case, text: str) -> None:
         return
     managers = User.objects.filter(role=Role.UNIT_MANAGER, is_active=True, organisation_id=owner_id).order_by("pk")
     notify(users=list(managers), text=text, link=case_link(case))
+
+
+def state_after_referral(case: Case, *, still_open: bool) -> str:
+    """The state of a case once one of its referrals is answered, withdrawn or returned: a case awaiting the
+    agencies waits on while another referral is open, else is answered (some agency answered) or goes back to
+    the expert to refer again (accepted); a case the HQ holds stays where the HQ put it. ``case`` is locked."""
+    if case.state != S.REFERRED or still_open:
+        return case.state
+    return S.ANSWERED if case.referrals.filter(state=ReferralState.ANSWERED).exists() else S.ACCEPTED
 
 
 def validate_amount(value: int | None) -> None:

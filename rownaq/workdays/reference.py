@@ -1,4 +1,5 @@
-"""Loading the official holidays from ``rownaq/workdays/data/holidays.csv`` (see its README)."""
+"""Loading the official holidays from ``rownaq/workdays/data/holidays.csv`` (see its README), and the weekly day
+off every province shares (Friday)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from django.db import transaction
 
 from rownaq.core.jalali import jalali_year_bounds, parse_jalali_date, to_jalali
 from rownaq.core.normalise import normalise_text
-from rownaq.workdays.models import Holiday
+from rownaq.workdays.models import Holiday, Weekday, WeeklyDayOff
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 
@@ -34,3 +35,12 @@ def holidays_load() -> int:
                 Holiday.objects.update_or_create(date=day, defaults={"name": name})
                 loaded += 1
     return loaded
+
+
+def weekly_days_off_load() -> int:
+    """Friday off everywhere, when the table has no weekly day off at all (a new or emptied database); returns the
+    rows loaded. Once the table has rows they belong to the system admin (a province's Thursday, for one)."""
+    if WeeklyDayOff.objects.exists():
+        return 0
+    WeeklyDayOff.objects.create(province=None, weekday=Weekday.FRIDAY)
+    return 1

@@ -47,6 +47,8 @@ def case_targets(action: str, state: str) -> set[str]:
         return {rule.target}
     if action == "answer":  # referral_answer: a case waiting for agencies moves on, otherwise it stays
         return {S.REFERRED, S.ANSWERED} if state == S.REFERRED else {state}
+    if action == "refer":  # case_refer: a case the HQ holds stays with it
+        return {state} if state in (S.ON_AGENDA, S.DECIDED) else {S.REFERRED}
     if action == "recategorise":  # case_recategorise re-routes a referred case
         return {S.REFERRED, S.ANSWERED, S.ACCEPTED} if state == S.REFERRED else {state}
     raise AssertionError(f"the test does not know the service's target of {action!r}")

@@ -11,14 +11,16 @@ from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
 
-from rownaq.accounts.models import Organisation, OrganisationKind, User
+from rownaq.accounts.models import AgencyCode, Organisation, OrganisationKind, Role, User
 from rownaq.core.periods import Period
 from rownaq.geography.models import County, Province
 from rownaq.geography.places import Places
 from rownaq.hq import scoreboard
 from rownaq.hq.models import Commitment, Meeting, Party, Resolution
+from rownaq.obstacles import actions
 from rownaq.obstacles.models import Case, CaseEvent, CaseState, ObstacleCategory, Referral, ReferralState
 from rownaq.registry.models import Unit
+from rownaq.workdays.models import Weekday, WeeklyDayOff
 
 pytestmark = pytest.mark.django_db
 TODAY = dt.date(2025, 6, 18)  # a Wednesday
@@ -105,6 +107,54 @@ def test_withdrawn_referrals_do_not_count_and_months_are_jalali(
     months = scoreboard.agency_months(Places.province(qom), tax.pk, today=TODAY)
     # 10 May 2025 is 20 Ordibehesht 1404, 1 June is 11 Khordad; the withdrawn referral is not counted
     assert [(key, row.received, row.answered_on_time) for key, row in months] == [("1404/02", 1, 1), ("1404/03", 1, 1)]
+
+
+def test_a_referral_withdrawn_by_the_expert_is_not_counted_against_the_agency(
+    qom: Province,
+    expert: User,
+    make_org: Callable[..., Organisation],
+    make_case: Callable[..., Case],
+    make_user: Callable[..., User],
+    client: Any,
+) -> None:
+    """The expert withdraws an overdue referral sent to the wrong agency: it leaves the agency's figures and the
+    list of cases behind them; one the agency returned as not its own is not overdue against it either."""
+    tax = make_org("اداره کل امور مالیاتی استان قم", OrganisationKind.AGENCY)
+    tax.agency_code = AgencyCode.TAX
+    tax.save(update_fields=["agency_code"])
+    liaison = make_user("tax_test_liaison", Role.AGENCY_LIAISON, tax)
+    wrong = refer(make_case(), tax, expert, on=dt.date(2025, 6, 1), due=dt.date(2025, 6, 8))
+    returned = refer(make_case(), tax, expert, on=dt.date(2025, 6, 1), due=dt.date(2025, 6, 8))
+    answered = refer(make_case(), tax, expert, on=dt.date(2025, 6, 1), due=dt.date(2025, 6, 8), answered=TODAY)
+    [before] = scoreboard.agency_scoreboard(Places.province(qom), today=TODAY)
+    assert (before.received, before.overdue_now, before.judged) == (3, 2, 3)
+
+    actions.act(case=wrong.case, action="withdraw_referral", by=expert, data={"referral": wrong, "reason": "اشتباه"})
+    actions.act(case=returned.case, action="return_referral", by=liaison, data={"reason": "مربوط به ما نیست"})
+
+    [after] = scoreboard.agency_scoreboard(Places.province(qom), today=TODAY)
+    assert (after.received, after.overdue_now, after.judged, after.answered) == (2, 0, 1, 1)
+    client.force_login(expert)
+    behind = client.get(reverse("obstacles-case-list"), {"agency": tax.pk}).context["page"]
+    assert {case.pk for case in behind} == {returned.case_id, answered.case_id}
+
+
+def test_working_days_to_answer_skip_thursdays_where_the_province_closes_them(
+    qom: Province, expert: User, make_org: Callable[..., Organisation], make_case: Callable[..., Case]
+) -> None:
+    tax = make_org("اداره کل امور مالیاتی استان قم", OrganisationKind.AGENCY)
+    # Referred on Wednesday 14 May 2025, answered on Saturday 17 May (no official holiday between).
+    refer(make_case(), tax, expert, on=dt.date(2025, 5, 14), due=dt.date(2025, 5, 25), answered=dt.date(2025, 5, 17))
+
+    def days() -> list[int]:
+        [row] = scoreboard.agency_scoreboard(Places.province(qom), today=TODAY)
+        [(_month, monthly)] = scoreboard.agency_months(Places.province(qom), tax.pk, today=TODAY)
+        assert monthly.working_days_to_answer == row.working_days_to_answer
+        return row.working_days_to_answer
+
+    assert days() == [2]  # Thursday and Saturday
+    WeeklyDayOff.objects.create(province=qom, weekday=Weekday.THURSDAY)
+    assert days() == [1]  # Saturday only
 
 
 def test_obstacle_counts_and_money_unlocked_this_year(

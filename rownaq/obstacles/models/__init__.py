@@ -1,6 +1,7 @@
 """Production obstacles: cases, referrals, their history and attachments (the HQ's records are in ``rownaq.hq``)."""
 
 from rownaq.obstacles.models.cases import (
+    AnswerDecision,
     Attachment,
     Case,
     CaseEvent,
@@ -13,6 +14,7 @@ from rownaq.obstacles.models.cases import (
 )
 
 __all__ = [
+    "AnswerDecision",
     "Attachment",
     "Case",
     "CaseEvent",

@@ -201,6 +201,21 @@ class ReferralState(models.TextChoices):
     OPEN = "open", _("Awaiting the agency's answer")
     ANSWERED = "answered", _("Answered")
     WITHDRAWN = "withdrawn", _("Withdrawn")
+    RETURNED = "returned", _("Returned by the agency as not its own")
+
+
+# A referral withdrawn by the expert or returned by the agency no longer ties the agency to the case: its
+# liaison does not see the case through it, and it is in nobody's queue.
+ENDED_REFERRAL_STATES = frozenset({ReferralState.WITHDRAWN, ReferralState.RETURNED})
+
+
+class AnswerDecision(models.TextChoices):
+    """What an agency decided on a referral (answers recorded before decisions were asked for have none)."""
+
+    DONE = "done", _("Done")
+    PARTLY_DONE = "partly_done", _("Partly done")
+    NEEDS_DOCUMENTS = "needs_documents", _("Needs documents from the unit")
+    REFUSED = "refused", _("Refused")
 
 
 class ReferralQuerySet(models.QuerySet["Referral"]):
@@ -230,6 +245,15 @@ class Referral(models.Model):
     working_days = models.PositiveSmallIntegerField(_("working days to answer"))
     due_on = models.DateField(_("due on"))
     answer = models.TextField(_("answer"), blank=True)
+    decision = models.CharField(
+        _("decision"), max_length=16, choices=AnswerDecision.choices, blank=True, help_text=_("Empty: not recorded.")
+    )
+    amount = models.BigIntegerField(
+        _("amount (rials)"),
+        null=True,
+        blank=True,
+        help_text=_("Where money is concerned, e.g. the facility a bank approved."),
+    )
     answered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("answered by"),
@@ -240,6 +264,16 @@ class Referral(models.Model):
     )
     answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
     escalated_at = models.DateTimeField(_("escalated to the HQ at"), null=True, blank=True)
+    ended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("withdrawn or returned by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    ended_at = models.DateTimeField(_("withdrawn or returned at"), null=True, blank=True)
+    end_reason = models.TextField(_("why it was withdrawn or returned"), blank=True)
 
     objects = ReferralQuerySet.as_manager()
 
@@ -253,7 +287,7 @@ class Referral(models.Model):
         return f"{self.case_id} → {self.agency_id}"
 
     def save(self, *args: object, **kwargs: object) -> None:
-        normalise_fields(self, "answer")
+        normalise_fields(self, "answer", "end_reason")
         super().save(*args, **kwargs)  # type: ignore[arg-type]
 
 
@@ -262,7 +296,17 @@ def attachment_path(instance: Attachment, filename: str) -> str:
 
 
 class Attachment(models.Model):
+    """A file of a case: filed with it, or (``referral``) sent with an agency's answer."""
+
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="attachments")
+    referral = models.ForeignKey(
+        Referral,
+        verbose_name=_("with the answer to"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="attachments",
+    )
     file = models.FileField(_("file"), upload_to=attachment_path)
     name = models.CharField(_("file name"), max_length=200)
     content_type = models.CharField(max_length=100)

@@ -43,6 +43,7 @@ def perform(kit: Kit, action: str, case: Case, by: User, *, expected_version: in
         "into": kit.target,
         "agencies": [kit.tax_office],
         "answer": COMMENT,
+        "decision": "done",
         "outcome_kind": OutcomeKind.MONEY_RELEASED,
         "outcome_note": COMMENT,
         "money_released": 1_000_000,
@@ -50,6 +51,8 @@ def perform(kit: Kit, action: str, case: Case, by: User, *, expected_version: in
     }
     if action == "answer":
         data["referral"] = case.referrals.get(agency=kit.bank, state=ReferralState.OPEN)
+    elif action in ("withdraw_referral", "return_referral"):
+        data["referral"] = case.referrals.filter(agency=kit.bank).first()
     actions.act(case=case, action=action, by=by, data=data, expected_version=expected_version)
 
 

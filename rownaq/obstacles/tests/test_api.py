@@ -77,7 +77,7 @@ class TestAuthentication:
             client.post(CASES, {}, format="json"),
             client.post(act(referred, "accept"), {"version": 1}, format="json"),
             client.get(REFERRALS),
-            client.post(f"{REFERRALS}{referral.pk}/answer/", {"answer": "x"}, format="json"),
+            client.post(f"{REFERRALS}{referral.pk}/answer/", {"answer": "x", "decision": "done"}, format="json"),
             client.get(CATEGORIES),
         ]
         assert [r.status_code for r in responses] == [401] * len(responses)
@@ -208,7 +208,12 @@ class TestVisibility:
         assert client.get(detail(referred)).status_code == 200
         for case in (taxed, submitted):
             assert client.get(detail(case)).status_code == 404
-            assert client.post(act(case, "answer"), {"version": 1, "answer": "x"}, format="json").status_code == 404
+            assert (
+                client.post(
+                    act(case, "answer"), {"version": 1, "answer": "x", "decision": "done"}, format="json"
+                ).status_code
+                == 404
+            )
 
     def test_liaison_sees_the_unit_by_name_sector_and_county_only(
         self, referred: Case, bank_liaison: User, unit: Unit
@@ -429,7 +434,9 @@ class TestActions:
 
     def test_liaison_answers_through_the_case(self, referred: Case, bank_liaison: User) -> None:
         response = api_client_for(bank_liaison).post(
-            act(referred, "answer"), {"version": 1, "answer": "پرونده در کمیته اعتباری است"}, format="json"
+            act(referred, "answer"),
+            {"version": 1, "answer": "پرونده در کمیته اعتباری است", "decision": "done"},
+            format="json",
         )
         assert response.status_code == 200, response.content
         assert response.json()["state"] == S.ANSWERED
@@ -488,7 +495,9 @@ class TestReferrals:
     def test_liaison_answers(self, referred: Case, bank_liaison: User, expert: User) -> None:
         referral = referred.referrals.get()
         response = api_client_for(bank_liaison).post(
-            f"{REFERRALS}{referral.pk}/answer/", {"answer": "تسهیلات تمدید شد", "version": 1}, format="json"
+            f"{REFERRALS}{referral.pk}/answer/",
+            {"answer": "تسهیلات تمدید شد", "decision": "done", "version": 1},
+            format="json",
         )
         assert response.status_code == 200, response.content
         body = response.json()
@@ -503,13 +512,26 @@ class TestReferrals:
 
     def test_answer_refusals(self, referred: Case, bank_liaison: User, tax_liaison: User, expert: User) -> None:
         url = f"{REFERRALS}{referred.referrals.get().pk}/answer/"
-        assert api_client_for(tax_liaison).post(url, {"answer": "x"}, format="json").status_code == 404
-        assert api_client_for(expert).post(url, {"answer": "x"}, format="json").status_code == 403
+        assert (
+            api_client_for(tax_liaison).post(url, {"answer": "x", "decision": "done"}, format="json").status_code == 404
+        )
+        assert api_client_for(expert).post(url, {"answer": "x", "decision": "done"}, format="json").status_code == 403
         assert api_client_for(bank_liaison).post(url, {"answer": ""}, format="json").status_code == 400
-        assert api_client_for(bank_liaison).post(url, {"answer": "x", "version": 7}, format="json").status_code == 409
+        assert (
+            api_client_for(bank_liaison)
+            .post(url, {"answer": "x", "decision": "done", "version": 7}, format="json")
+            .status_code
+            == 409
+        )
         assert referred.referrals.get().state == ReferralState.OPEN
-        assert api_client_for(bank_liaison).post(url, {"answer": "x"}, format="json").status_code == 200
-        assert api_client_for(bank_liaison).post(url, {"answer": "y"}, format="json").status_code == 400
+        assert (
+            api_client_for(bank_liaison).post(url, {"answer": "x", "decision": "done"}, format="json").status_code
+            == 200
+        )
+        assert (
+            api_client_for(bank_liaison).post(url, {"answer": "y", "decision": "done"}, format="json").status_code
+            == 400
+        )
 
 
 class TestCategories:

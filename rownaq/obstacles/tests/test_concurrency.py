@@ -84,8 +84,12 @@ class TestConcurrentEdits:
 
         outcome = while_locked(
             case,
-            holder=lambda: workflow.referral_answer(referral=bank_referral, by=bank_liaison, answer="بانک: انجام شد"),
-            waiter=lambda: workflow.referral_answer(referral=tax_referral, by=tax_liaison, answer="مالیات: انجام شد"),
+            holder=lambda: workflow.referral_answer(
+                referral=bank_referral, by=bank_liaison, decision="done", answer="بانک: انجام شد"
+            ),
+            waiter=lambda: workflow.referral_answer(
+                referral=tax_referral, by=tax_liaison, decision="done", answer="مالیات: انجام شد"
+            ),
         )
 
         assert outcome is None

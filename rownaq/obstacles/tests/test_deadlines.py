@@ -10,7 +10,7 @@ import pytest
 
 from rownaq.accounts.models import Organisation, Role, User
 from rownaq.notifications.models import Notification
-from rownaq.obstacles import workflow
+from rownaq.obstacles import referrals, workflow
 from rownaq.obstacles.models import (
     CaseState,
     ObstacleCategory,
@@ -43,8 +43,8 @@ class TestEscalation:
         referral = case.referrals.get()
         day_after = referral.due_on + dt.timedelta(days=1)
 
-        assert workflow.referrals_escalate(today=day_after) == 1
-        assert workflow.referrals_escalate(today=day_after) == 0
+        assert referrals.referrals_escalate(today=day_after) == 1
+        assert referrals.referrals_escalate(today=day_after) == 0
 
         referral.refresh_from_db()
         assert referral.escalated_at is not None
@@ -74,11 +74,11 @@ class TestEscalation:
         today = due_today.referrals.get().due_on
         before = [snapshot(c) for c in (due_today, answered, withdrawn)]
 
-        assert workflow.referrals_escalate(today=today) == 0
+        assert referrals.referrals_escalate(today=today) == 0
         answered.referrals.update(due_on=today - dt.timedelta(days=30))
         withdrawn.referrals.update(due_on=today - dt.timedelta(days=30))
         before = [snapshot(c) for c in (due_today, answered, withdrawn)]
-        assert workflow.referrals_escalate(today=today) == 0
+        assert referrals.referrals_escalate(today=today) == 0
         assert [snapshot(c) for c in (due_today, answered, withdrawn)] == before
 
     @pytest.mark.parametrize("state", [S.ON_AGENDA, S.DECIDED])
@@ -86,7 +86,7 @@ class TestEscalation:
         case = kit.make_case(state)
         referral = case.referrals.get()
 
-        assert workflow.referrals_escalate(today=referral.due_on + dt.timedelta(days=1)) == 1
+        assert referrals.referrals_escalate(today=referral.due_on + dt.timedelta(days=1)) == 1
 
         case.refresh_from_db()
         assert (case.state, case.version) == (state, 1)
@@ -100,7 +100,7 @@ class TestEscalation:
         Referral.objects.create(
             case=case, agency=kit.tax_office, referred_by=expert, working_days=5, due_on=case.filed_at.date()
         )
-        assert workflow.referrals_escalate(today=case.filed_at.date() + dt.timedelta(days=1)) == 2
+        assert referrals.referrals_escalate(today=case.filed_at.date() + dt.timedelta(days=1)) == 2
         case.refresh_from_db()
         assert case.state == S.ON_AGENDA
         assert case.events.count() == 1

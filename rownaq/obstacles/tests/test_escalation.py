@@ -100,7 +100,7 @@ def test_a_referral_due_today_or_answered_is_not_escalated(
 ) -> None:
     due_today = refer(unit, manager, expert, bank, due=timezone.localdate())
     answered = refer(other_unit, other_manager, expert, bank, due=timezone.localdate() - dt.timedelta(days=3))
-    workflow.referral_answer(referral=answered, by=bank_liaison, answer="ضمانت‌نامه تمدید شد.")
+    workflow.referral_answer(referral=answered, by=bank_liaison, decision="done", answer="ضمانت‌نامه تمدید شد.")
 
     escalate_overdue_referrals.enqueue()
     run_worker()

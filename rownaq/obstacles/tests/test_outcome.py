@@ -92,7 +92,7 @@ class TestOutcome:
         case = workflow.case_file(unit=unit, category=finance, title="وام", description="شرح", by=manager)
         workflow.case_accept(case=case, by=expert, expected_version=case.version)
         workflow.case_refer(case=case, agencies=[bank], by=expert, expected_version=case.version)
-        workflow.referral_answer(referral=case.referrals.get(), by=bank_liaison, answer="پرداخت می‌شود")
+        workflow.referral_answer(referral=case.referrals.get(), by=bank_liaison, decision="done", answer="پرداخت می‌شود")
         case.refresh_from_db()
         workflow.case_resolve(
             case=case,

@@ -167,7 +167,7 @@ def test_liaison_sees_and_answers_a_referred_case_and_nothing_else(
     assert "کاشی‌سازی البرز" in text
     assert unit.national_id not in text
     assert reverse("registry-unit-detail", args=[unit.pk]) not in text
-    assert page.context["action_forms"] == []
+    assert [form["name"] for form in page.context["action_forms"]] == ["return_referral"]  # as not the bank's
     assert len(page.context["answer_forms"]) == 1
 
     assert client.get(reverse("obstacles-case-detail", args=[unseen.pk])).status_code == 404
@@ -176,7 +176,7 @@ def test_liaison_sees_and_answers_a_referred_case_and_nothing_else(
     referral = case.referrals.get()
     response = client.post(
         reverse("obstacles-referral-answer", args=[referral.pk]),
-        {"version": case.version, "answer": "پرونده در کمیته اعتباری بررسی و تسهیلات تصویب شد."},
+        {"version": case.version, "decision": "done", "answer": "پرونده در کمیته اعتباری بررسی و تسهیلات تصویب شد."},
     )
     assert response.status_code == 302
     referral.refresh_from_db()
@@ -193,7 +193,8 @@ def test_answering_without_text_keeps_the_referral_open(
     case = make_case(CaseState.REFERRED)
     referral = case.referrals.get()
     response = login(client, bank_liaison).post(
-        reverse("obstacles-referral-answer", args=[referral.pk]), {"version": case.version, "answer": " "}
+        reverse("obstacles-referral-answer", args=[referral.pk]),
+        {"version": case.version, "decision": "done", "answer": " "},
     )
     assert response.status_code == 400
     referral.refresh_from_db()
@@ -206,7 +207,8 @@ def test_a_liaison_of_another_agency_cannot_answer(
     case = make_case(CaseState.REFERRED)
     referral = case.referrals.get()
     response = login(client, liaison).post(
-        reverse("obstacles-referral-answer", args=[referral.pk]), {"version": case.version, "answer": "پاسخ"}
+        reverse("obstacles-referral-answer", args=[referral.pk]),
+        {"version": case.version, "decision": "done", "answer": "پاسخ"},
     )
     assert response.status_code == 404  # the case is not referred to their agency: they do not see it
 

@@ -14,7 +14,7 @@ from django.utils import timezone
 from rownaq.accounts.models import AgencyCode, Organisation, OrganisationKind, Role, User
 from rownaq.core.jalali import format_jalali
 from rownaq.notifications.models import Notification
-from rownaq.obstacles import workflow
+from rownaq.obstacles import referrals, workflow
 from rownaq.obstacles.models import (
     Case,
     CaseState,
@@ -58,12 +58,12 @@ class TestRefer:
         case = kit.make_case(S.ACCEPTED)
         workflow.case_refer(case=case, agencies=[kit.bank, kit.tax_office, kit.bank], by=expert, working_days=3)
 
-        referrals = list(case.referrals.order_by("agency__name"))
-        assert {r.agency for r in referrals} == {kit.bank, kit.tax_office}
+        sent = list(case.referrals.order_by("agency__name"))
+        assert {r.agency for r in sent} == {kit.bank, kit.tax_office}
         # Thursday is a holiday and Friday is off: Saturday, Sunday, Monday.
         due = dt.date(2024, 7, 15)
         assert due == add_working_days(frozen_wednesday, 3)
-        for referral in referrals:
+        for referral in sent:
             assert (referral.state, referral.working_days, referral.due_on) == (ReferralState.OPEN, 3, due)
             assert referral.referred_by == expert
         assert case.events.get().data == {"agencies": [kit.bank.pk, kit.tax_office.pk], "working_days": 3}
@@ -115,7 +115,9 @@ class TestRefer:
     def test_re_referral_after_an_answer_opens_a_new_one(self, kit: Kit, expert: User, bank_liaison: User) -> None:
         case = kit.make_case(S.ACCEPTED)
         workflow.case_refer(case=case, agencies=[kit.bank], by=expert)
-        workflow.referral_answer(referral=case.referrals.get(), by=bank_liaison, answer="مدارک ناقص است")
+        workflow.referral_answer(
+            referral=case.referrals.get(), by=bank_liaison, decision="done", answer="مدارک ناقص است"
+        )
         workflow.case_refer(case=case, agencies=[kit.bank], by=expert, comment="مدارک تکمیل شد")
         assert list(case.referrals.order_by("pk").values_list("state", flat=True)) == [
             ReferralState.ANSWERED,
@@ -130,7 +132,7 @@ class TestAnswer:
         before = snapshot(case)
         for person in (tax_liaison, liaison):
             with pytest.raises(PermissionDenied):
-                workflow.referral_answer(referral=referral, by=person, answer="پاسخ")
+                workflow.referral_answer(referral=referral, by=person, decision="done", answer="پاسخ")
         assert snapshot(case) == before
 
     def test_answered_only_when_the_last_open_referral_is_answered(
@@ -141,7 +143,7 @@ class TestAnswer:
         bank_referral = case.referrals.get(agency=kit.bank)
         tax_referral = case.referrals.get(agency=kit.tax_office)
 
-        workflow.referral_answer(referral=bank_referral, by=bank_liaison, answer=" تسهیلات  تمدید شد ")
+        workflow.referral_answer(referral=bank_referral, by=bank_liaison, decision="done", answer=" تسهیلات  تمدید شد ")
         case.refresh_from_db()
         assert case.state == S.REFERRED
         bank_referral.refresh_from_db()
@@ -153,7 +155,7 @@ class TestAnswer:
         assert bank_referral.answered_at is not None
         assert Notification.objects.filter(recipient=expert, text__contains=kit.bank.name).exists()
 
-        workflow.referral_answer(referral=tax_referral, by=tax_liaison, answer="بدهی تقسیط شد")
+        workflow.referral_answer(referral=tax_referral, by=tax_liaison, decision="done", answer="بدهی تقسیط شد")
         case.refresh_from_db()
         assert case.state == S.ANSWERED
         answers = case.events.filter(action="answer").order_by("pk")
@@ -163,20 +165,20 @@ class TestAnswer:
         case = kit.make_case(S.REFERRED)
         referral = case.referrals.get()
         with pytest.raises(CaseError):
-            workflow.referral_answer(referral=referral, by=bank_liaison, answer="  ")
-        workflow.referral_answer(referral=referral, by=bank_liaison, answer="پاسخ")
+            workflow.referral_answer(referral=referral, by=bank_liaison, decision="done", answer="  ")
+        workflow.referral_answer(referral=referral, by=bank_liaison, decision="done", answer="پاسخ")
         before = snapshot(case)
         referral.refresh_from_db()
         with pytest.raises(CaseError):
-            workflow.referral_answer(referral=referral, by=bank_liaison, answer="پاسخ دوم")
+            workflow.referral_answer(referral=referral, by=bank_liaison, decision="done", answer="پاسخ دوم")
         assert snapshot(case) == before
 
     def test_agency_can_still_answer_after_escalation(self, kit: Kit, bank_liaison: User) -> None:
         case = kit.make_case(S.REFERRED)
         referral = case.referrals.get()
-        workflow.referrals_escalate(today=referral.due_on + dt.timedelta(days=1))
+        referrals.referrals_escalate(today=referral.due_on + dt.timedelta(days=1))
         referral.refresh_from_db()
-        workflow.referral_answer(referral=referral, by=bank_liaison, answer="دیر، اما پاسخ")
+        workflow.referral_answer(referral=referral, by=bank_liaison, decision="done", answer="دیر، اما پاسخ")
         referral.refresh_from_db()
         assert referral.state == ReferralState.ANSWERED
 

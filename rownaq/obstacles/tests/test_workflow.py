@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from rownaq.accounts.models import User
 from rownaq.core.workflow import Step
-from rownaq.obstacles import actions, workflow
+from rownaq.obstacles import actions, referrals, workflow
 from rownaq.obstacles.models import Case, CaseEvent, CaseState, ObstacleCategory, OutcomeKind, ReferralState
 from rownaq.obstacles.tests.kit import COMMENT, Kit, perform, snapshot
 from rownaq.obstacles.workflow import CASE_STATES, TRANSITIONS, CaseError, StaleCaseError
@@ -57,6 +57,8 @@ ALLOWED: dict[str, frozenset[str]] = {
     "confirm": UNIT_SIDE,
     "reopen": UNIT_SIDE,
     "recategorise": EXPERTS,
+    "withdraw_referral": EXPERTS,
+    "return_referral": frozenset({"bank_liaison"}),
 }
 # The persona who takes each action in the tests of allowed transitions.
 ACTOR = {
@@ -71,6 +73,8 @@ ACTOR = {
     "confirm": "manager",
     "reopen": "manager",
     "recategorise": "expert",
+    "withdraw_referral": "expert",
+    "return_referral": "bank_liaison",
 }
 
 
@@ -82,6 +86,12 @@ def expected_state(action: str, source: str) -> str:
     # the HQ agenda or decided stays there; the category changes in place.
     if action == "answer":
         return S.ANSWERED if source == S.REFERRED else source
+    # The only referral (to the bank) withdrawn or returned: the case goes back to the expert to refer again;
+    # a case the HQ holds stays where it is, and is referred again there.
+    if action in ("withdraw_referral", "return_referral"):
+        return S.ACCEPTED if source == S.REFERRED else source
+    if action == "refer":
+        return source if source in (S.ON_AGENDA, S.DECIDED) else S.REFERRED
     return {"recategorise": source}[action]
 
 
@@ -129,7 +139,8 @@ def test_forbidden_transition_changes_nothing(
     action: str, state: str, kit: Kit, request: pytest.FixtureRequest
 ) -> None:
     actor: User = request.getfixturevalue(ACTOR[action])
-    case = kit.make_case(state, referral=ReferralState.OPEN if action == "answer" else None)
+    needs_referral = action in ("answer", "withdraw_referral", "return_referral")
+    case = kit.make_case(state, referral=ReferralState.OPEN if needs_referral else None)
     before = snapshot(case)
 
     with pytest.raises(CaseError) as raised:
@@ -222,17 +233,21 @@ def test_a_life_through_the_services_is_a_path_of_the_table(
     duplicate = workflow.case_file(unit=unit, category=finance, title="همان موضوع", description="شرح", by=manager)
     actions.act(case=duplicate, action="merge", by=expert, data={"into": case})
     take("refer", expert, agencies=[kit.bank, kit.tax_office], working_days=5)
-    take("answer", bank_liaison, answer="در کمیته اعتباری است")  # the tax office has not answered yet
+    take("answer", bank_liaison, decision="done", answer="در کمیته اعتباری است")  # the tax office has not answered yet
     case.referrals.filter(agency=kit.tax_office).update(due_on=timezone.localdate() - dt.timedelta(days=1))
-    assert workflow.referrals_escalate() == 1  # the system puts the case on the HQ agenda
+    assert referrals.referrals_escalate() == 1  # the system puts the case on the HQ agenda
     take("decide", deputy)
-    take("answer", tax_liaison, answer="بدهی تقسیط شد")  # late, after the HQ's resolution
+    take("answer", tax_liaison, decision="done", answer="بدهی تقسیط شد")  # late, after the HQ's resolution
     take("resolve", expert, outcome_kind=OutcomeKind.MONEY_RELEASED, outcome_note="پرداخت شد", money_released=9)
     take("confirm", manager)
     take("reopen", manager, reason="دوباره قطع شد")
     take("recategorise", expert, category=kit.finance_too)
+    take("refer", expert, agencies=[kit.bank, kit.tax_office])
+    take("return_referral", tax_liaison, reason="این تسهیلات به اداره مالیات مربوط نیست")
+    wrong = case.referrals.get(agency=kit.bank, state=ReferralState.OPEN)
+    take("withdraw_referral", expert, referral=wrong, reason="به شعبه دیگری باید ارجاع شود")
     take("refer", expert, agencies=[kit.bank])
-    take("answer", bank_liaison, answer="تمدید شد")
+    take("answer", bank_liaison, decision="done", answer="تمدید شد")
     take("resolve", expert, outcome_kind=OutcomeKind.OTHER, outcome_note="رفع شد")
     take("confirm", manager)
 

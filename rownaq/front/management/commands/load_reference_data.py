@@ -7,7 +7,7 @@ from django.core.management.base import BaseCommand
 from rownaq.geography.services import geography_load
 from rownaq.obstacles.reference import categories_load
 from rownaq.registry.reference import sectors_load
-from rownaq.workdays.reference import holidays_load
+from rownaq.workdays.reference import holidays_load, weekly_days_off_load
 
 
 class Command(BaseCommand):
@@ -20,6 +20,7 @@ class Command(BaseCommand):
         provinces, counties = geography_load()
         sectors = sectors_load()
         holidays = holidays_load()
+        weekly_days_off_load()
         categories = categories_load()
         self.stdout.write(
             f"{provinces} provinces, {counties} counties, {sectors} ISIC headings, "

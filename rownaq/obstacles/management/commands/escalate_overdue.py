@@ -8,7 +8,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.utils import translation
 
-from rownaq.obstacles.workflow import referrals_escalate
+from rownaq.obstacles.referrals import referrals_escalate
 
 
 class Command(BaseCommand):
