@@ -21,13 +21,14 @@ from rownaq.accounts.models import Organisation, User
 from rownaq.accounts.testing import login
 from rownaq.core.jalali import format_jalali
 from rownaq.geography.models import Province
-from rownaq.hq import services
+from rownaq.hq import services, workflow
 from rownaq.hq.minutes import persian_ordinal
 from rownaq.hq.models import (
     AgendaItem,
     Commitment,
     DisruptiveRegulation,
     Meeting,
+    MeetingState,
     NationalStatus,
     Objection,
     Party,
@@ -71,7 +72,7 @@ def resolution(meeting: Meeting, overdue_case: Case, bank: Organisation, unit: U
     services.meeting_add_cases(meeting=meeting, cases=[overdue_case], by=deputy)
     assert unit.owner is not None
     deadline = meeting.held_on + dt.timedelta(days=30)
-    return services.resolution_issue(
+    resolution = services.resolution_issue(
         meeting=meeting,
         case=overdue_case,
         text=RESOLUTION_TEXT,
@@ -81,6 +82,9 @@ def resolution(meeting: Meeting, overdue_case: Case, bank: Organisation, unit: U
         ],
         by=deputy,
     )
+    workflow.act(meeting=meeting, action="hold", by=deputy)  # the draft is adopted
+    resolution.refresh_from_db()
+    return resolution
 
 
 def test_persian_ordinals() -> None:
@@ -160,9 +164,17 @@ def test_the_secretariat_prepares_meeting_13_and_issues_a_resolution(
         (Party.UNIT, unit_company.pk),
     }
     overdue_case.refresh_from_db()
-    assert overdue_case.state == CaseState.DECIDED
+    assert overdue_case.state == CaseState.ON_AGENDA  # a draft until the meeting is held
     detail = client.get(reverse("hq-meeting-detail", args=[meeting.pk]))
     assert "استمهال بدهی" in detail.content.decode()
+    assert "پیش‌نویس" in detail.content.decode()
+
+    response = client.post(reverse("hq-meeting-action", args=[meeting.pk, "hold"]), {"meeting-hold-held_on": ""})
+    assert response.status_code == 302
+    meeting.refresh_from_db()
+    assert (meeting.state, meeting.held_on) == (MeetingState.HELD, today)
+    overdue_case.refresh_from_db()
+    assert overdue_case.state == CaseState.DECIDED  # adopted at the held meeting
 
 
 def test_a_resolution_without_the_units_deadline_is_refused_and_the_form_kept(
@@ -254,7 +266,6 @@ def test_each_side_sees_only_the_resolutions_that_bind_it(
     html = login(client, manager).get(reverse("hq-resolution-list")).content.decode()
     assert RESOLUTION_TEXT in html
     assert agency_only.text not in html
-    assert f'action="{reverse("hq-objection-create", args=[resolution.pk])}"' not in html  # a unit does not object
     for outsider in (other_manager, liaison):
         html = login(client, outsider).get(reverse("hq-resolution-list")).content.decode()
         assert RESOLUTION_TEXT not in html
