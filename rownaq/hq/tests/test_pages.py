@@ -354,3 +354,49 @@ def test_the_regulation_register_is_recorded_edited_and_exported(
 
     assert login(client, manager).get(reverse("hq-regulation-list")).status_code == 403
     assert client.post(reverse("hq-regulation-edit", args=[regulation.pk]), data).status_code == 403
+
+
+def test_the_unit_bound_by_a_resolution_objects_within_the_window(
+    client: Client, manager: User, other_manager: User, liaison: User, resolution: Resolution
+) -> None:
+    key = f"object-{resolution.pk}"
+    url = reverse("hq-objection-create", args=[resolution.pk])
+    html = login(client, manager).get(reverse("hq-resolution-list")).content.decode()
+    assert f'action="{url}"' in html  # the unit's company is bound: it may object, as its notice says
+    assert client.post(url, {f"{key}-text": "واحد توان پرداخت بیست درصد را ندارد."}).status_code == 302
+    objection = Objection.objects.get(resolution=resolution)
+    assert (objection.agency, objection.filed_by) == (manager.organisation, manager)
+    assert client.post(url, {f"{key}-text": "دوباره"}).status_code == 400  # one pending objection per side
+    for outsider in (other_manager, liaison):  # another company's manager, an agency not bound
+        login(client, outsider)
+        assert client.post(url, {f"{key}-text": "اعتراض"}).status_code == 403
+        assert client.post(url, {f"{key}-text": ""}).status_code == 403
+    assert Objection.objects.filter(resolution=resolution).count() == 1
+
+
+def test_a_liaison_bound_by_a_resolution_gets_no_link_to_a_case_not_referred_to_them(
+    client: Client,
+    deputy: User,
+    bank_liaison: User,
+    tax_liaison: User,
+    tax_office: Organisation,
+    resolution: Resolution,
+) -> None:
+    services.resolution_issue(
+        meeting=resolution.meeting,
+        case=resolution.case,
+        text="اداره مالیات جریمه‌های واحد را بخشوده کند.",
+        commitments=[
+            {"party": Party.AGENCY, "owner": tax_office, "text": "بخشودگی", "deadline": resolution.meeting.held_on},
+        ],
+        by=deputy,
+    )
+    assert resolution.case is not None
+    case_url = reverse("obstacles-case-detail", args=[resolution.case.pk])
+    html = login(client, tax_liaison).get(reverse("hq-resolution-list")).content.decode()
+    assert "بخشوده کند" in html
+    assert f'href="{case_url}"' not in html  # the case is not referred to the tax office: it would 404
+    assert client.get(case_url).status_code == 404
+    html = login(client, bank_liaison).get(reverse("hq-resolution-list")).content.decode()
+    assert f'href="{case_url}"' in html  # referred to the bank: it opens
+    assert client.get(case_url).status_code == 200
