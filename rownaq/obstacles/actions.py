@@ -10,7 +10,8 @@ keys of ``data`` it needs:
 - ``refer``: ``agencies`` (``Organisation``s; missing or ``None``: the category's) and ``working_days``
   (missing or ``None``: the default);
 - ``answer``: ``answer``, and ``referral`` (missing: the open referral the person answers for their agency);
-- ``resolve``: ``outcome_kind``, ``outcome_note`` and ``money_released``;
+- ``resolve``: ``outcome_kind``, ``outcome_note`` and ``money_released``, and ``reason`` (why the outcome is
+  recorded while something is still open on the case, ``hooks.open_matters``);
 - ``recategorise``: ``category`` (an ``ObstacleCategory``).
 """
 
@@ -79,6 +80,7 @@ ACTIONS: dict[str, Taker] = {
         outcome_note=data["outcome_note"],
         money_released=data.get("money_released"),
         expected_version=v,
+        reason=data.get("reason", ""),
     ),
     "confirm": lambda case, by, data, v: workflow.case_confirm(
         case=case, by=by, comment=data.get("comment", ""), expected_version=v

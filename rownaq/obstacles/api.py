@@ -183,7 +183,9 @@ class CaseViewSet(
         description="The action's name is one of the case's `allowed_actions`; send the `version` you loaded "
         "and the fields the action needs: reject and reopen a `reason`; merge `into`; refer `agencies` "
         "(default: the category's) and `working_days`; recategorise `category`; resolve `outcome_kind`, "
-        "`outcome_note` and `money_released`; answer an `answer` (the caller's own agency's referral).",
+        "`outcome_note` and `money_released`, and a `reason` while something is still open on the case (an HQ "
+        "resolution's commitments not carried out yet: without one the answer is 400 saying what is open); "
+        "answer an `answer` (the caller's own agency's referral).",
         parameters=[
             OpenApiParameter("name", str, OpenApiParameter.PATH, enum=list(workflow.TRANSITIONS), description="action")
         ],

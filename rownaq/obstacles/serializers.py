@@ -284,7 +284,13 @@ class CaseActionSerializer(serializers.Serializer[Case]):
         min_value=1, help_text="The case's version as the caller loaded it; 409 if it changed since."
     )
     comment = serializers.CharField(required=False, allow_blank=True, default="")
-    reason = serializers.CharField(required=False, allow_blank=True, default="", help_text="reject, reopen")
+    reason = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="reject, reopen; resolve: why the outcome is recorded while something is still open on the case "
+        "(an HQ resolution's commitments not carried out yet)",
+    )
     answer = serializers.CharField(required=False, allow_blank=True, default="", help_text="answer")
     agencies = serializers.ListField(
         child=serializers.IntegerField(), required=False, help_text="refer: organisation IDs (default: the category's)"
