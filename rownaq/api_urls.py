@@ -4,6 +4,7 @@ from django.urls import URLPattern, URLResolver, include, path
 from rest_framework.routers import DefaultRouter
 
 from rownaq.accounts.api import TokenView
+from rownaq.hq import api as hq_api
 from rownaq.needs import api as needs_api
 from rownaq.obstacles import api as obstacles_api
 from rownaq.registry import api as registry_api
@@ -11,6 +12,7 @@ from rownaq.registry import api as registry_api
 router = DefaultRouter()
 registry_api.register(router)
 obstacles_api.register(router)
+hq_api.register(router)
 needs_api.register(router)
 
 api_urlpatterns: list[URLPattern | URLResolver] = [

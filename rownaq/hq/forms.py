@@ -167,23 +167,6 @@ class MeetingChoiceField(forms.ModelChoiceField[Meeting]):
         return str(_("Meeting %(n)s") % {"n": to_persian_digits(str(obj.number))})
 
 
-class ResolutionFilterForm(forms.Form):
-    agency = forms.ModelChoiceField(label=_("Agency"), queryset=Organisation.objects.none(), required=False)
-    status = forms.ChoiceField(label=_("Status"), choices=STATUS_CHOICES, required=False)
-    meeting = MeetingChoiceField(label=_("Meeting"), queryset=Meeting.objects.none(), required=False)
-
-    def __init__(
-        self, *args: Any, meetings: QuerySet[Meeting], agencies: QuerySet[Organisation] | None, **kwargs: Any
-    ) -> None:
-        super().__init__(*args, **kwargs)
-        if agencies is None:
-            del self.fields["agency"]
-        else:
-            self.fields["agency"].queryset = agencies  # type: ignore[attr-defined]
-        self.fields["meeting"].queryset = meetings.order_by("-number")  # type: ignore[attr-defined]
-        style_widgets(self)
-
-
 class RegulationFilterForm(forms.Form):
     q = PersianCharField(label=_("Search the titles"), required=False)
     national_status = forms.ChoiceField(

@@ -30,6 +30,7 @@ from rownaq.accounts.http import AuthenticatedRequest
 from rownaq.accounts.models import User
 from rownaq.core.normalise import to_persian_digits
 from rownaq.hq import access, scoreboard, services, workflow
+from rownaq.hq.filters import ResolutionFilter
 from rownaq.hq.forms import (
     STATUS_LABELS,
     AgendaForm,
@@ -38,7 +39,6 @@ from rownaq.hq.forms import (
     MeetingForm,
     ObjectionDecideForm,
     ObjectionForm,
-    ResolutionFilterForm,
     ResolutionForm,
 )
 from rownaq.hq.minutes import meeting_title, minutes_filename, render_minutes_pdf
@@ -51,7 +51,6 @@ from rownaq.hq.models import (
     Party,
     Resolution,
 )
-from rownaq.obstacles.forms import agencies_for
 from rownaq.registry.access import page_province
 
 PAGE_SIZE = 50
@@ -347,25 +346,12 @@ def _resolution_page(request: AuthenticatedRequest, *, bound: Bound | None = Non
     province = page_province(user, request.GET.get("province"))
     secretariat = access.is_hq_secretariat(user, province)
     visible = access.resolutions_visible_to(user, province)
-    form = ResolutionFilterForm(
-        request.GET,
-        meetings=Meeting.objects.filter(pk__in=visible.values("meeting_id")),
-        agencies=agencies_for(province.pk) if secretariat else None,
-    )
-    data = form.cleaned_data if form.is_valid() else {}
-    resolutions = visible
-    if data.get("agency"):
-        agency_bound = Commitment.objects.filter(party=Party.AGENCY, owner=data["agency"]).values("resolution_id")
-        resolutions = resolutions.filter(pk__in=agency_bound)
-    if data.get("meeting"):
-        resolutions = resolutions.filter(meeting=data["meeting"])
-    chosen = list(_resolutions(resolutions).order_by("-meeting__held_on", "-meeting__number", "number"))
-    if data.get("status"):
-        today = timezone.localdate()
-        chosen = [r for r in chosen if scoreboard.resolution_status(r, today) == data["status"]]
+    # A filter that does not validate is shown with its error; the valid ones still apply.
+    found = ResolutionFilter(request.GET, queryset=visible, request=request, province=province)
+    chosen = list(_resolutions(found.qs).order_by("-meeting__held_on", "-meeting__number", "number"))
     page = Paginator(chosen, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
-        "form": form,
+        "form": found.form,
         "page": page,
         "rows": _resolution_rows(user, list(page), bound or {}),
         "secretariat": secretariat,
