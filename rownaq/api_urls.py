@@ -5,6 +5,7 @@ from rest_framework.routers import DefaultRouter
 
 from rownaq.accounts.api import TokenView
 from rownaq.exhibitions import api as exhibitions_api
+from rownaq.hq import api as hq_api
 from rownaq.needs import api as needs_api
 from rownaq.obstacles import api as obstacles_api
 from rownaq.registry import api as registry_api
@@ -12,6 +13,7 @@ from rownaq.registry import api as registry_api
 router = DefaultRouter()
 registry_api.register(router)
 obstacles_api.register(router)
+hq_api.register(router)
 needs_api.register(router)
 exhibitions_api.register(router)
 

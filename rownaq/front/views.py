@@ -1,5 +1,6 @@
 """Pages that combine products: each role's start page, the province overview (registry figures beside
-the cases'), and the unit page (the registry's record with what other apps hold about the unit)."""
+the cases'), the unit page (the registry's record with what other apps hold about the unit) and the case
+page (the obstacles' case with its HQ meetings, resolutions, commitments and objections)."""
 
 from __future__ import annotations
 
@@ -14,6 +15,8 @@ from rownaq.core.normalise import to_persian_digits
 from rownaq.front.queues import queues_for
 from rownaq.geography.models import Province
 from rownaq.geography.places import Places
+from rownaq.obstacles.access import get_case_for_user
+from rownaq.obstacles.views import case_page_context
 from rownaq.registry import access as registry_access
 from rownaq.registry.figures import unit_figures
 from rownaq.registry.filters import EXPIRING_DAYS
@@ -72,3 +75,10 @@ def home(request: AuthenticatedRequest) -> HttpResponse:
 def unit_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """The unit's page: the registry's record, and the unit's cases the person may see."""
     return render(request, "front/unit_detail.html", unit_page_context(request, pk))
+
+
+@login_required
+def case_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    """The case's page: the obstacles' case, and what the HQ decided on it that the person may see."""
+    case = get_case_for_user(request.user, pk)
+    return render(request, "front/case_detail.html", case_page_context(request, case))

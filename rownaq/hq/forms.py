@@ -25,6 +25,7 @@ STATUS_CHOICES = [
     (ResolutionStatus.IN_PROGRESS, _("In progress")),
     (ResolutionStatus.CARRIED_OUT_ON_TIME, _("Carried out on time")),
     (ResolutionStatus.CARRIED_OUT_LATE, _("Carried out late")),
+    (ResolutionStatus.DRAFT, _("Draft: the meeting is still to be held")),
 ]
 STATUS_LABELS = dict(STATUS_CHOICES)
 
@@ -53,6 +54,21 @@ class MeetingForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        style_widgets(self)
+
+
+class MeetingActionForm(forms.Form):
+    """What a move of a meeting posts (``workflow.act``): a comment, and for ``hold`` the day it was held."""
+
+    held_on = JalaliDateField(
+        label=_("Held on"), required=False, help_text=_("Empty means the day it was planned for, or today.")
+    )
+    comment = PersianCharField(label=_("Comment"), required=False, max_length=2000)
+
+    def __init__(self, *args: Any, action: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if action != "hold":
+            del self.fields["held_on"]
         style_widgets(self)
 
 
@@ -149,23 +165,6 @@ class ObjectionDecideForm(forms.Form):
 class MeetingChoiceField(forms.ModelChoiceField[Meeting]):
     def label_from_instance(self, obj: Meeting) -> str:
         return str(_("Meeting %(n)s") % {"n": to_persian_digits(str(obj.number))})
-
-
-class ResolutionFilterForm(forms.Form):
-    agency = forms.ModelChoiceField(label=_("Agency"), queryset=Organisation.objects.none(), required=False)
-    status = forms.ChoiceField(label=_("Status"), choices=STATUS_CHOICES, required=False)
-    meeting = MeetingChoiceField(label=_("Meeting"), queryset=Meeting.objects.none(), required=False)
-
-    def __init__(
-        self, *args: Any, meetings: QuerySet[Meeting], agencies: QuerySet[Organisation] | None, **kwargs: Any
-    ) -> None:
-        super().__init__(*args, **kwargs)
-        if agencies is None:
-            del self.fields["agency"]
-        else:
-            self.fields["agency"].queryset = agencies  # type: ignore[attr-defined]
-        self.fields["meeting"].queryset = meetings.order_by("-number")  # type: ignore[attr-defined]
-        style_widgets(self)
 
 
 class RegulationFilterForm(forms.Form):

@@ -14,13 +14,21 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from rownaq.core.models import TransitionRecord
 from rownaq.core.normalise import normalise_fields, normalise_text
 
 
 class MeetingState(models.TextChoices):
+    """A meeting is planned, then held (its resolutions are adopted), then its minutes are final (its agenda
+    and resolutions no longer change). The moves are ``rownaq.hq.workflow.MEETING_STATES``."""
+
     PLANNED = "planned", _("Planned")
     HELD = "held", _("Held")
     MINUTES_FINAL = "final", _("Minutes final")
+
+
+# The states of a meeting whose resolutions are adopted (binding, to be carried out, open to objections).
+ADOPTING_STATES = frozenset({MeetingState.HELD, MeetingState.MINUTES_FINAL})
 
 
 class Meeting(models.Model):
@@ -51,6 +59,26 @@ class Meeting(models.Model):
         self.attendees = "\n".join(normalise_text(line) for line in self.attendees.splitlines() if line.strip())
         super().save(*args, **kwargs)  # type: ignore[arg-type]
 
+    @property
+    def is_held(self) -> bool:
+        return self.state in ADOPTING_STATES
+
+
+class MeetingEvent(TransitionRecord):
+    """One step of a meeting's history: planned, held, minutes final (who, when, why)."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="events")
+    from_state = models.CharField(_("from"), max_length=12, choices=MeetingState.choices, blank=True)
+    to_state = models.CharField(_("to"), max_length=12, choices=MeetingState.choices)
+
+    class Meta:
+        verbose_name = _("meeting event")
+        verbose_name_plural = _("meeting events")
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.meeting_id} {self.action}"
+
 
 class AgendaItem(models.Model):
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="agenda")
@@ -79,8 +107,21 @@ class AgendaItem(models.Model):
         super().save(*args, **kwargs)  # type: ignore[arg-type]
 
 
+class ResolutionQuerySet(models.QuerySet["Resolution"]):
+    def adopted(self) -> ResolutionQuerySet:
+        """The resolutions of meetings that were held (not the drafts prepared for a meeting still to come)."""
+        return self.filter(meeting__state__in=ADOPTING_STATES)
+
+    def drafts(self) -> ResolutionQuerySet:
+        return self.exclude(meeting__state__in=ADOPTING_STATES)
+
+
 class Resolution(models.Model):
-    """A decision of the HQ (مصوبه): binding on the agency and, where there is one, on the unit."""
+    """A decision of the HQ (مصوبه): binding on the agency and, where there is one, on the unit.
+
+    A resolution may be drafted before its meeting; it is adopted when the meeting is held (``is_adopted``),
+    and only then binds: its commitments are carried out and objected to, and it counts on the scoreboard.
+    """
 
     meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="resolutions")
     number = models.PositiveSmallIntegerField(_("number"))
@@ -96,6 +137,8 @@ class Resolution(models.Model):
     objection_until = models.DateField(_("objections accepted until"))
     created_at = models.DateTimeField(auto_now_add=True)
 
+    objects = ResolutionQuerySet.as_manager()
+
     class Meta:
         db_table = "obstacles_resolution"
         verbose_name = _("resolution")
@@ -109,6 +152,11 @@ class Resolution(models.Model):
     def save(self, *args: object, **kwargs: object) -> None:
         normalise_fields(self, "text")
         super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+    @property
+    def is_adopted(self) -> bool:
+        """Adopted at a held meeting; a draft until then."""
+        return self.meeting.is_held
 
 
 class Party(models.TextChoices):
@@ -163,8 +211,13 @@ class ObjectionState(models.TextChoices):
 
 
 class Objection(models.Model):
+    """A bound side's objection to a resolution within the window: an agency, or the unit's company (the field
+    keeps its first name, ``agency``, for the organisation that objects)."""
+
     resolution = models.ForeignKey(Resolution, on_delete=models.CASCADE, related_name="objections")
-    agency = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT, related_name="+")
+    agency = models.ForeignKey(
+        "accounts.Organisation", verbose_name=_("objecting organisation"), on_delete=models.PROTECT, related_name="+"
+    )
     text = models.TextField(_("objection"))
     filed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     filed_at = models.DateTimeField(default=timezone.now)

@@ -20,9 +20,9 @@ from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 
 from rownaq.core.periods import Period
-from rownaq.geography.models import County
+from rownaq.geography.models import County, Province
 from rownaq.geography.places import Places
-from rownaq.hq.models import Commitment, Party, Resolution
+from rownaq.hq.models import ADOPTING_STATES, Commitment, Meeting, Party, Resolution
 from rownaq.obstacles.figures import case_figures
 from rownaq.obstacles.models import Case, CaseState, Referral, ReferralState
 from rownaq.workdays.services import days_off_by_province, holidays_between, working_days_between
@@ -31,6 +31,7 @@ from rownaq.workdays.services import days_off_by_province, holidays_between, wor
 
 
 class ResolutionStatus:
+    DRAFT = "draft"
     CARRIED_OUT_ON_TIME = "on_time"
     CARRIED_OUT_LATE = "late"
     OVERDUE = "overdue"
@@ -38,7 +39,10 @@ class ResolutionStatus:
 
 
 def resolution_status(resolution: Resolution, today: dt.date | None = None) -> str:
-    """On time when every commitment was carried out by its deadline; overdue when one is past it."""
+    """On time when every commitment was carried out by its deadline; overdue when one is past it; a draft
+    until its meeting is held (it binds nobody yet)."""
+    if not resolution.is_adopted:
+        return ResolutionStatus.DRAFT
     today = today or timezone.localdate()
     commitments = list(resolution.commitments.all())
     if commitments and all(c.done_on is not None for c in commitments):
@@ -60,9 +64,9 @@ class OnTimeShare:
 
 
 def on_time_share(resolutions: Iterable[Resolution], today: dt.date | None = None) -> OnTimeShare:
-    """Of the resolutions that are done or past a deadline, how many were carried out on time."""
+    """Of the adopted resolutions that are done or past a deadline, how many were carried out on time."""
     statuses = [resolution_status(r, today) for r in resolutions]
-    judged = [s for s in statuses if s != ResolutionStatus.IN_PROGRESS]
+    judged = [s for s in statuses if s not in (ResolutionStatus.IN_PROGRESS, ResolutionStatus.DRAFT)]
     return OnTimeShare(judged=len(judged), on_time=sum(1 for s in judged if s == ResolutionStatus.CARRIED_OUT_ON_TIME))
 
 
@@ -72,6 +76,16 @@ def agency_on_time_share(commitments: Iterable[Commitment], today: dt.date | Non
     judged = [c for c in commitments if c.done_on is not None or c.deadline < today]
     on_time = sum(1 for c in judged if c.done_on is not None and c.done_on <= c.deadline)
     return OnTimeShare(judged=len(judged), on_time=on_time)
+
+
+def meeting_shares(province: Province, last: int = 12) -> list[tuple[Meeting, OnTimeShare]]:
+    """The province's last held meetings, each with the share of its resolutions carried out on time."""
+    meetings = (
+        Meeting.objects.filter(province=province, state__in=ADOPTING_STATES)
+        .prefetch_related("resolutions__commitments")
+        .order_by("-held_on", "-number")[:last]
+    )
+    return [(meeting, on_time_share(meeting.resolutions.all())) for meeting in meetings]
 
 
 # -- the agency scoreboard ------------------------------------------------------------------------
@@ -166,7 +180,9 @@ def agency_scoreboard(
     for referral in loaded:
         row = rows.setdefault(referral.agency_id, AgencyFigures(referral.agency_id, referral.agency.name))
         row.count(referral, today, holidays, days_off[referral.case.unit.county.province_id])
-    commitments = Commitment.objects.filter(_meetings_q(places), party=Party.AGENCY, owner_id__in=list(rows))
+    commitments = Commitment.objects.filter(
+        _meetings_q(places), party=Party.AGENCY, owner_id__in=list(rows), resolution__meeting__state__in=ADOPTING_STATES
+    )
     by_owner: dict[int, list[Commitment]] = defaultdict(list)
     for commitment in commitments:
         by_owner[commitment.owner_id].append(commitment)

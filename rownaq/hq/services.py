@@ -1,7 +1,9 @@
 """Every change the facilitation HQ makes: meetings and their agendas, resolutions that bind both sides,
 commitments carried out, objections within the window, and the register of disruptive regulations.
 
-Who may do each is ``rownaq.hq.access``; a case moves only through ``rownaq.obstacles.workflow``.
+A meeting moves (held, minutes final) only through ``rownaq.hq.workflow``; a resolution drafted for a meeting
+still to come is adopted when the meeting is held (``resolution_adopt``). Who may do each is
+``rownaq.hq.access``; a case moves only through ``rownaq.obstacles.workflow``.
 """
 
 from __future__ import annotations
@@ -26,6 +28,8 @@ from rownaq.hq.models import (
     Commitment,
     DisruptiveRegulation,
     Meeting,
+    MeetingEvent,
+    MeetingState,
     Objection,
     ObjectionState,
     Party,
@@ -59,13 +63,25 @@ def meeting_create(
     chair: str = "",
     attendees: str = "",
 ) -> Meeting:
+    """Plan a meeting (``held_on`` is the day it is planned for; it is recorded as held by ``workflow.act``)."""
     require_secretariat(by, province)
     number = number or next_meeting_number(province)
     if Meeting.objects.filter(province=province, number=number).exists():
         raise HQError(_("The province already has a meeting number %(n)s.") % {"n": number})
-    return Meeting.objects.create(
+    meeting = Meeting.objects.create(
         province=province, number=number, held_on=held_on, venue=venue, chair=chair, attendees=attendees, created_by=by
     )
+    MeetingEvent.objects.create(meeting=meeting, action="plan", from_state="", to_state=meeting.state, by=by)
+    return meeting
+
+
+def _require_open_minutes(meeting: Meeting) -> None:
+    """Once a meeting's minutes are final, its agenda and resolutions no longer change."""
+    if meeting.state == MeetingState.MINUTES_FINAL:
+        raise HQError(
+            _("The minutes of meeting %(n)s are final: its agenda and resolutions no longer change.")
+            % {"n": meeting.number}
+        )
 
 
 def agenda_candidates(province: Province) -> QuerySet[Case]:
@@ -75,7 +91,7 @@ def agenda_candidates(province: Province) -> QuerySet[Case]:
     overdue = Q(referrals__state=ReferralState.OPEN, referrals__due_on__lt=today)
     waiting = Q(state=CaseState.ON_AGENDA) | (overdue & Q(state__in=workflow.CASE_STATES["put_on_agenda"].sources))
     scheduled = AgendaItem.objects.filter(meeting__province=province, case__isnull=False).filter(
-        Q(meeting__held_on__gte=today) | Q(case__state=CaseState.ON_AGENDA, meeting__resolutions__isnull=True)
+        Q(meeting__state=MeetingState.PLANNED) | Q(case__state=CaseState.ON_AGENDA, meeting__resolutions__isnull=True)
     )
     return (
         Case.objects.in_places(Places.province(province))
@@ -91,6 +107,7 @@ def agenda_candidates(province: Province) -> QuerySet[Case]:
 def meeting_add_cases(*, meeting: Meeting, cases: Iterable[Case], by: User) -> list[AgendaItem]:
     """Put cases on the meeting's agenda (and on the HQ agenda, for those not there yet)."""
     require_secretariat(by, meeting.province)
+    _require_open_minutes(meeting)
     order = (meeting.agenda.aggregate(n=Max("order"))["n"] or 0) + 1
     items = []
     for case in cases:
@@ -119,6 +136,7 @@ def meeting_add_cases(*, meeting: Meeting, cases: Iterable[Case], by: User) -> l
 @transaction.atomic
 def meeting_add_item(*, meeting: Meeting, title: str, by: User) -> AgendaItem:
     require_secretariat(by, meeting.province)
+    _require_open_minutes(meeting)
     order = (meeting.agenda.aggregate(n=Max("order"))["n"] or 0) + 1
     return AgendaItem.objects.create(meeting=meeting, order=order, title=title)
 
@@ -142,8 +160,10 @@ def resolution_issue(
     by: User,
     case: Case | None = None,
 ) -> Resolution:
-    """Record a resolution with each side's commitment; a case on the agenda becomes «decided»."""
+    """Record a resolution with each side's commitment. At a held meeting it is adopted at once; for a meeting
+    still to come it is a draft, adopted when the meeting is held."""
     require_secretariat(by, meeting.province)
+    _require_open_minutes(meeting)
     if not text.strip():
         raise HQError(_("Write the resolution."))
     if not commitments:
@@ -171,20 +191,36 @@ def resolution_issue(
             text=spec["text"],
             deadline=spec["deadline"],
         )
+    if case is not None and not meeting.agenda.filter(case=case).exists():
+        meeting_add_cases(meeting=meeting, cases=[case], by=by)
+    if meeting.is_held:
+        resolution_adopt(resolution=resolution, by=by)
+    return resolution
+
+
+def resolution_adopt(*, resolution: Resolution, by: User | None) -> Resolution:
+    """A resolution of a held meeting binds from the day the meeting was held: its objection window runs from
+    then, its case on the agenda is decided, and the sides it binds are told. Called when a resolution is
+    issued at a held meeting, and for each draft when its meeting is held (``workflow.meeting_hold``); the
+    caller holds the transaction."""
+    meeting = resolution.meeting
+    resolution.objection_until = meeting.held_on + dt.timedelta(days=settings.ROWNAQ_OBJECTION_DAYS)
+    resolution.save(update_fields=["objection_until"])
+    case = resolution.case
     if case is not None:
-        if not meeting.agenda.filter(case=case).exists():
-            meeting_add_cases(meeting=meeting, cases=[case], by=by)
-            case.refresh_from_db()
+        case.refresh_from_db()
         if case.state == CaseState.ON_AGENDA:
             workflow.case_decide(
-                case=case, by=by, comment=_("Resolution %(ref)s: %(text)s") % {"ref": str(resolution), "text": text}
+                case=case,
+                by=by,
+                comment=_("Resolution %(ref)s: %(text)s") % {"ref": str(resolution), "text": resolution.text},
             )
-    owners = [c["owner"] for c in commitments]
-    liaisons = User.objects.filter(
+    owners = resolution.commitments.values("owner_id")
+    bound = User.objects.filter(
         organisation__in=owners, is_active=True, role__in=[Role.AGENCY_LIAISON, Role.UNIT_MANAGER]
     )
     notify(
-        users=list(liaisons),
+        users=list(bound),
         text=_("HQ meeting %(n)s issued resolution %(ref)s that binds you; objections are accepted until %(date)s.")
         % {"n": meeting.number, "ref": str(resolution), "date": _jalali(resolution.objection_until)},
         link=workflow.case_link(case) if case else "",
@@ -193,9 +229,23 @@ def resolution_issue(
 
 
 @transaction.atomic
+def resolution_withdraw(*, resolution: Resolution, by: User) -> None:
+    """Take back a draft (before its meeting is held); an adopted resolution stands, objections revise it."""
+    require_secretariat(by, resolution.meeting.province)
+    if resolution.is_adopted:
+        raise HQError(_("Resolution %(ref)s was adopted; only a draft can be withdrawn.") % {"ref": str(resolution)})
+    resolution.delete()
+
+
+@transaction.atomic
 def commitment_carry_out(*, commitment: Commitment, by: User, note: str, done_on: dt.date | None = None) -> Commitment:
     if not can_carry_out(by, commitment):
         raise PermissionDenied(_("Only the owner of this commitment or the HQ secretariat can record it."))
+    if not commitment.resolution.is_adopted:
+        raise HQError(
+            _("Resolution %(ref)s is a draft until meeting %(n)s is held; its commitments are carried out after that.")
+            % {"ref": str(commitment.resolution), "n": commitment.resolution.meeting.number}
+        )
     if commitment.done_on is not None:
         raise HQError(_("This commitment is already recorded as carried out."))
     if not note.strip():
@@ -217,10 +267,13 @@ def objection_window_open(resolution: Resolution, today: dt.date | None = None) 
 
 @transaction.atomic
 def objection_file(*, resolution: Resolution, by: User, text: str, today: dt.date | None = None) -> Objection:
-    """An agency bound by the resolution objects within the window; after it, it must carry it out."""
-    agency_id = by.organisation_id
+    """A side bound by the resolution (an agency, or the unit's company) objects within the window; after it, it
+    must carry it out."""
+    organisation_id = by.organisation_id
     if not may_object(by, resolution):
-        raise PermissionDenied(_("Only an agency bound by this resolution can object to it."))
+        raise PermissionDenied(_("Only a side bound by this resolution can object to it."))
+    if not resolution.is_adopted:
+        raise HQError(_("Objections are accepted once the resolution is adopted at its meeting."))
     if not objection_window_open(resolution, today):
         raise HQError(
             _("Objections to this resolution were accepted until %(date)s; it must now be carried out.")
@@ -228,8 +281,8 @@ def objection_file(*, resolution: Resolution, by: User, text: str, today: dt.dat
         )
     if not text.strip():
         raise HQError(_("Write the objection."))
-    if resolution.objections.filter(agency_id=agency_id, state=ObjectionState.PENDING).exists():
-        raise HQError(_("Your agency's objection to this resolution is already waiting for the HQ."))
+    if resolution.objections.filter(agency_id=organisation_id, state=ObjectionState.PENDING).exists():
+        raise HQError(_("Your organisation's objection to this resolution is already waiting for the HQ."))
     assert by.organisation is not None
     objection = Objection.objects.create(resolution=resolution, agency=by.organisation, text=text, filed_by=by)
     secretariat = User.objects.filter(

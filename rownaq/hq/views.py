@@ -1,16 +1,17 @@
-"""Pages of the facilitation HQ: meetings and their agendas, resolutions and their follow-up, the
-minutes PDF, the register of disruptive regulations, and the agency scoreboard.
+"""Pages of the facilitation HQ's meetings: the meetings, their agendas and states, resolutions and their
+follow-up, and the minutes PDF (the register of disruptive regulations and the scoreboard are
+``register_views``).
 
 The secretariat (``access.is_hq_secretariat``) runs the meetings; an agency liaison sees the resolutions
 that bind their agency, a unit manager those that bind their company. Who may see what is
-``rownaq.hq.access``; every change goes through ``rownaq.hq.services``.
+``rownaq.hq.access``; every change goes through ``rownaq.hq.services``, a meeting's moves through
+``rownaq.hq.workflow.act``.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -18,7 +19,7 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Count, Prefetch, QuerySet
 from django.forms import Form
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.http import content_disposition_header
@@ -27,34 +28,29 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from rownaq.accounts.http import AuthenticatedRequest
 from rownaq.accounts.models import User
-from rownaq.core.jalali import format_jalali
-from rownaq.core.normalise import normalise_text, to_persian_digits
-from rownaq.geography.models import Province
-from rownaq.geography.places import Places
-from rownaq.hq import access, regulations, scoreboard, services
+from rownaq.core.normalise import to_persian_digits
+from rownaq.hq import access, scoreboard, services, workflow
+from rownaq.hq.filters import ResolutionFilter
 from rownaq.hq.forms import (
     STATUS_LABELS,
     AgendaForm,
     CommitmentDoneForm,
+    MeetingActionForm,
     MeetingForm,
     ObjectionDecideForm,
     ObjectionForm,
-    RegulationFilterForm,
-    RegulationForm,
-    ResolutionFilterForm,
     ResolutionForm,
 )
 from rownaq.hq.minutes import meeting_title, minutes_filename, render_minutes_pdf
 from rownaq.hq.models import (
     Commitment,
-    DisruptiveRegulation,
     Meeting,
+    MeetingState,
     Objection,
     ObjectionState,
     Party,
     Resolution,
 )
-from rownaq.obstacles.forms import agencies_for
 from rownaq.registry.access import page_province
 
 PAGE_SIZE = 50
@@ -83,13 +79,15 @@ def _resolutions(queryset: QuerySet[Resolution]) -> QuerySet[Resolution]:
 
 def _resolution_rows(user: User, resolutions: list[Resolution], bound: Bound) -> list[dict[str, Any]]:
     today = timezone.localdate()
+    openable = access.openable_cases(user, [r.case_id for r in resolutions])
     rows = []
     for resolution in resolutions:
         secretariat = access.is_hq_secretariat(user, resolution.meeting.province)
-        window_open = services.objection_window_open(resolution, today)
+        adopted = resolution.is_adopted
+        window_open = adopted and services.objection_window_open(resolution, today)
         commitments = list(resolution.commitments.all())
         objections = list(resolution.objections.all())
-        binds_agency = access.may_object_among(user, commitments)
+        binds_user = access.may_object_among(user, commitments)
         pending_own = any(o.agency_id == user.organisation_id and o.state == ObjectionState.PENDING for o in objections)
         status = scoreboard.resolution_status(resolution, today)
         object_key = f"object-{resolution.pk}"
@@ -98,14 +96,17 @@ def _resolution_rows(user: User, resolutions: list[Resolution], bound: Bound) ->
                 "resolution": resolution,
                 "status": status,
                 "status_label": STATUS_LABELS.get(status, status),
+                "adopted": adopted,
+                "case_link": resolution.case_id in openable,
+                "may_withdraw": secretariat and not adopted,
                 "window_open": window_open,
                 "commitments": [
                     {
                         "commitment": c,
-                        "overdue": c.is_overdue(today),
+                        "overdue": adopted and c.is_overdue(today),
                         "on_time": c.on_time(),
                         "form": bound.get(f"done-{c.pk}") or CommitmentDoneForm(prefix=f"done-{c.pk}")
-                        if c.done_on is None and access.can_carry_out(user, c)
+                        if adopted and c.done_on is None and access.can_carry_out(user, c)
                         else None,
                     }
                     for c in commitments
@@ -120,7 +121,7 @@ def _resolution_rows(user: User, resolutions: list[Resolution], bound: Bound) ->
                     for o in objections
                 ],
                 "object_form": bound.get(object_key)
-                or (ObjectionForm(prefix=object_key) if binds_agency and window_open and not pending_own else None),
+                or (ObjectionForm(prefix=object_key) if binds_user and window_open and not pending_own else None),
             }
         )
     return rows
@@ -196,11 +197,24 @@ def _meeting_page(
         "title": meeting_title(meeting),
         "attendees": [line for line in meeting.attendees.splitlines() if line.strip()],
         "agenda": meeting.agenda.select_related("case"),
+        "open_minutes": meeting.state != MeetingState.MINUTES_FINAL,
         "agenda_form": bound.get("agenda") or AgendaForm(candidates=candidates),
         "has_candidates": candidates.exists(),
         "resolution_form": bound.get("resolution") or ResolutionForm(meeting=meeting),
         "rows": _resolution_rows(user, resolutions, bound),
         "share": scoreboard.on_time_share(resolutions),
+        "actions": [
+            {
+                "name": name,
+                "label": workflow.MEETING_STATES[name].label,
+                "form": bound.get(f"meeting-{name}")
+                or MeetingActionForm(
+                    action=name, prefix=f"meeting-{name}", initial={"held_on": workflow.default_held_on(meeting)}
+                ),
+            }
+            for name in workflow.allowed_actions(meeting, user)
+        ],
+        "events": meeting.events.select_related("by"),
     }
     return render(request, "hq/meeting_detail.html", context, status=status)
 
@@ -208,6 +222,29 @@ def _meeting_page(
 @login_required
 def meeting_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     return _meeting_page(request, _get_meeting(request.user, pk))
+
+
+@login_required
+@require_POST
+def meeting_action(request: AuthenticatedRequest, pk: int, action: str) -> HttpResponse:
+    """Move the meeting (held, minutes final) through ``workflow.act``."""
+    user = request.user
+    meeting = _get_meeting(user, pk)
+    if action not in workflow.ACTIONS:
+        raise Http404
+    key = f"meeting-{action}"
+    form = MeetingActionForm(request.POST, action=action, prefix=key)
+    if form.is_valid():
+        try:
+            workflow.act(meeting=meeting, action=action, by=user, data=form.cleaned_data)
+        except services.HQError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("Done: %(action)s.") % {"action": workflow.MEETING_STATES[action].label})
+            return redirect("hq-meeting-detail", pk=meeting.pk)
+    messages.error(request, _("The meeting was not changed. Correct the fields marked below."))
+    meeting.refresh_from_db()
+    return _meeting_page(request, meeting, bound={key: form}, status=400)
 
 
 @login_required
@@ -263,10 +300,34 @@ def resolution_create(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         except services.HQError as exc:
             form.add_error(None, str(exc))
         else:
-            messages.success(request, _("Resolution %(ref)s was issued.") % {"ref": fa(resolution)})
+            if resolution.is_adopted:
+                messages.success(request, _("Resolution %(ref)s was issued.") % {"ref": fa(resolution)})
+            else:
+                messages.success(
+                    request,
+                    _("Resolution %(ref)s was drafted; it is adopted when the meeting is recorded as held.")
+                    % {"ref": fa(resolution)},
+                )
             return redirect("hq-meeting-detail", pk=meeting.pk)
     messages.error(request, _("The resolution was not issued. Correct the fields marked below."))
     return _meeting_page(request, meeting, bound={"resolution": form}, status=400)
+
+
+@login_required
+@require_POST
+def resolution_withdraw(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    """The secretariat takes back a draft before its meeting is held."""
+    user = request.user
+    resolution = get_object_or_404(Resolution.objects.select_related("meeting__province"), pk=pk)
+    meeting = _get_meeting(user, resolution.meeting_id)
+    reference = fa(resolution)
+    try:
+        services.resolution_withdraw(resolution=resolution, by=user)
+    except services.HQError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("The draft resolution %(ref)s was withdrawn.") % {"ref": reference})
+    return redirect("hq-meeting-detail", pk=meeting.pk)
 
 
 @login_required
@@ -285,25 +346,12 @@ def _resolution_page(request: AuthenticatedRequest, *, bound: Bound | None = Non
     province = page_province(user, request.GET.get("province"))
     secretariat = access.is_hq_secretariat(user, province)
     visible = access.resolutions_visible_to(user, province)
-    form = ResolutionFilterForm(
-        request.GET,
-        meetings=Meeting.objects.filter(pk__in=visible.values("meeting_id")),
-        agencies=agencies_for(province.pk) if secretariat else None,
-    )
-    data = form.cleaned_data if form.is_valid() else {}
-    resolutions = visible
-    if data.get("agency"):
-        agency_bound = Commitment.objects.filter(party=Party.AGENCY, owner=data["agency"]).values("resolution_id")
-        resolutions = resolutions.filter(pk__in=agency_bound)
-    if data.get("meeting"):
-        resolutions = resolutions.filter(meeting=data["meeting"])
-    chosen = list(_resolutions(resolutions).order_by("-meeting__held_on", "-meeting__number", "number"))
-    if data.get("status"):
-        today = timezone.localdate()
-        chosen = [r for r in chosen if scoreboard.resolution_status(r, today) == data["status"]]
+    # A filter that does not validate is shown with its error; the valid ones still apply.
+    found = ResolutionFilter(request.GET, queryset=visible, request=request, province=province)
+    chosen = list(_resolutions(found.qs).order_by("-meeting__held_on", "-meeting__number", "number"))
     page = Paginator(chosen, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
-        "form": form,
+        "form": found.form,
         "page": page,
         "rows": _resolution_rows(user, list(page), bound or {}),
         "secretariat": secretariat,
@@ -369,7 +417,7 @@ def objection_create(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             return _form_error_page(request, resolution.meeting, key, form)
         messages.success(request, _("Your objection was sent to the HQ."))
         return _done_redirect(request, resolution.meeting)
-    if not access.binds_users_agency(user, resolution):
+    if not access.binds_user(user, resolution):
         raise PermissionDenied
     messages.error(request, _("The objection was not sent. Correct the fields marked below."))
     return _form_error_page(request, resolution.meeting, key, form)
@@ -396,140 +444,3 @@ def objection_decide(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         return redirect("hq-meeting-detail", pk=meeting.pk)
     messages.error(request, _("Nothing was recorded. Correct the fields marked below."))
     return _meeting_page(request, meeting, bound={key: form}, status=400)
-
-
-# -- the register of disruptive regulations --------------------------------------------------------
-
-
-def _register_province(user: User, code: str | None) -> Province:
-    """Province staff read the register of their province; only the secretariat changes it."""
-    province = page_province(user, code)
-    if not access.may_read_register(user, province.pk):
-        raise PermissionDenied
-    return province
-
-
-def _filtered_regulations(request: AuthenticatedRequest, province: Province) -> tuple[RegulationFilterForm, Any]:
-    form = RegulationFilterForm(request.GET)
-    data = form.cleaned_data if form.is_valid() else {}
-    found = DisruptiveRegulation.objects.filter(province=province)
-    if data.get("national_status"):
-        found = found.filter(national_status=data["national_status"])
-    if data.get("kind"):
-        found = found.filter(kind=data["kind"])
-    if data.get("q"):
-        found = found.filter(title__icontains=normalise_text(data["q"]))
-    return form, found.order_by("-updated_at", "-pk")
-
-
-@login_required
-def regulation_list(request: AuthenticatedRequest) -> HttpResponse:
-    user = request.user
-    province = _register_province(user, request.GET.get("province"))
-    form, found = _filtered_regulations(request, province)
-    page = Paginator(regulations.regulations_with_cases(found), PAGE_SIZE).get_page(request.GET.get("page"))
-    rows = [{"regulation": r, "units": regulations.units_affected(r)} for r in page]
-    return render(
-        request,
-        "hq/regulation_list.html",
-        {"form": form, "page": page, "rows": rows, "can_edit": access.is_hq_secretariat(user, province)},
-    )
-
-
-def _regulation_form_page(
-    request: AuthenticatedRequest, province: Province, regulation: DisruptiveRegulation | None
-) -> HttpResponse:
-    user = request.user
-    access.require_secretariat(user, province)
-    form = RegulationForm(request.POST or None, instance=regulation, province=province)
-    if request.method == "POST" and form.is_valid():
-        fields = {name: value for name, value in form.cleaned_data.items() if name != "cases"}
-        cases = list(form.cleaned_data["cases"])
-        if regulation is None:
-            regulation = services.regulation_create(province=province, by=user, cases=cases, **fields)
-        else:
-            regulation = services.regulation_update(regulation=regulation, by=user, cases=cases, **fields)
-        messages.success(request, _("The regulation was saved."))
-        return redirect("hq-regulation-edit", pk=regulation.pk)
-    if request.method == "POST":
-        messages.error(request, _("The regulation was not saved. Correct the fields marked below."))
-    units = regulations.units_affected(regulation) if regulation is not None else []
-    return render(request, "hq/regulation_form.html", {"form": form, "regulation": regulation, "units": units})
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def regulation_create(request: AuthenticatedRequest) -> HttpResponse:
-    province = _register_province(request.user, request.GET.get("province"))
-    return _regulation_form_page(request, province, None)
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def regulation_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    user = request.user
-    regulation = get_object_or_404(
-        regulations.regulations_with_cases(DisruptiveRegulation.objects.select_related("province")), pk=pk
-    )
-    if not access.may_read_register(user, regulation.province_id):
-        raise PermissionDenied
-    if not access.is_hq_secretariat(user, regulation.province):
-        units = regulations.units_affected(regulation)
-        return render(request, "hq/regulation_detail.html", {"regulation": regulation, "units": units})
-    return _regulation_form_page(request, regulation.province, regulation)
-
-
-@login_required
-def regulation_export(request: AuthenticatedRequest) -> HttpResponse:
-    province = _register_province(request.user, request.GET.get("province"))
-    _form, found = _filtered_regulations(request, province)
-    response = HttpResponse(
-        regulations.regulations_export_xlsx(found),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
-    stamp = format_jalali(timezone.localdate(), persian_digits=False).replace("/", "-")
-    response["Content-Disposition"] = content_disposition_header(True, f"قوانین-مزاحم-{stamp}.xlsx") or ""
-    return response
-
-
-# -- the scoreboard: how each agency answers, obstacle counts, and what was unlocked this year ----
-
-
-def _scoreboard_province(request: AuthenticatedRequest) -> Province:
-    access.require_province_staff(request.user)
-    return page_province(request.user, request.GET.get("province"))
-
-
-@login_required
-def scoreboard_page(request: AuthenticatedRequest) -> HttpResponse:
-    province = _scoreboard_province(request)
-    places = Places.province(province)
-    rows = scoreboard.agency_scoreboard(places)
-    meetings = list(
-        Meeting.objects.filter(province=province).prefetch_related("resolutions__commitments").order_by("-held_on")[:12]
-    )
-    meeting_shares = [(meeting, scoreboard.on_time_share(meeting.resolutions.all())) for meeting in meetings]
-    return render(
-        request,
-        "hq/scoreboard.html",
-        {
-            "province": province,
-            "rows": rows,
-            "minimum": settings.ROWNAQ_SCOREBOARD_MIN_CASES,
-            "counts": scoreboard.obstacle_counts(places),
-            "meeting_shares": meeting_shares,
-        },
-    )
-
-
-@login_required
-def scoreboard_agency(request: AuthenticatedRequest, agency_id: int) -> HttpResponse:
-    province = _scoreboard_province(request)
-    places = Places.province(province)
-    months = scoreboard.agency_months(places, agency_id)
-    rows = [row for row in scoreboard.agency_scoreboard(places) if row.agency_id == agency_id]
-    return render(
-        request,
-        "hq/scoreboard_agency.html",
-        {"province": province, "months": months, "row": rows[0] if rows else None, "agency_id": agency_id},
-    )

@@ -13,7 +13,8 @@ keys of ``data`` it needs:
   optional), and ``referral`` (missing: the open referral the person answers for their agency);
 - ``withdraw_referral``: ``referral`` (an open ``Referral`` of the case) and ``reason``;
 - ``return_referral``: ``reason``, and ``referral`` (missing: the open referral of the person's agency);
-- ``resolve``: ``outcome_kind``, ``outcome_note`` and ``money_released``;
+- ``resolve``: ``outcome_kind``, ``outcome_note`` and ``money_released``, and ``reason`` (why the outcome is
+  recorded while something is still open on the case, ``hooks.open_matters``);
 - ``recategorise``: ``category`` (an ``ObstacleCategory``).
 """
 
@@ -114,6 +115,7 @@ ACTIONS: dict[str, Taker] = {
         outcome_note=data["outcome_note"],
         money_released=data.get("money_released"),
         expected_version=v,
+        reason=data.get("reason", ""),
     ),
     "confirm": lambda case, by, data, v: workflow.case_confirm(
         case=case, by=by, comment=data.get("comment", ""), expected_version=v

@@ -206,7 +206,9 @@ class CaseViewSet(
         description="The action's name is one of the case's `allowed_actions`; send the `version` you loaded "
         "and the fields the action needs: reject and reopen a `reason`; merge `into`; refer `agencies` "
         "(default: the category's) and `working_days`; recategorise `category`; resolve `outcome_kind`, "
-        "`outcome_note` and `money_released`; answer a `decision`, an `answer`, an `amount` (rials) and "
+        "`outcome_note` and `money_released`, and a `reason` while something is still open on the case (an HQ "
+        "resolution's commitments not carried out yet: without one the answer is 400 saying what is open); "
+        "answer a `decision`, an `answer`, an `amount` (rials) and "
         "`attachments` (multipart) for the caller's own agency's referral; "
         "withdraw_referral a `referral` (an open one of the case) and a `reason`; return_referral a `reason` "
         "(the caller's own agency's referral, returned as not theirs).",

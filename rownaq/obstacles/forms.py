@@ -14,6 +14,7 @@ from rownaq.accounts.models import Organisation, User
 from rownaq.core.forms import LatinDigitsIntegerField, MultipleFileField, PersianCharField, style_widgets
 from rownaq.core.normalise import to_latin_digits
 from rownaq.obstacles.access import cases_visible_to, files_from_visits
+from rownaq.obstacles.hooks import open_matters
 from rownaq.obstacles.models import (
     AnswerDecision,
     Case,
@@ -166,11 +167,19 @@ class ReferForm(ActionForm):
 class ResolveForm(ActionForm):
     outcome_kind = forms.ChoiceField(label=_("Outcome"), choices=OutcomeKind.choices)
     money_released = LatinDigitsIntegerField(label=_("Money released (rials)"), required=False, min_value=0)
+    reason = PersianCharField(
+        label=_("Why the outcome is recorded now"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
     def setup(self) -> None:
         self.fields["comment"].required = True
         self.fields["comment"].label = _("What changed for the unit")
-        self.order_fields(["version", "outcome_kind", "comment", "money_released"])
+        self.order_fields(["version", "outcome_kind", "comment", "money_released", "reason"])
+        matters = open_matters(self.case)  # asked only while something is still open on the case
+        if matters:
+            self.fields["reason"].help_text = " ".join(matters)
+        else:
+            del self.fields["reason"]
 
 
 class RecategoriseForm(ActionForm):

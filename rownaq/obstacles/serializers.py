@@ -340,7 +340,11 @@ class CaseActionSerializer(serializers.Serializer[Case]):
     )
     comment = serializers.CharField(required=False, allow_blank=True, default="")
     reason = serializers.CharField(
-        required=False, allow_blank=True, default="", help_text="reject, reopen, withdraw_referral, return_referral"
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="reject, reopen, withdraw_referral, return_referral; resolve: why the outcome is recorded while "
+        "something is still open on the case (an HQ resolution's commitments not carried out yet)",
     )
     answer = serializers.CharField(required=False, allow_blank=True, default="", help_text="answer")
     agencies = serializers.ListField(

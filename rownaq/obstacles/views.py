@@ -176,6 +176,15 @@ def _case_page(
     error: str = "",
     status: int = 200,
 ) -> HttpResponse:
+    context = case_page_context(request, case, bound=bound, error=error)
+    return render(request, "obstacles/case_detail.html", context, status=status)
+
+
+def case_page_context(
+    request: AuthenticatedRequest, case: Case, *, bound: tuple[str, Form] | None = None, error: str = ""
+) -> dict[str, Any]:
+    """What the case page shows of the obstacles (the page itself is composed in ``front``, which adds what
+    other apps hold about the case; an action refused here shows it again without them)."""
     user = request.user
     today = timezone.localdate()
     referrals_in_order = (
@@ -227,12 +236,7 @@ def _case_page(
         "bound_name": bound_name,
         "error": error,
     }
-    return render(request, "obstacles/case_detail.html", context, status=status)
-
-
-@login_required
-def case_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    return _case_page(request, get_case_for_user(request.user, pk))
+    return context
 
 
 def _action_data(action: str, cleaned: dict[str, Any]) -> dict[str, Any]:

@@ -25,7 +25,7 @@ from django.utils.translation import gettext_lazy
 from rownaq.accounts.models import AgencyCode, Organisation, Role, User
 from rownaq.core.workflow import StateMachine, Transition
 from rownaq.notifications.services import notify
-from rownaq.obstacles import access
+from rownaq.obstacles import access, hooks
 from rownaq.obstacles.attachments import attachment_content_type, attachments_add
 from rownaq.obstacles.models import (
     AnswerDecision,
@@ -453,14 +453,26 @@ def case_resolve(
     outcome_note: str,
     money_released: int | None = None,
     expected_version: int | None = None,
+    reason: str = "",
 ) -> Case:
+    """Record the outcome. While something is still open on the case (``hooks.open_matters``: an HQ resolution's
+    commitments not carried out yet) it is refused unless the person says why (``reason``), which the case's
+    history keeps with what was open."""
     if outcome_kind not in OutcomeKind.values:
         raise CaseError(_("Choose what the outcome was."))
     if not outcome_note.strip():
         raise CaseError(_("Write what changed for the unit."))
     if money_released is not None and money_released < 0:
         raise CaseError(_("The money released cannot be negative."))
-    case = transition(case=case, action="resolve", by=by, comment=outcome_note, expected_version=expected_version)
+    comment, data = outcome_note, None
+    matters = hooks.open_matters(case) if CASE_STATES.may("resolve", by, case) else []
+    if matters and CASE_STATES.can("resolve", case.state):
+        if not reason.strip():
+            raise CaseError(" ".join([*matters, _("Say why the outcome is recorded before they are settled.")]))
+        still_open = _("Recorded while still open: %(open)s") % {"open": " ".join(matters)}
+        comment = "\n".join([outcome_note, still_open, _("Why: %(reason)s") % {"reason": reason}])
+        data = {"open": matters, "reason": reason}
+    case = transition(case=case, action="resolve", by=by, comment=comment, expected_version=expected_version, data=data)
     case.outcome_kind, case.outcome_note, case.money_released = outcome_kind, outcome_note, money_released
     case.save(update_fields=["outcome_kind", "outcome_note", "money_released", "search_text"])
     case.referrals.filter(state=ReferralState.OPEN).update(state=ReferralState.WITHDRAWN)

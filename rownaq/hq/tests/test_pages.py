@@ -21,13 +21,14 @@ from rownaq.accounts.models import Organisation, User
 from rownaq.accounts.testing import login
 from rownaq.core.jalali import format_jalali
 from rownaq.geography.models import Province
-from rownaq.hq import services
+from rownaq.hq import services, workflow
 from rownaq.hq.minutes import persian_ordinal
 from rownaq.hq.models import (
     AgendaItem,
     Commitment,
     DisruptiveRegulation,
     Meeting,
+    MeetingState,
     NationalStatus,
     Objection,
     Party,
@@ -71,7 +72,7 @@ def resolution(meeting: Meeting, overdue_case: Case, bank: Organisation, unit: U
     services.meeting_add_cases(meeting=meeting, cases=[overdue_case], by=deputy)
     assert unit.owner is not None
     deadline = meeting.held_on + dt.timedelta(days=30)
-    return services.resolution_issue(
+    resolution = services.resolution_issue(
         meeting=meeting,
         case=overdue_case,
         text=RESOLUTION_TEXT,
@@ -81,6 +82,9 @@ def resolution(meeting: Meeting, overdue_case: Case, bank: Organisation, unit: U
         ],
         by=deputy,
     )
+    workflow.act(meeting=meeting, action="hold", by=deputy)  # the draft is adopted
+    resolution.refresh_from_db()
+    return resolution
 
 
 def test_persian_ordinals() -> None:
@@ -160,9 +164,17 @@ def test_the_secretariat_prepares_meeting_13_and_issues_a_resolution(
         (Party.UNIT, unit_company.pk),
     }
     overdue_case.refresh_from_db()
-    assert overdue_case.state == CaseState.DECIDED
+    assert overdue_case.state == CaseState.ON_AGENDA  # a draft until the meeting is held
     detail = client.get(reverse("hq-meeting-detail", args=[meeting.pk]))
     assert "استمهال بدهی" in detail.content.decode()
+    assert "پیش‌نویس" in detail.content.decode()
+
+    response = client.post(reverse("hq-meeting-action", args=[meeting.pk, "hold"]), {"meeting-hold-held_on": ""})
+    assert response.status_code == 302
+    meeting.refresh_from_db()
+    assert (meeting.state, meeting.held_on) == (MeetingState.HELD, today)
+    overdue_case.refresh_from_db()
+    assert overdue_case.state == CaseState.DECIDED  # adopted at the held meeting
 
 
 def test_a_resolution_without_the_units_deadline_is_refused_and_the_form_kept(
@@ -254,7 +266,6 @@ def test_each_side_sees_only_the_resolutions_that_bind_it(
     html = login(client, manager).get(reverse("hq-resolution-list")).content.decode()
     assert RESOLUTION_TEXT in html
     assert agency_only.text not in html
-    assert f'action="{reverse("hq-objection-create", args=[resolution.pk])}"' not in html  # a unit does not object
     for outsider in (other_manager, liaison):
         html = login(client, outsider).get(reverse("hq-resolution-list")).content.decode()
         assert RESOLUTION_TEXT not in html
@@ -343,3 +354,49 @@ def test_the_regulation_register_is_recorded_edited_and_exported(
 
     assert login(client, manager).get(reverse("hq-regulation-list")).status_code == 403
     assert client.post(reverse("hq-regulation-edit", args=[regulation.pk]), data).status_code == 403
+
+
+def test_the_unit_bound_by_a_resolution_objects_within_the_window(
+    client: Client, manager: User, other_manager: User, liaison: User, resolution: Resolution
+) -> None:
+    key = f"object-{resolution.pk}"
+    url = reverse("hq-objection-create", args=[resolution.pk])
+    html = login(client, manager).get(reverse("hq-resolution-list")).content.decode()
+    assert f'action="{url}"' in html  # the unit's company is bound: it may object, as its notice says
+    assert client.post(url, {f"{key}-text": "واحد توان پرداخت بیست درصد را ندارد."}).status_code == 302
+    objection = Objection.objects.get(resolution=resolution)
+    assert (objection.agency, objection.filed_by) == (manager.organisation, manager)
+    assert client.post(url, {f"{key}-text": "دوباره"}).status_code == 400  # one pending objection per side
+    for outsider in (other_manager, liaison):  # another company's manager, an agency not bound
+        login(client, outsider)
+        assert client.post(url, {f"{key}-text": "اعتراض"}).status_code == 403
+        assert client.post(url, {f"{key}-text": ""}).status_code == 403
+    assert Objection.objects.filter(resolution=resolution).count() == 1
+
+
+def test_a_liaison_bound_by_a_resolution_gets_no_link_to_a_case_not_referred_to_them(
+    client: Client,
+    deputy: User,
+    bank_liaison: User,
+    tax_liaison: User,
+    tax_office: Organisation,
+    resolution: Resolution,
+) -> None:
+    services.resolution_issue(
+        meeting=resolution.meeting,
+        case=resolution.case,
+        text="اداره مالیات جریمه‌های واحد را بخشوده کند.",
+        commitments=[
+            {"party": Party.AGENCY, "owner": tax_office, "text": "بخشودگی", "deadline": resolution.meeting.held_on},
+        ],
+        by=deputy,
+    )
+    assert resolution.case is not None
+    case_url = reverse("obstacles-case-detail", args=[resolution.case.pk])
+    html = login(client, tax_liaison).get(reverse("hq-resolution-list")).content.decode()
+    assert "بخشوده کند" in html
+    assert f'href="{case_url}"' not in html  # the case is not referred to the tax office: it would 404
+    assert client.get(case_url).status_code == 404
+    html = login(client, bank_liaison).get(reverse("hq-resolution-list")).content.decode()
+    assert f'href="{case_url}"' in html  # referred to the bank: it opens
+    assert client.get(case_url).status_code == 200

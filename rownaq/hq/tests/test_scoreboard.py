@@ -16,7 +16,7 @@ from rownaq.core.periods import Period
 from rownaq.geography.models import County, Province
 from rownaq.geography.places import Places
 from rownaq.hq import scoreboard
-from rownaq.hq.models import Commitment, Meeting, Party, Resolution
+from rownaq.hq.models import Commitment, Meeting, MeetingState, Party, Resolution
 from rownaq.obstacles import actions
 from rownaq.obstacles.models import Case, CaseEvent, CaseState, ObstacleCategory, Referral, ReferralState
 from rownaq.registry.models import Unit
@@ -251,7 +251,9 @@ def test_the_scoreboard_of_a_county_a_province_two_provinces_and_the_nation(
         case = Case.objects.create(unit=unit, category=category, filed_by=expert, title="مانع", description="شرح")
         refer(case, tax, expert, on=dt.date(2025, 6, 1), due=dt.date(2025, 6, 8), answered=dt.date(2025, 6, 2))
     # One resolution of Isfahan's HQ binds the agency, carried out on time.
-    meeting = Meeting.objects.create(province=isfahan, number=1, held_on=dt.date(2025, 6, 1), created_by=deputy)
+    meeting = Meeting.objects.create(
+        province=isfahan, number=1, held_on=dt.date(2025, 6, 1), state=MeetingState.HELD, created_by=deputy
+    )
     resolution = Resolution.objects.create(
         meeting=meeting, number=1, text="مصوبه", objection_until=dt.date(2025, 6, 10)
     )

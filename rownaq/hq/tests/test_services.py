@@ -14,6 +14,7 @@ from django.utils import timezone
 from rownaq.accounts.models import Organisation, User
 from rownaq.geography.models import Province
 from rownaq.hq import scoreboard, services
+from rownaq.hq import workflow as meetings
 from rownaq.hq.models import Commitment, Meeting, ObjectionState, Party
 from rownaq.obstacles import workflow
 from rownaq.obstacles.models import Case, CaseState, ObstacleCategory
@@ -77,6 +78,7 @@ def test_a_resolution_binds_the_agency_and_the_unit_and_decides_the_case(
     qom: Province, deputy: User, referred_case: Case, bank: Organisation, unit: Unit
 ) -> None:
     meeting = services.meeting_create(province=qom, held_on=timezone.localdate(), by=deputy)
+    meetings.act(meeting=meeting, action="hold", by=deputy)
     services.meeting_add_cases(meeting=meeting, cases=[referred_case], by=deputy)
     assert unit.owner is not None
     resolution = services.resolution_issue(
@@ -137,6 +139,7 @@ def test_agencies_object_within_the_window_and_must_carry_out_after_it(
     qom: Province, deputy: User, bank: Organisation, bank_liaison: User, liaison: User
 ) -> None:
     meeting = services.meeting_create(province=qom, held_on=TODAY, by=deputy)
+    meetings.act(meeting=meeting, action="hold", by=deputy)
     resolution = services.resolution_issue(
         meeting=meeting,
         text="بانک‌ها سقف ضمانت‌نامه را افزایش دهند.",
@@ -161,6 +164,7 @@ def test_on_time_share_counts_only_resolutions_whose_time_is_up(
 ) -> None:
     held = timezone.localdate() - dt.timedelta(days=40)
     meeting = services.meeting_create(province=qom, held_on=held, by=deputy)
+    meetings.act(meeting=meeting, action="hold", by=deputy)
 
     def issue(deadline_days: int) -> Commitment:
         resolution = services.resolution_issue(
