@@ -343,3 +343,28 @@ def test_the_regulation_register_is_recorded_edited_and_exported(
 
     assert login(client, manager).get(reverse("hq-regulation-list")).status_code == 403
     assert client.post(reverse("hq-regulation-edit", args=[regulation.pk]), data).status_code == 403
+
+
+def test_a_regulation_typed_like_a_formula_is_exported_as_text(
+    client: Client, deputy: User, qom: Province, overdue_case: Case
+) -> None:
+    """Whatever the secretariat typed, the file sent upward opens with no live formula in it."""
+    title = '=HYPERLINK("http://evil.example", "بخشنامه")'
+    services.regulation_create(
+        province=qom,
+        by=deputy,
+        cases=[overdue_case],
+        title=title,
+        kind=RegulationKind.CIRCULAR,
+        article="-3",
+        issuing_body="@بانک مرکزی",
+        problem="+ وثیقه ملکی",
+        proposal="پذیرش قرارداد فروش",
+    )
+    export = login(client, deputy).get(reverse("hq-regulation-export"))
+    sheet = load_workbook(io.BytesIO(export.content)).active
+    assert sheet is not None
+    cells = list(sheet.iter_rows())[1]
+    assert [cell.value for cell in cells[:4]] == [title, "بخشنامه یا دستورالعمل", "-3", "@بانک مرکزی"]
+    assert all(cell.data_type != "f" for cell in cells)
+    assert cells[5].data_type == "n"  # the count of cases stays a number
