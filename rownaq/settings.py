@@ -150,7 +150,21 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Django's backend, pausing sign-ins after repeated failures (rownaq.accounts.lockout): after
+# ROWNAQ_LOGIN_FAILURES wrong passwords for one username, or ROWNAQ_LOGIN_FAILURES_PER_IP from one address,
+# within ROWNAQ_LOGIN_WINDOW_MINUTES, sign-ins are refused for ROWNAQ_LOGIN_LOCKOUT_MINUTES.
+AUTHENTICATION_BACKENDS = ["rownaq.accounts.backends.LockoutModelBackend"]
+ROWNAQ_LOGIN_FAILURES = envint("ROWNAQ_LOGIN_FAILURES", 5)
+ROWNAQ_LOGIN_FAILURES_PER_IP = envint("ROWNAQ_LOGIN_FAILURES_PER_IP", 20)
+ROWNAQ_LOGIN_WINDOW_MINUTES = envint("ROWNAQ_LOGIN_WINDOW_MINUTES", 15)
+ROWNAQ_LOGIN_LOCKOUT_MINUTES = envint("ROWNAQ_LOGIN_LOCKOUT_MINUTES", 15)
+# Behind a reverse proxy, the request header that carries the client's address (its last entry is used),
+# e.g. HTTP_X_FORWARDED_FOR; empty: REMOTE_ADDR. Only set it when the proxy always writes that header.
+ROWNAQ_CLIENT_IP_HEADER = os.environ.get("ROWNAQ_CLIENT_IP_HEADER", "")
+# API tokens stop working this many days after they were made (rownaq.accounts.authentication).
+ROWNAQ_API_TOKEN_DAYS = envint("ROWNAQ_API_TOKEN_DAYS", 30)
 
 LANGUAGE_CODE = "fa"
 LANGUAGES = [("fa", _("Persian")), ("en", _("English"))]
@@ -184,7 +198,7 @@ X_FRAME_OPTIONS = "DENY"
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "rownaq.accounts.authentication.ExpiringTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
