@@ -138,3 +138,11 @@ def test_a_malformed_proxy_header_setting_is_refused_at_start() -> None:
     )
     assert done.returncode != 0
     assert "SECURE_PROXY_SSL_HEADER" in done.stderr
+
+
+def test_the_server_error_page_has_its_style_in_a_file() -> None:
+    from django.template.loader import render_to_string
+
+    html = render_to_string("500.html")  # as Django renders it: no request, no context
+    assert 'href="/static/rownaq/error.css"' in html
+    assert "<style" not in html

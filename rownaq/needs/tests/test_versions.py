@@ -110,3 +110,18 @@ def test_the_services_refuse_a_stale_version(unit: Unit, manager: User, desk: De
     services.capability_update(capability=desk.capability, by=desk.lab, expected_version=1, capacity="یک")
     with pytest.raises(services.StaleEditError):
         services.capability_update(capability=desk.capability, by=desk.lab, expected_version=1, capacity="دو")
+
+
+def test_an_admin_edit_raises_the_version_of_a_need_and_a_capability(
+    unit: Unit, manager: User, admin_user: User, desk: Desk
+) -> None:
+    from django.contrib import admin
+    from django.test import RequestFactory
+
+    request = RequestFactory().post("/")
+    request.user = admin_user
+    need = post_need(unit, manager)
+    admin.site._registry[Need].save_model(request, need, form=None, change=True)
+    admin.site._registry[Capability].save_model(request, desk.capability, form=None, change=True)
+    assert Need.objects.get(pk=need.pk).version == 2
+    assert Capability.objects.get(pk=desk.capability.pk).version == 2
