@@ -45,6 +45,16 @@ def envlist(name: str, default: list[str]) -> list[str]:
     return [item.strip() for item in value.split(",") if item.strip()]
 
 
+def envheader(name: str) -> tuple[str, str] | None:
+    """``HTTP_X_FORWARDED_PROTO,https``: the header a reverse proxy sets, and its value for HTTPS."""
+    parts = envlist(name, [])
+    if not parts:
+        return None
+    if len(parts) != 2 or not parts[0].startswith("HTTP_"):
+        raise ImproperlyConfigured(f"{name} must be HEADER,value such as HTTP_X_FORWARDED_PROTO,https")
+    return (parts[0], parts[1])
+
+
 DEBUG = envbool("DEBUG", False)
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:
@@ -102,6 +112,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "auditlog.middleware.AuditlogMiddleware",
+    "rownaq.core.middleware.SecurityHeadersMiddleware",
 ]
 
 ROOT_URLCONF = "rownaq.urls"
@@ -150,7 +161,21 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Django's backend, pausing sign-ins after repeated failures (rownaq.accounts.lockout): after
+# ROWNAQ_LOGIN_FAILURES wrong passwords for one username, or ROWNAQ_LOGIN_FAILURES_PER_IP from one address,
+# within ROWNAQ_LOGIN_WINDOW_MINUTES, sign-ins are refused for ROWNAQ_LOGIN_LOCKOUT_MINUTES.
+AUTHENTICATION_BACKENDS = ["rownaq.accounts.backends.LockoutModelBackend"]
+ROWNAQ_LOGIN_FAILURES = envint("ROWNAQ_LOGIN_FAILURES", 5)
+ROWNAQ_LOGIN_FAILURES_PER_IP = envint("ROWNAQ_LOGIN_FAILURES_PER_IP", 20)
+ROWNAQ_LOGIN_WINDOW_MINUTES = envint("ROWNAQ_LOGIN_WINDOW_MINUTES", 15)
+ROWNAQ_LOGIN_LOCKOUT_MINUTES = envint("ROWNAQ_LOGIN_LOCKOUT_MINUTES", 15)
+# Behind a reverse proxy, the request header that carries the client's address (its last entry is used),
+# e.g. HTTP_X_FORWARDED_FOR; empty: REMOTE_ADDR. Only set it when the proxy always writes that header.
+ROWNAQ_CLIENT_IP_HEADER = os.environ.get("ROWNAQ_CLIENT_IP_HEADER", "")
+# API tokens stop working this many days after they were made (rownaq.accounts.authentication).
+ROWNAQ_API_TOKEN_DAYS = envint("ROWNAQ_API_TOKEN_DAYS", 30)
 
 LANGUAGE_CODE = "fa"
 LANGUAGES = [("fa", _("Persian")), ("en", _("English"))]
@@ -181,10 +206,28 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = envbool("SESSION_COOKIE_SECURE", False)
 CSRF_COOKIE_SECURE = envbool("CSRF_COOKIE_SECURE", False)
 X_FRAME_OPTIONS = "DENY"
+# HTTPS (docs/deployment.md): off by default so that `make run` works on plain http://127.0.0.1.
+SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", False)
+SECURE_HSTS_SECONDS = envint("SECURE_HSTS_SECONDS", 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = envbool("SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = envbool("SECURE_HSTS_PRELOAD", False)
+
+
+# Behind a reverse proxy that ends HTTPS: how Django knows a request came over HTTPS. Set it only when the
+# proxy always sets (or strips) that header.
+SECURE_PROXY_SSL_HEADER = envheader("SECURE_PROXY_SSL_HEADER")
+# On every page (rownaq.core.middleware.SecurityHeadersMiddleware): nothing inline, nothing from elsewhere.
+# data: images are Bootstrap's icons; blob: workers are Redoc's search. Empty: no header.
+ROWNAQ_CONTENT_SECURITY_POLICY = os.environ.get(
+    "ROWNAQ_CONTENT_SECURITY_POLICY",
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
+    "connect-src 'self'; worker-src 'self' blob:; object-src 'none'; base-uri 'self'; form-action 'self'; "
+    "frame-ancestors 'none'",
+)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "rownaq.accounts.authentication.ExpiringTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],

@@ -136,3 +136,19 @@ class User(AbstractUser):
         if self.organisation_id is None:
             return None
         return self.organisation.province_id  # type: ignore[union-attr]
+
+
+class LoginFailure(models.Model):
+    """A failed sign-in (the login page, the admin's or the API token endpoint): enough of them for one
+    username, or from one address, in a short time pause sign-ins (``rownaq.accounts.lockout``)."""
+
+    username = models.CharField(max_length=150, db_index=True)  # folded to lower case
+    ip = models.GenericIPAddressField(null=True, blank=True, db_index=True)
+    at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        verbose_name = _("failed sign-in")
+        verbose_name_plural = _("failed sign-ins")
+
+    def __str__(self) -> str:
+        return f"{self.username} {self.ip or ''} {self.at:%Y-%m-%d %H:%M}"

@@ -100,6 +100,22 @@ class LatinDigitsDecimalField(forms.DecimalField):
         return super().to_python(value)
 
 
+class VersionField(forms.IntegerField):
+    """The version of the shared record the person opened, sent back with their edit in a hidden field, so
+    that the service refuses it if someone saved the record in between (``rownaq.core.versions``)."""
+
+    widget = forms.HiddenInput
+    default_error_messages = {
+        "required": _("This form did not say which version of the record you opened. Open the page again."),
+        "invalid": _("This form did not say which version of the record you opened. Open the page again."),
+        "min_value": _("This form did not say which version of the record you opened. Open the page again."),
+    }
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("min_value", 1)
+        super().__init__(**kwargs)
+
+
 def style_widgets(form: forms.BaseForm) -> None:
     """Give every widget of ``form`` its Bootstrap class (checkbox, select or text input)."""
     for field in form.fields.values():

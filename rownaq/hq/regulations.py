@@ -14,6 +14,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 
 from rownaq.core.jalali import format_jalali
+from rownaq.core.spreadsheets import xlsx_cell
 from rownaq.hq.models import DisruptiveRegulation, NationalStatus, RegulationKind
 from rownaq.obstacles.models import Case
 from rownaq.registry.models import Unit
@@ -81,7 +82,7 @@ def _row(regulation: DisruptiveRegulation) -> list[str | int]:
 
 
 def regulations_export_xlsx(regulations: QuerySet[DisruptiveRegulation]) -> bytes:
-    """One row per regulation in a right-to-left sheet, for sending upward."""
+    """One row per regulation in a right-to-left sheet, for sending upward; no text cell is a formula."""
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(SHEET_TITLE)
     sheet.sheet_view.rightToLeft = True
@@ -99,7 +100,7 @@ def regulations_export_xlsx(regulations: QuerySet[DisruptiveRegulation]) -> byte
     for regulation in regulations_with_cases(regulations):
         cells = []
         for value in _row(regulation):
-            cell = WriteOnlyCell(sheet, value=value)
+            cell = xlsx_cell(sheet, value)  # a title typed as "=..." stays text, never a formula
             cell.alignment = wrap
             cells.append(cell)
         sheet.append(cells)

@@ -67,6 +67,10 @@ class NeedAdmin(admin.ModelAdmin[Need]):
     raw_id_fields = ["unit", "posted_by", "sector"]
     inlines = [NeedAttachmentInline]
 
+    def save_model(self, request: HttpRequest, obj: Need, form: Any, change: bool) -> None:
+        obj.version += int(change)  # an edit here still tells others' open forms that the need changed
+        super().save_model(request, obj, form, change)
+
 
 @admin.register(Capability)
 class CapabilityAdmin(admin.ModelAdmin[Capability]):
@@ -76,6 +80,10 @@ class CapabilityAdmin(admin.ModelAdmin[Capability]):
     search_fields = ["title", "search_text"]
     raw_id_fields = ["owner", "posted_by"]
     filter_horizontal = ["sectors"]
+
+    def save_model(self, request: HttpRequest, obj: Capability, form: Any, change: bool) -> None:
+        obj.version += int(change)  # as for a need
+        super().save_model(request, obj, form, change)
 
 
 @admin.register(Match)

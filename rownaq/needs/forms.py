@@ -15,6 +15,7 @@ from rownaq.core.forms import (
     LatinDigitsIntegerField,
     MultipleFileField,
     PersianCharField,
+    VersionField,
     style_widgets,
 )
 from rownaq.needs.access import CAPABILITY_OWNER_KINDS, own_capabilities
@@ -65,7 +66,9 @@ class NeedForm(forms.Form):
     def __init__(self, *args: Any, user: User, unit: Unit | None = None, editing: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["sector"].queryset = sector_classes()  # type: ignore[attr-defined]
-        if not editing:
+        if editing:
+            self.fields["version"] = VersionField()
+        else:
             self.fields["unit"] = unit_field(user=user, initial=unit)
             self.order_fields(["unit"])
         style_widgets(self)
@@ -94,7 +97,9 @@ class CapabilityForm(forms.Form):
     def __init__(self, *args: Any, user: User, editing: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["sectors"].queryset = sector_classes()  # type: ignore[attr-defined]
-        if not editing and user.is_expert:
+        if editing:
+            self.fields["version"] = VersionField()
+        elif user.is_expert:
             owners = Organisation.objects.filter(kind__in=CAPABILITY_OWNER_KINDS).order_by("name")
             if user.province_id is not None:
                 owners = owners.filter(province_id=user.province_id)

@@ -18,13 +18,17 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from rownaq.accounts.models import Organisation, Role, User
 from rownaq.core.files import attachment_content_type
+from rownaq.core.versions import StaleEditError as StaleEditError  # the pages and the API catch it from here
+from rownaq.core.versions import lock_for_edit
 from rownaq.geography.models import Province
 from rownaq.needs import access
 from rownaq.needs.models import (
@@ -53,6 +57,12 @@ NEED_FIELDS = (
     "deadline",
     "visibility",
     "reply_days",
+)
+STALE_NEED_MESSAGE = gettext_lazy(
+    "Someone else changed this need while you were editing it. Review their change and try again."
+)
+STALE_CAPABILITY_MESSAGE = gettext_lazy(
+    "Someone else changed this capability while you were editing it. Review their change and try again."
 )
 CAPABILITY_FIELDS = (
     "title",
@@ -181,18 +191,29 @@ def need_post(
 
 
 @transaction.atomic
-def need_update(*, need: Need, by: User, attachments: Sequence[UploadedFile] = (), **changes: object) -> Need:
-    """Change a need's fields (those of ``NEED_FIELDS``); its matches are recomputed in the background."""
+def need_update(
+    *,
+    need: Need,
+    by: User,
+    expected_version: int | None = None,
+    attachments: Sequence[UploadedFile] = (),
+    **changes: object,
+) -> Need:
+    """Change a need's fields (those of ``NEED_FIELDS``); its matches are recomputed in the background.
+    With ``expected_version`` (what the edit form or the API caller loaded), refuse (``StaleEditError``) if
+    someone saved the need since."""
     if not access.can_post_need_for(by, need.unit):
         raise PermissionDenied(_("You cannot change this need."))
     unknown = set(changes) - set(NEED_FIELDS)
     if unknown:
         raise TypeError(f"need_update() got unknown fields: {sorted(unknown)}")
+    locked = lock_for_edit(Need, pk=need.pk, expected_version=expected_version, message=STALE_NEED_MESSAGE)
     for name, value in changes.items():
         setattr(need, name, value)
     need.normalise()
     need.full_clean()
-    need.save(update_fields=[*changes, "search_text", "updated_at"])
+    need.version = locked.version + 1
+    need.save(update_fields=[*changes, "search_text", "version", "updated_at"])
     need_attachments_add(need=need, files=attachments, by=by)
     _enqueue_need_matches(need)
     return need
@@ -203,7 +224,8 @@ def need_close(*, need: Need, by: User) -> Need:
     """The owner no longer looks for offers."""
     if not access.is_need_side(by, need):
         raise PermissionDenied(_("You cannot change this need."))
-    Need.objects.filter(pk=need.pk).update(state=NeedState.CLOSED, updated_at=timezone.now())
+    # A new version: an edit form opened before the need was closed will not save over it unseen.
+    Need.objects.filter(pk=need.pk).update(state=NeedState.CLOSED, version=F("version") + 1, updated_at=timezone.now())
     need.refresh_from_db()
     return need
 
@@ -261,18 +283,29 @@ def capability_post(
 
 @transaction.atomic
 def capability_update(
-    *, capability: Capability, by: User, sectors: Iterable[Sector] | None = None, **changes: object
+    *,
+    capability: Capability,
+    by: User,
+    expected_version: int | None = None,
+    sectors: Iterable[Sector] | None = None,
+    **changes: object,
 ) -> Capability:
+    """Change a capability (the fields of ``CAPABILITY_FIELDS``, and its sectors). With ``expected_version``,
+    refuse (``StaleEditError``) if someone saved it since that version was loaded."""
     if not access.can_edit_capability(by, capability):
         raise PermissionDenied(_("You cannot change this capability."))
     unknown = set(changes) - set(CAPABILITY_FIELDS)
     if unknown:
         raise TypeError(f"capability_update() got unknown fields: {sorted(unknown)}")
+    locked = lock_for_edit(
+        Capability, pk=capability.pk, expected_version=expected_version, message=STALE_CAPABILITY_MESSAGE
+    )
     for name, value in changes.items():
         setattr(capability, name, value)
     capability.normalise()
     capability.full_clean()
-    capability.save(update_fields=[*changes, "search_text", "updated_at"])
+    capability.version = locked.version + 1
+    capability.save(update_fields=[*changes, "search_text", "version", "updated_at"])
     if sectors is not None:
         capability.sectors.set(list(sectors))
     _enqueue_capability_matches(capability)

@@ -197,9 +197,12 @@ def need_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         form = NeedForm(request.POST, request.FILES, user=user, editing=True, initial=initial)
         if form.is_valid():
             data = dict(form.cleaned_data)
-            files = data.pop("attachments")
+            files, version = data.pop("attachments"), data.pop("version")
             try:
-                services.need_update(need=need, by=user, attachments=files, **data)
+                services.need_update(need=need, by=user, expected_version=version, attachments=files, **data)
+            except services.StaleEditError as exc:
+                form.add_error(None, str(exc))  # what the person typed stays in the form
+                return render(request, "needs/need_form.html", {"form": form, "need": need}, status=409)
             except ValidationError as exc:
                 form.add_error(None, exc)
             else:
@@ -207,7 +210,7 @@ def need_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
                 return redirect("needs-need-detail", pk=need.pk)
         messages.error(request, _("The need was not saved. Correct the fields marked below."))
     else:
-        form = NeedForm(user=user, editing=True, initial=initial)
+        form = NeedForm(user=user, editing=True, initial={**initial, "version": need.version})
     return render(request, "needs/need_form.html", {"form": form, "need": need})
 
 
@@ -334,8 +337,14 @@ def capability_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         form = CapabilityForm(request.POST, user=user, editing=True, initial=initial)
         if form.is_valid():
+            data = dict(form.cleaned_data)
+            version = data.pop("version")
             try:
-                services.capability_update(capability=capability, by=user, **form.cleaned_data)
+                services.capability_update(capability=capability, by=user, expected_version=version, **data)
+            except services.StaleEditError as exc:
+                form.add_error(None, str(exc))  # what the person typed stays in the form
+                context = {"form": form, "capability": capability}
+                return render(request, "needs/capability_form.html", context, status=409)
             except ValidationError as exc:
                 form.add_error(None, exc)
             else:
@@ -343,6 +352,7 @@ def capability_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
                 return redirect("needs-capability-detail", pk=capability.pk)
         messages.error(request, _("The capability was not saved. Correct the fields marked below."))
     else:
+        initial["version"] = capability.version
         form = CapabilityForm(user=user, editing=True, initial=initial)
     return render(request, "needs/capability_form.html", {"form": form, "capability": capability})
 

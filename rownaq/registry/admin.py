@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
@@ -53,6 +55,10 @@ class UnitAdmin(admin.ModelAdmin[Unit]):
     ) -> tuple[QuerySet[Unit], bool]:
         """Search the admin as the unit list does: Arabic letters, digits and ZWNJ typed any way."""
         return (search_units(queryset, search_term), False) if search_term else (queryset, False)
+
+    def save_model(self, request: HttpRequest, obj: Unit, form: Any, change: bool) -> None:
+        obj.version += int(change)  # an edit here still tells others' open unit forms that the unit changed
+        super().save_model(request, obj, form, change)
 
 
 @admin.register(ImportBatch)

@@ -11,6 +11,7 @@ from rest_framework.request import Request
 from rest_framework.routers import BaseRouter
 
 from rownaq.accounts.models import User
+from rownaq.core.api import VERSION_HELP, Conflict, required_version
 from rownaq.core.jalali import format_jalali
 from rownaq.core.normalise import normalise_text
 from rownaq.geography.models import County, IndustrialEstate
@@ -83,6 +84,7 @@ class UnitSerializer(serializers.ModelSerializer[Unit]):
             "updated_at",
         ]
         read_only_fields = ["version", "updated_at"]
+        extra_kwargs = {"version": {"help_text": VERSION_HELP}}
 
     def get_status_since_jalali(self, obj: Unit) -> str:
         return format_jalali(obj.status_since, persian_digits=False)
@@ -138,7 +140,8 @@ class UnitViewSet(
     mixins.UpdateModelMixin,
     viewsets.GenericViewSet[Unit],
 ):
-    """Production units the caller may see. Filters as on the unit list page; ``q`` searches in Persian."""
+    """Production units the caller may see. Filters as on the unit list page; ``q`` searches in Persian.
+    An update (PUT or PATCH) sends the ``version`` it loaded: 400 without it, 409 if someone changed the unit."""
 
     serializer_class = UnitSerializer
     permission_classes = [permissions.IsAuthenticated, UnitPermission]
@@ -160,18 +163,13 @@ class UnitViewSet(
     def perform_update(self, serializer: serializers.BaseSerializer[Unit]) -> None:
         user = cast(User, self.request.user)
         assert serializer.instance is not None
-        expected = str(self.request.data.get("version", "")).strip()
-        if expected and not expected.isdigit():
-            raise serializers.ValidationError({"version": _("The version must be a whole number.")})
+        expected = required_version(self.request.data)  # 400 without it: no silent overwrite
         try:
             serializer.instance = services.unit_update(
-                unit=serializer.instance,
-                by=user,
-                expected_version=int(expected) if expected else None,
-                **serializer.validated_data,
+                unit=serializer.instance, by=user, expected_version=expected, **serializer.validated_data
             )
         except services.StaleEditError as exc:
-            raise serializers.ValidationError({"version": str(exc)}) from exc
+            raise Conflict(str(exc)) from exc
 
 
 class SectorViewSet(viewsets.ReadOnlyModelViewSet[Sector]):

@@ -15,6 +15,7 @@ from rownaq.core.forms import (
     LatinDigitsDecimalField,
     LatinDigitsIntegerField,
     PersianCharField,
+    VersionField,
     style_widgets,
 )
 from rownaq.core.normalise import normalise_digits_only, search_terms
@@ -71,7 +72,7 @@ class UnitForm(forms.ModelForm):  # type: ignore[type-arg]
     establishment_number = PersianCharField(label=_("Establishment permit number"), max_length=40, required=False)
     establishment_issued_on = JalaliDateField(label=_("Establishment permit issued on"), required=False)
     establishment_expires_on = JalaliDateField(label=_("Establishment permit expires on"), required=False)
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    version = VersionField(required=False)  # required when editing: see __init__
 
     class Meta:
         model = Unit
@@ -112,6 +113,7 @@ class UnitForm(forms.ModelForm):  # type: ignore[type-arg]
         style_widgets(self)
         self.fields["employees"].widget.attrs["dir"] = "ltr"
         if self.instance.pk:
+            self.fields["version"].required = True  # an edit without it would overwrite others' changes unseen
             self.initial.setdefault("version", self.instance.version)
             self.initial.setdefault("owner_name", self.instance.owner.name if self.instance.owner else "")
             for licence in self.instance.licences.all():

@@ -13,13 +13,11 @@ from django.utils.translation import gettext_lazy as _
 
 from rownaq.accounts.models import Organisation, OrganisationKind, User
 from rownaq.core.normalise import normalise_text
+from rownaq.core.versions import StaleEditError as StaleEditError  # the pages and the API catch it from here
+from rownaq.core.versions import lock_for_edit
 from rownaq.registry.models import StatusChange, Unit
 
 STALE_EDIT_MESSAGE = _("Someone else changed this unit while you were editing it. Review their change and try again.")
-
-
-class StaleEditError(Exception):
-    """Someone else saved the unit after this person opened it; their change must not be overwritten."""
 
 
 UNIT_EDITABLE_FIELDS = (
@@ -64,9 +62,7 @@ def unit_update(
     *, unit: Unit, by: User | None, expected_version: int | None = None, status_note: str = "", **fields: Any
 ) -> Unit:
     """Change a unit. With ``expected_version``, refuse if someone saved it since that version was read."""
-    locked = Unit.objects.select_for_update().get(pk=unit.pk)
-    if expected_version is not None and locked.version != expected_version:
-        raise StaleEditError(str(STALE_EDIT_MESSAGE))
+    locked = lock_for_edit(Unit, pk=unit.pk, expected_version=expected_version, message=STALE_EDIT_MESSAGE)
     old_status = locked.status
     for name, value in fields.items():
         setattr(unit, name, value)

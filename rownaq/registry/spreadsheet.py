@@ -27,6 +27,7 @@ from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from rownaq.core.jalali import JalaliDateError, format_jalali, parse_jalali_date
 from rownaq.core.normalise import normalise_text, search_key, to_latin_digits
 from rownaq.core.numbers import format_number
+from rownaq.core.spreadsheets import safe_row, xlsx_row
 from rownaq.registry.models import Licence, LicenceKind, Unit, UnitStatus
 
 Cell = str | int | float | None
@@ -282,16 +283,18 @@ def unit_rows(units: QuerySet[Unit]) -> Iterator[list[Cell]]:
 
 
 def units_export_csv(units: QuerySet[Unit]) -> bytes:
-    """The units as CSV in UTF-8 with a byte-order mark, so that Excel shows the Persian text."""
+    """The units as CSV in UTF-8 with a byte-order mark, so that Excel shows the Persian text. A text that a
+    spreadsheet would take for a formula gets a leading apostrophe (``rownaq.core.spreadsheets``)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow([column.header for column in COLUMNS])
-    writer.writerows(unit_rows(units))
+    writer.writerows(safe_row(row) for row in unit_rows(units))
     return buffer.getvalue().encode("utf-8-sig")
 
 
 def units_export_xlsx(units: QuerySet[Unit]) -> bytes:
-    """The units as an Excel workbook with a right-to-left sheet; it can be imported again."""
+    """The units as an Excel workbook with a right-to-left sheet; it can be imported again. No text cell is
+    ever a formula (``rownaq.core.spreadsheets``)."""
     return _workbook_bytes(unit_rows(units))
 
 
@@ -309,7 +312,7 @@ def _workbook_bytes(rows: Iterable[list[Cell]], *, mark_required: bool = False) 
         sheet.column_dimensions[get_column_letter(index)].width = column.width
     sheet.append(_header_cells(sheet, mark_required=mark_required))
     for row in rows:
-        sheet.append(row)
+        sheet.append(xlsx_row(sheet, row))
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

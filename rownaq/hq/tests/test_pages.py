@@ -400,3 +400,28 @@ def test_a_liaison_bound_by_a_resolution_gets_no_link_to_a_case_not_referred_to_
     html = login(client, bank_liaison).get(reverse("hq-resolution-list")).content.decode()
     assert f'href="{case_url}"' in html  # referred to the bank: it opens
     assert client.get(case_url).status_code == 200
+
+
+def test_a_regulation_typed_like_a_formula_is_exported_as_text(
+    client: Client, deputy: User, qom: Province, overdue_case: Case
+) -> None:
+    """Whatever the secretariat typed, the file sent upward opens with no live formula in it."""
+    title = '=HYPERLINK("http://evil.example", "بخشنامه")'
+    services.regulation_create(
+        province=qom,
+        by=deputy,
+        cases=[overdue_case],
+        title=title,
+        kind=RegulationKind.CIRCULAR,
+        article="-3",
+        issuing_body="@بانک مرکزی",
+        problem="+ وثیقه ملکی",
+        proposal="پذیرش قرارداد فروش",
+    )
+    export = login(client, deputy).get(reverse("hq-regulation-export"))
+    sheet = load_workbook(io.BytesIO(export.content)).active
+    assert sheet is not None
+    cells = list(sheet.iter_rows())[1]
+    assert [cell.value for cell in cells[:4]] == [title, "بخشنامه یا دستورالعمل", "-3", "@بانک مرکزی"]
+    assert all(cell.data_type != "f" for cell in cells)
+    assert cells[5].data_type == "n"  # the count of cases stays a number

@@ -96,6 +96,8 @@ class Need(models.Model):
     )
     state = models.CharField(_("state"), max_length=10, choices=NeedState.choices, default=NeedState.OPEN)
     search_text = models.TextField(editable=False, default="")
+    # Raised by every saved change: an edit made from an older version is refused (rownaq.core.versions).
+    version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -211,6 +213,7 @@ class Capability(models.Model):
     )
     is_public = models.BooleanField(_("in the public catalogue"), default=True)
     search_text = models.TextField(editable=False, default="")
+    version = models.PositiveIntegerField(default=1, editable=False)  # as a need's
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -74,7 +74,8 @@ def test_a_manager_posts_a_need_with_persian_digits_and_a_jalali_deadline(
     assert "بلبرینگ موتور الکتریکی" in html
     assert "۳٬۰۰۰٬۰۰۰٬۰۰۰" in html
 
-    edit = client.post(reverse("needs-need-edit", args=[need.pk]), need_data(title="بلبرینگ ۶۲۰۵"))
+    edit_data = need_data(title="بلبرینگ ۶۲۰۵", version=need.version)
+    edit = client.post(reverse("needs-need-edit", args=[need.pk]), edit_data)
     assert edit.status_code == 302
     need.refresh_from_db()
     assert need.title == "بلبرینگ 6205"  # stored with Latin digits by the core normaliser

