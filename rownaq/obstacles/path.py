@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from rownaq.obstacles.models import CaseEvent, CaseState
@@ -35,6 +36,11 @@ class PathStep:
     status: StepStatus
     at: dt.datetime | None = None
     side: bool = False  # a detour or an exit off the main path
+
+    @property
+    def on(self) -> dt.date | None:
+        """The day the case reached this step, in the platform's time zone."""
+        return None if self.at is None else timezone.localtime(self.at).date()
 
 
 # The main path, and the place of each detour on it (a number between two main steps).

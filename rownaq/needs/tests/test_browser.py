@@ -152,7 +152,7 @@ def test_a_lab_answers_the_factory_accepts_and_the_desk_counts_the_agreement(
     page.wait_for_selector("nav")
     page.goto(f"{live_server.url}{reverse('needs-proposal-detail', args=[proposal.pk])}")
     page.wait_for_selector("#accept-form")
-    page.fill("#accept-form [name=value]", "4200000000")
+    page.fill("#accept-form [name=value]", "4.2")  # billion rials
     today = format_jalali(timezone.localdate())  # the dashboard counts this Jalali year's deliveries
     page.fill("#accept-form [name=signed_on]", today)
     page.click("#accept-form button[type=submit]")
@@ -175,4 +175,5 @@ def test_a_lab_answers_the_factory_accepts_and_the_desk_counts_the_agreement(
     page.wait_for_selector("#desk-figures")
     assert page.inner_text("#agreement-count").strip() == "۱"
     assert page.inner_text("#delivered-count").strip() == "۱"
-    assert "۹٬۰۰۰٬۰۰۰٬۰۰۰" in page.inner_text("#domestic-value")
+    assert page.inner_text("#domestic-value").strip() == "۹ میلیارد ریال"
+    assert page.get_attribute("#domestic-value .money", "title") == "۹٬۰۰۰٬۰۰۰٬۰۰۰ ریال"  # the exact rials on hover

@@ -146,5 +146,5 @@ def test_the_case_page_marks_the_current_step_with_its_jalali_dates(
     ]
     assert [state for _, state, attrs in steps if 'aria-current="step"' in attrs] == ["referred"]
     for at in (filed, accepted, referred):
-        assert format_jalali(timezone.localtime(at)) in path
+        assert f'<span class="step-date">{format_jalali(timezone.localdate(at))}</span>' in path  # the day
     assert "اکنون" in path
