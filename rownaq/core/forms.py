@@ -1,8 +1,9 @@
-"""Form fields shared by every app: Jalali dates and normalised Persian text."""
+"""Form fields shared by every app: Jalali dates, normalised Persian text and money in billion rials."""
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
 from typing import Any
 
@@ -14,6 +15,9 @@ from django.utils.translation import gettext_lazy as _
 from rownaq.core.files import ACCEPT, attachment_content_type
 from rownaq.core.jalali import JalaliDateError, format_jalali, parse_jalali_date
 from rownaq.core.normalise import normalise_paragraphs, normalise_text, to_latin_digits
+from rownaq.core.numbers import BILLION, billions_input, format_number
+
+BILLIONS_TEXT = re.compile(r"-?(\d+(\.\d*)?|\.\d+)")  # after digits and separators are normalised
 
 
 class PlainDecimalInput(forms.TextInput):
@@ -98,6 +102,62 @@ class LatinDigitsDecimalField(forms.DecimalField):
         if isinstance(value, str):
             value = to_latin_digits(value).replace(",", "").replace("٬", "").replace("٫", ".").strip()
         return super().to_python(value)
+
+
+class BillionRialField(forms.Field):
+    """Money typed in billion rials, the unit officials use, and cleaned to whole rials (``int``).
+
+    Accepts Persian, Arabic or Latin digits, ``٫``, ``.`` or ``/`` as the decimal point and ``٬`` or ``,``
+    between thousands: ``۲٫۵`` and ``2.5`` are 2,500,000,000 rials. Refuses a negative amount, more than
+    ``MAX_BILLIONS`` billion rials (so that it fits a 64-bit integer) and fractions of a rial. A stored
+    amount is shown back in billion rials with Persian digits.
+    """
+
+    MAX_BILLIONS = 10**9
+
+    widget = forms.TextInput(attrs={"inputmode": "decimal", "dir": "ltr"})
+    default_error_messages = {
+        "invalid": _("Enter the amount in billion rials as a number, e.g. ۲٫۵ for two and a half billion rials."),
+        "negative": _("The amount cannot be negative."),
+        "too_large": _("The amount cannot be more than %(limit)s billion rials."),
+        "fraction_of_rial": _("The amount is counted in whole rials: at most nine digits after the decimal point."),
+    }
+
+    def to_python(self, value: Any) -> int | None:
+        if value in self.empty_values:
+            return None
+        if isinstance(value, int) and not isinstance(value, bool):
+            return value
+        text = to_latin_digits(str(value)).strip()
+        for separator in (",", "٬", " ", "\u200c"):
+            text = text.replace(separator, "")
+        text = text.replace("٫", ".").replace("/", ".")
+        if not text:
+            return None
+        if not BILLIONS_TEXT.fullmatch(text):
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        rials = Decimal(text) * BILLION
+        if rials != rials.to_integral_value():
+            raise forms.ValidationError(self.error_messages["fraction_of_rial"], code="fraction_of_rial")
+        return int(rials)
+
+    def validate(self, value: Any) -> None:
+        super().validate(value)
+        if value is None:
+            return
+        if value < 0:
+            raise forms.ValidationError(self.error_messages["negative"], code="negative")
+        if value > self.MAX_BILLIONS * BILLION:
+            raise forms.ValidationError(
+                self.error_messages["too_large"],
+                code="too_large",
+                params={"limit": format_number(self.MAX_BILLIONS)},
+            )
+
+    def prepare_value(self, value: Any) -> Any:
+        if isinstance(value, int) and not isinstance(value, bool):
+            return billions_input(value)
+        return value
 
 
 class VersionField(forms.IntegerField):

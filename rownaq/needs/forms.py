@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from rownaq.accounts.models import Organisation, User
 from rownaq.core.forms import (
+    BillionRialField,
     JalaliDateField,
     LatinDigitsDecimalField,
     LatinDigitsIntegerField,
@@ -53,7 +54,7 @@ class NeedForm(forms.Form):
     )
     quantity_unit = PersianCharField(label=_("Unit of measure"), max_length=30, required=False)
     supplied_from = forms.ChoiceField(label=_("Supplied today"), choices=SupplySource.choices)
-    yearly_value = LatinDigitsIntegerField(label=_("Yearly value (rials)"), min_value=0, required=False)
+    yearly_value = BillionRialField(label=_("Yearly value (billion rials)"), required=False)
     deadline = JalaliDateField(label=_("Deadline"), required=False)
     visibility = forms.ChoiceField(label=_("Details shown"), choices=Visibility.choices, initial=Visibility.PUBLIC)
     reply_days = LatinDigitsIntegerField(
@@ -111,7 +112,7 @@ class CapabilityForm(forms.Form):
 class ProposalForm(forms.Form):
     capability = forms.ModelChoiceField(label=_("Capability"), queryset=Capability.objects.none())
     text = PersianCharField(label=_("Offer"), widget=forms.Textarea(attrs={"rows": 4}))
-    price = LatinDigitsIntegerField(label=_("Price (rials)"), min_value=0, required=False)
+    price = BillionRialField(label=_("Price (billion rials)"), required=False)
     delivery = PersianCharField(label=_("Delivery time"), max_length=100, required=False)
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
@@ -133,7 +134,7 @@ class ShortlistForm(forms.Form):
 
 
 class AcceptForm(forms.Form):
-    value = LatinDigitsIntegerField(label=_("Value of the agreement (rials)"), min_value=0)
+    value = BillionRialField(label=_("Value of the agreement (billion rials)"))
     signed_on = JalaliDateField(label=_("Signed on"))
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -156,9 +157,7 @@ class WithdrawForm(forms.Form):
 
 class DeliverForm(forms.Form):
     delivered_on = JalaliDateField(label=_("Delivered on"))
-    import_value_replaced = LatinDigitsIntegerField(
-        label=_("Imports replaced per year (rials)"), min_value=0, required=False
-    )
+    import_value_replaced = BillionRialField(label=_("Imports replaced per year (billion rials)"), required=False)
     currency_saved_usd = LatinDigitsDecimalField(
         label=_("Foreign currency saved per year (US dollars)"),
         max_digits=14,

@@ -42,6 +42,7 @@ from rownaq.needs.forms import (
     ProposalForm,
     SearchForm,
 )
+from rownaq.needs.match_strength import split_by_strength
 from rownaq.needs.models import (
     Agreement,
     Match,
@@ -131,10 +132,14 @@ def _need_page(
         "reply_days": figures.unit_reply_days(need),
     }
     if details:
-        context["matches"] = [
-            {"match": m, "title": highlight(m.capability.title, m.reasons.get("terms", []))}
-            for m in access.matches_shown(user, need)
+        matches = access.matches_shown(user, need)
+        rated, lead = split_by_strength((m.score, m.reasons) for m in matches)
+        rows = [
+            {"match": m, "title": highlight(m.capability.title, m.reasons.get("terms", [])), "rated": r}
+            for m, r in zip(matches, rated, strict=True)
         ]
+        context["matches"], context["weak_matches"] = rows[:lead], rows[lead:]
+        context["weak_start"] = lead + 1
         context["attachments"] = need.attachments.all()
         context["proposals"] = (
             access.proposals_visible_to(user).filter(need=need).select_related("organisation", "capability")

@@ -11,7 +11,13 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from rownaq.accounts.models import Organisation, User
-from rownaq.core.forms import LatinDigitsIntegerField, MultipleFileField, PersianCharField, style_widgets
+from rownaq.core.forms import (
+    BillionRialField,
+    LatinDigitsIntegerField,
+    MultipleFileField,
+    PersianCharField,
+    style_widgets,
+)
 from rownaq.core.normalise import to_latin_digits
 from rownaq.obstacles.access import cases_visible_to, files_from_visits
 from rownaq.obstacles.hooks import open_matters
@@ -60,10 +66,9 @@ class CaseFileForm(forms.Form):
     category = forms.TypedChoiceField(label=_("Kind of obstacle"), coerce=int)
     title = PersianCharField(label=_("Title"), max_length=200)
     description = PersianCharField(label=_("Description"), widget=forms.Textarea(attrs={"rows": 5}))
-    amount = LatinDigitsIntegerField(
-        label=_("Amount involved (rials)"),
+    amount = BillionRialField(
+        label=_("Amount involved (billion rials)"),
         required=False,
-        min_value=0,
         help_text=_("The money the obstacle holds up, if any."),
     )
     urgency = forms.ChoiceField(label=_("Urgency"), choices=Urgency.choices, initial=Urgency.NORMAL)
@@ -166,7 +171,7 @@ class ReferForm(ActionForm):
 
 class ResolveForm(ActionForm):
     outcome_kind = forms.ChoiceField(label=_("Outcome"), choices=OutcomeKind.choices)
-    money_released = LatinDigitsIntegerField(label=_("Money released (rials)"), required=False, min_value=0)
+    money_released = BillionRialField(label=_("Money released (billion rials)"), required=False)
     reason = PersianCharField(
         label=_("Why the outcome is recorded now"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
@@ -220,10 +225,9 @@ class AnswerForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
     decision = forms.ChoiceField(label=_("Decision"), choices=[("", "---------"), *AnswerDecision.choices])
     answer = PersianCharField(label=_("The agency's answer"), widget=forms.Textarea(attrs={"rows": 4}))
-    amount = LatinDigitsIntegerField(
-        label=_("Amount (rials)"),
+    amount = BillionRialField(
+        label=_("Amount (billion rials)"),
         required=False,
-        min_value=0,
         help_text=_("Where money is concerned, e.g. the facility a bank approved."),
     )
     attachments = MultipleFileField(label=_("Attachments"), required=False, help_text=_("PDF, PNG or JPEG files."))

@@ -43,6 +43,7 @@ from rownaq.obstacles.attachments import attachments_add
 from rownaq.obstacles.filters import CaseFilter, ReferralFilter
 from rownaq.obstacles.forms import ACTION_FORMS, AnswerForm, CaseFileForm, agencies_for
 from rownaq.obstacles.models import Attachment, Case, CaseEvent, Referral, ReferralState
+from rownaq.obstacles.path import case_path
 from rownaq.registry.access import unit_from_query, units_visible_to
 from rownaq.workdays.services import days_off_by_province, holidays_between, working_days_between
 
@@ -231,6 +232,7 @@ def case_page_context(
         "attachments": shown.attachments,
         "agencies_concerned": shown.agencies_concerned,
         "events": shown.events,
+        "path": case_path(case.state, shown.events),
         "action_forms": action_forms,
         "answer_forms": answer_forms,
         "bound_name": bound_name,

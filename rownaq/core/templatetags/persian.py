@@ -10,7 +10,7 @@ from django import template
 
 from rownaq.core.jalali import format_jalali, format_jalali_long
 from rownaq.core.normalise import to_persian_digits
-from rownaq.core.numbers import format_billion_rial, format_number, format_rial
+from rownaq.core.numbers import format_money, format_number
 
 register = template.Library()
 
@@ -36,13 +36,9 @@ def fa_number(value: Any, decimals: int = 0) -> str:
 
 
 @register.filter
-def rial(value: int | None) -> str:
-    return format_rial(value)
-
-
-@register.filter
-def billion_rial(value: int | None) -> str:
-    return format_billion_rial(value)
+def money(value: int | None) -> str:
+    """Rials shown in billion rials, the exact rials on hover (``format_money``): the one way pages show money."""
+    return format_money(value)
 
 
 @register.filter

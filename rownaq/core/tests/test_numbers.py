@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from unittest.mock import patch
 
 import pytest
+from django.template import Context, Template
 from django.utils.translation import gettext, override
 
-from rownaq.core.numbers import format_billion_rial, format_number, format_rial
+from rownaq.core.numbers import format_billion_rial, format_money, format_number, format_rial
 
 RIALS_WORDS = ("ریال", "rials")  # Persian once the catalogue has it, English until then
 
@@ -73,3 +75,48 @@ class TestMoney:
             persian = format_billion_rial(11_165_000_000_000)
             if gettext("%(amount)s billion rials") != "%(amount)s billion rials":
                 assert persian == "۱۱٬۱۶۵ میلیارد ریال"
+
+
+class TestMoneyInBillionRials:
+    """Every page shows money one way: billion rials, the exact rials on hover (the ``money`` filter)."""
+
+    @pytest.mark.parametrize(
+        ("rials", "shown"),
+        [
+            (4_000_000_000_000, "۴٬۰۰۰"),
+            (623_400_000_000, "۶۲۳"),  # from ۱۰۰ billion up: whole billions
+            (62_340_000_000, "۶۲٫۳"),  # from ۱۰: one decimal
+            (2_500_000_000, "۲٫۵"),  # from one: up to two decimals, trailing zeros dropped
+            (1_234_000_000, "۱٫۲۳"),
+            (500_000_000, "۰٫۵"),  # under one billion: up to three decimals
+            (25_000_000, "۰٫۰۲۵"),
+            (1_234_567, "۰٫۰۰۱"),
+            (500_000, "۰٫۰۰۱"),  # rounded half up
+            (0, "۰"),
+        ],
+    )
+    def test_amounts_in_billion_rials(self, rials: int, shown: str) -> None:
+        with override("fa"):
+            assert format_billion_rial(rials) == f"{shown} میلیارد ریال"
+
+    def test_an_amount_that_would_read_as_zero_is_shown_in_rials(self) -> None:
+        with override("fa"):
+            assert format_billion_rial(499_999) == "۴۹۹٬۹۹۹ ریال"
+
+    def test_the_filter_shows_billions_with_the_exact_rials_on_hover(self) -> None:
+        with override("fa"):
+            html = Template("{{ amount|money }}").render(Context({"amount": 4_000_000_000_000}))
+        assert html == '<span class="money" title="۴٬۰۰۰٬۰۰۰٬۰۰۰٬۰۰۰ ریال">۴٬۰۰۰ میلیارد ریال</span>'
+
+    def test_the_filter_escapes_the_words_it_is_given(self) -> None:
+        """Only the span is marked safe: a translation's text is escaped inside it."""
+        with override("en"):
+            html = format_money(2_500_000_000)
+        assert html == '<span class="money" title="۲٬۵۰۰٬۰۰۰٬۰۰۰ rials">۲٫۵ billion rials</span>'
+        with patch("rownaq.core.numbers._", lambda text: "<b>" + text):
+            html = format_money(2_500_000_000)
+        assert "<b>" not in html
+        assert "&lt;b&gt;" in html
+
+    def test_nothing_for_no_amount(self) -> None:
+        assert Template("{{ amount|money }}").render(Context({"amount": None})) == ""

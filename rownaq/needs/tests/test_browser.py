@@ -140,7 +140,7 @@ def test_a_lab_answers_the_factory_accepts_and_the_desk_counts_the_agreement(
     page.wait_for_selector("#proposal-form")
     page.select_option("#proposal-form [name=capability]", str(lab_capability.pk))
     page.fill("#proposal-form [name=text]", "ساخت مولد ۸ حفره با فولاد ۲۳۱۶ و تحویل نمونه اول در ۱۰ هفته")
-    page.fill("#proposal-form [name=price]", "۴٬۵۰۰٬۰۰۰٬۰۰۰")  # Persian digits and separators
+    page.fill("#proposal-form [name=price]", "۴٫۵")  # Persian digits and decimal point, billion rials
     page.click("#send-proposal")
     page.wait_for_selector("#proposal-state")
     proposal = need.proposals.get()
@@ -152,14 +152,14 @@ def test_a_lab_answers_the_factory_accepts_and_the_desk_counts_the_agreement(
     page.wait_for_selector("nav")
     page.goto(f"{live_server.url}{reverse('needs-proposal-detail', args=[proposal.pk])}")
     page.wait_for_selector("#accept-form")
-    page.fill("#accept-form [name=value]", "4200000000")
+    page.fill("#accept-form [name=value]", "4.2")  # billion rials
     today = format_jalali(timezone.localdate())  # the dashboard counts this Jalali year's deliveries
     page.fill("#accept-form [name=signed_on]", today)
     page.click("#accept-form button[type=submit]")
     page.wait_for_selector("#agreement")
     assert page.inner_text("#proposal-state") == "پذیرفته‌شده"
     page.fill("#deliver-form [name=delivered_on]", today)
-    page.fill("#deliver-form [name=import_value_replaced]", "9000000000")
+    page.fill("#deliver-form [name=import_value_replaced]", "9")
     page.click("#deliver-form button[type=submit]")
     page.wait_for_selector("#delivered-on")
     assert page.inner_text("#delivered-on").strip() == today
@@ -175,4 +175,5 @@ def test_a_lab_answers_the_factory_accepts_and_the_desk_counts_the_agreement(
     page.wait_for_selector("#desk-figures")
     assert page.inner_text("#agreement-count").strip() == "۱"
     assert page.inner_text("#delivered-count").strip() == "۱"
-    assert "۹٬۰۰۰٬۰۰۰٬۰۰۰" in page.inner_text("#domestic-value")
+    assert page.inner_text("#domestic-value").strip() == "۹ میلیارد ریال"
+    assert page.get_attribute("#domestic-value .money", "title") == "۹٬۰۰۰٬۰۰۰٬۰۰۰ ریال"  # the exact rials on hover

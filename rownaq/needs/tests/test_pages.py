@@ -41,7 +41,7 @@ def need_data(**changes: Any) -> dict[str, Any]:
         "annual_quantity": "۱۲٬۵۰۰",
         "quantity_unit": "عدد",
         "supplied_from": SupplySource.IMPORTED,
-        "yearly_value": "۳٬۰۰۰٬۰۰۰٬۰۰۰",
+        "yearly_value": "۳",  # billion rials
         "deadline": "۱۴۰۵/۰۶/۳۱",
         "visibility": Visibility.PUBLIC,
         "reply_days": "۷",
@@ -167,7 +167,7 @@ def test_the_proposal_pages(unit: Unit, manager: User, desk: Desk) -> None:
         {
             "capability": desk.capability.pk,
             "text": "ساخت قالب در ۸ هفته",
-            "price": "۴٬۰۰۰٬۰۰۰٬۰۰۰",
+            "price": "٤",  # Arabic digit, billion rials
             "delivery": "۸ هفته",
         },
     )
@@ -196,7 +196,7 @@ def test_the_proposal_pages(unit: Unit, manager: User, desk: Desk) -> None:
     assert owner.post(reverse("needs-proposal-action", args=[proposal.pk, "shortlist"])).status_code == 302
     response = owner.post(
         reverse("needs-proposal-action", args=[proposal.pk, "accept"]),
-        {"value": "۴٬۰۰۰٬۰۰۰٬۰۰۰", "signed_on": format_jalali(timezone.localdate())},
+        {"value": "4.0", "signed_on": format_jalali(timezone.localdate())},
     )
     assert response.status_code == 302
     agreement = Agreement.objects.get()
@@ -208,7 +208,7 @@ def test_the_proposal_pages(unit: Unit, manager: User, desk: Desk) -> None:
         reverse("needs-agreement-deliver", args=[proposal.pk]),
         {
             "delivered_on": format_jalali(timezone.localdate() + dt.timedelta(days=1)),
-            "import_value_replaced": "۹٬۰۰۰٬۰۰۰٬۰۰۰",
+            "import_value_replaced": "۹",
             "currency_saved_usd": "۱۵۰۰۰۰",
         },
     )

@@ -34,7 +34,7 @@ def form_data(client: Client, url: str) -> dict[str, Any]:
         elif value is True:
             data[name] = "on"
         else:
-            data[name] = str(value)
+            data[name] = str(field.prepare_value(value))  # as the page shows it (money in billion rials)
     return data
 
 

@@ -1,4 +1,4 @@
-"""An agency's answer is more than a text: a decision, an amount where money is concerned (entered in rials, shown
+"""An agency's answer is more than a text: a decision, an amount where money is concerned (entered and shown
 in billion rials) and files checked like a case's; on the page and in the API, and an answer's file only for
 those who see that answer."""
 
@@ -64,7 +64,7 @@ def test_a_bank_answers_with_a_decision_an_amount_and_a_letter(
             "version": two_agencies.version,
             "decision": AnswerDecision.PARTLY_DONE,
             "answer": TEXT,
-            "amount": "۱۲٬۵۰۰٬۰۰۰٬۰۰۰",  # Persian digits and separators, in rials
+            "amount": "۱۲٫۵",  # Persian digits and decimal point, in billion rials
             "attachments": [letter()],
         },
     )
