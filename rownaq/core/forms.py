@@ -13,7 +13,13 @@ from django.utils.translation import gettext_lazy as _
 
 from rownaq.core.files import ACCEPT, attachment_content_type
 from rownaq.core.jalali import JalaliDateError, format_jalali, parse_jalali_date
-from rownaq.core.normalise import normalise_paragraphs, normalise_text, to_latin_digits
+from rownaq.core.normalise import (
+    FREE_TEXT_MAX_LENGTH,
+    WHOLE_NUMBER_MAX,
+    normalise_paragraphs,
+    normalise_text,
+    to_latin_digits,
+)
 
 
 class PlainDecimalInput(forms.TextInput):
@@ -68,7 +74,11 @@ class JalaliDateField(forms.Field):
 
 class PersianCharField(forms.CharField):
     """A text field whose value is normalised (ی/ک, digits, ZWNJ, spaces) before it is used; with a
-    ``Textarea`` its line breaks are kept."""
+    ``Textarea`` its line breaks are kept. Without a ``max_length`` it takes ``FREE_TEXT_MAX_LENGTH``."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("max_length", FREE_TEXT_MAX_LENGTH)
+        super().__init__(**kwargs)
 
     def to_python(self, value: Any) -> str:
         value = super().to_python(value)
@@ -79,11 +89,20 @@ class LatinDigitsIntegerField(forms.IntegerField):
     """An integer typed with Persian, Arabic or Latin digits and optional thousands separators.
 
     Rendered as a text input: browsers refuse Persian digits in ``type=number``.
+
+    Bounded by default to what a database column holds (``WHOLE_NUMBER_MAX``), so that a number pasted by
+    mistake gets an error instead of reaching the database.
     """
 
     widget = forms.TextInput(attrs={"inputmode": "numeric", "dir": "ltr"})
 
     default_error_messages = {"invalid": _("Enter a whole number.")}
+
+    def __init__(self, **kwargs: Any) -> None:
+        if kwargs.get("max_value") is None:
+            kwargs["max_value"] = WHOLE_NUMBER_MAX
+            kwargs["error_messages"] = {"max_value": _("This number is too large."), **kwargs.get("error_messages", {})}
+        super().__init__(**kwargs)
 
     def to_python(self, value: Any) -> int | None:
         if isinstance(value, str):
@@ -109,10 +128,12 @@ class VersionField(forms.IntegerField):
         "required": _("This form did not say which version of the record you opened. Open the page again."),
         "invalid": _("This form did not say which version of the record you opened. Open the page again."),
         "min_value": _("This form did not say which version of the record you opened. Open the page again."),
+        "max_value": _("This form did not say which version of the record you opened. Open the page again."),
     }
 
     def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", WHOLE_NUMBER_MAX)
         super().__init__(**kwargs)
 
 
