@@ -11,7 +11,13 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from rownaq.accounts.models import Organisation, OrganisationKind
-from rownaq.core.forms import JalaliDateField, LatinDigitsIntegerField, PersianCharField, style_widgets
+from rownaq.core.forms import (
+    JalaliDateField,
+    LatinDigitsIntegerField,
+    ModelMultipleChoiceField,
+    PersianCharField,
+    style_widgets,
+)
 from rownaq.core.jalali import format_jalali_long
 from rownaq.core.normalise import FREE_TEXT_MAX_LENGTH, to_latin_digits, to_persian_digits
 from rownaq.exhibitions import access, scheduling, services
@@ -173,13 +179,13 @@ class ExhibitorForm(forms.Form):
 
     organisation = forms.ModelChoiceField(label=_("Organisation"), queryset=Organisation.objects.none())
     booth = forms.ModelChoiceField(label=_("Booth"), queryset=Booth.objects.none(), required=False)
-    needs = forms.ModelMultipleChoiceField(
+    needs = ModelMultipleChoiceField(
         label=_("Needs on show"),
         queryset=Need.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
     )
-    capabilities = forms.ModelMultipleChoiceField(
+    capabilities = ModelMultipleChoiceField(
         label=_("Capabilities on show"),
         queryset=Capability.objects.none(),
         required=False,

@@ -10,7 +10,13 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from rownaq.accounts.models import Organisation
-from rownaq.core.forms import JalaliDateField, LatinDigitsIntegerField, PersianCharField, style_widgets
+from rownaq.core.forms import (
+    JalaliDateField,
+    LatinDigitsIntegerField,
+    ModelMultipleChoiceField,
+    PersianCharField,
+    style_widgets,
+)
 from rownaq.core.normalise import FREE_TEXT_MAX_LENGTH, to_persian_digits
 from rownaq.geography.models import Province
 from rownaq.geography.places import Places
@@ -42,7 +48,7 @@ class CaseChoiceField(forms.ModelChoiceField[Case]):
         return f"{obj.reference}: {obj.title} ({obj.unit.name})"
 
 
-class CaseMultipleChoiceField(forms.ModelMultipleChoiceField[Case]):
+class CaseMultipleChoiceField(ModelMultipleChoiceField):
     def label_from_instance(self, obj: Case) -> str:
         return f"{obj.reference}: {obj.title} ({obj.unit.name})"
 

@@ -12,7 +12,13 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from rownaq.accounts.models import Organisation, User
-from rownaq.core.forms import LatinDigitsIntegerField, MultipleFileField, PersianCharField, style_widgets
+from rownaq.core.forms import (
+    LatinDigitsIntegerField,
+    ModelMultipleChoiceField,
+    MultipleFileField,
+    PersianCharField,
+    style_widgets,
+)
 from rownaq.core.normalise import WHOLE_NUMBER_MAX, parse_int, to_latin_digits
 from rownaq.obstacles.access import cases_visible_to, files_from_visits
 from rownaq.obstacles.hooks import open_matters
@@ -68,7 +74,7 @@ class CaseFileForm(forms.Form):
         help_text=_("The money the obstacle holds up, if any."),
     )
     urgency = forms.ChoiceField(label=_("Urgency"), choices=Urgency.choices, initial=Urgency.NORMAL)
-    agencies = forms.ModelMultipleChoiceField(
+    agencies = ModelMultipleChoiceField(
         label=_("Agencies concerned"),
         queryset=Organisation.objects.none(),
         required=False,
@@ -154,7 +160,7 @@ class MergeForm(ActionForm):
 
 
 class ReferForm(ActionForm):
-    agencies = forms.ModelMultipleChoiceField(
+    agencies = ModelMultipleChoiceField(
         label=_("Agencies"), queryset=Organisation.objects.none(), widget=forms.CheckboxSelectMultiple
     )
     working_days = LatinDigitsIntegerField(label=_("Working days to answer"), min_value=1, max_value=120)

@@ -16,7 +16,7 @@ from rest_framework import serializers
 
 import rownaq
 from rownaq.core import api_fields
-from rownaq.core.forms import JalaliDateField
+from rownaq.core.forms import JalaliDateField, ModelMultipleChoiceField
 from rownaq.core.normalise import FREE_TEXT_MAX_LENGTH
 from rownaq.registry.api import UnitSerializer
 
@@ -36,6 +36,8 @@ def _subclasses(cls: type) -> Iterator[type]:
 def _unbounded_form_field(field: forms.Field) -> bool:
     if isinstance(field.widget, forms.HiddenInput | forms.PasswordInput):
         return False
+    if isinstance(field, forms.ModelMultipleChoiceField):  # ids go into a pk__in query unchecked
+        return not isinstance(field, ModelMultipleChoiceField)
     if isinstance(field, forms.DecimalField):
         return field.max_digits is None and field.max_value is None
     if isinstance(field, forms.IntegerField):

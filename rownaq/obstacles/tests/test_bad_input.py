@@ -125,3 +125,13 @@ def test_a_description_over_ten_thousand_characters_is_refused_and_kept(
     assert refused.status_code == 400
     assert "description" in refused.json()
     assert not Case.objects.exists()
+
+
+@pytest.mark.parametrize("agency", [str(HUGE), "²"])
+def test_the_refer_page_refuses_an_agency_id_that_is_no_id(
+    client: Client, expert: User, make_case: Callable[..., Case], bank: Organisation, agency: str
+) -> None:
+    case = make_case(S.ACCEPTED)
+    response = page_act(login(client, expert), case, "refer", agencies=[bank.pk, agency], working_days="5")
+    assert response.status_code == 400
+    assert not case.referrals.exists()
