@@ -9,6 +9,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from rest_framework import exceptions, status
 
+from rownaq.core.normalise import parse_int
+
 VERSION_HELP = (
     "The record's `version` as the caller loaded it; required on every update (PUT or PATCH). "
     "400 if it is missing, 409 if someone else changed the record since."
@@ -38,6 +40,7 @@ def required_version(data: Any) -> int:
                 ]
             }
         )
-    if not text.isdigit() or int(text) < 1:
+    version = parse_int(text)
+    if version is None or version < 1:
         raise exceptions.ValidationError({"version": [_("The version must be a whole number, such as 3.")]})
-    return int(text)
+    return version

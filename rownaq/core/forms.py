@@ -9,12 +9,20 @@ from typing import Any
 
 from django import forms
 from django.core.files.uploadedfile import UploadedFile
+from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from rownaq.core.files import ACCEPT, attachment_content_type
 from rownaq.core.jalali import JalaliDateError, format_jalali, parse_jalali_date
-from rownaq.core.normalise import normalise_paragraphs, normalise_text, to_latin_digits
+from rownaq.core.normalise import (
+    FREE_TEXT_MAX_LENGTH,
+    WHOLE_NUMBER_MAX,
+    normalise_paragraphs,
+    normalise_text,
+    parse_int,
+    to_latin_digits,
+)
 from rownaq.core.numbers import BILLION, billions_input, format_number
 
 BILLIONS_TEXT = re.compile(r"-?(\d+(\.\d*)?|\.\d+)")  # after digits and separators are normalised
@@ -72,7 +80,11 @@ class JalaliDateField(forms.Field):
 
 class PersianCharField(forms.CharField):
     """A text field whose value is normalised (ی/ک, digits, ZWNJ, spaces) before it is used; with a
-    ``Textarea`` its line breaks are kept."""
+    ``Textarea`` its line breaks are kept. Without a ``max_length`` it takes ``FREE_TEXT_MAX_LENGTH``."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("max_length", FREE_TEXT_MAX_LENGTH)
+        super().__init__(**kwargs)
 
     def to_python(self, value: Any) -> str:
         value = super().to_python(value)
@@ -83,11 +95,20 @@ class LatinDigitsIntegerField(forms.IntegerField):
     """An integer typed with Persian, Arabic or Latin digits and optional thousands separators.
 
     Rendered as a text input: browsers refuse Persian digits in ``type=number``.
+
+    Bounded by default to what a database column holds (``WHOLE_NUMBER_MAX``), so that a number pasted by
+    mistake gets an error instead of reaching the database.
     """
 
     widget = forms.TextInput(attrs={"inputmode": "numeric", "dir": "ltr"})
 
     default_error_messages = {"invalid": _("Enter a whole number.")}
+
+    def __init__(self, **kwargs: Any) -> None:
+        if kwargs.get("max_value") is None:
+            kwargs["max_value"] = WHOLE_NUMBER_MAX
+            kwargs["error_messages"] = {"max_value": _("This number is too large."), **kwargs.get("error_messages", {})}
+        super().__init__(**kwargs)
 
     def to_python(self, value: Any) -> int | None:
         if isinstance(value, str):
@@ -169,11 +190,27 @@ class VersionField(forms.IntegerField):
         "required": _("This form did not say which version of the record you opened. Open the page again."),
         "invalid": _("This form did not say which version of the record you opened. Open the page again."),
         "min_value": _("This form did not say which version of the record you opened. Open the page again."),
+        "max_value": _("This form did not say which version of the record you opened. Open the page again."),
     }
 
     def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", WHOLE_NUMBER_MAX)
         super().__init__(**kwargs)
+
+
+class ModelMultipleChoiceField(forms.ModelMultipleChoiceField):  # type: ignore[type-arg]
+    """Several records chosen by id (checkboxes): an id beyond 64 bits is refused as an invalid choice before it
+    reaches the ``pk__in`` query, where the database would fail on it."""
+
+    def _check_values(self, value: Any) -> Any:
+        if self.to_field_name is None:
+            for pk in value:
+                if not isinstance(pk, models.Model) and parse_int(pk) is None:
+                    raise forms.ValidationError(
+                        self.error_messages["invalid_pk_value"], code="invalid_pk_value", params={"pk": pk}
+                    )
+        return super()._check_values(value)  # type: ignore[misc]
 
 
 def style_widgets(form: forms.BaseForm) -> None:

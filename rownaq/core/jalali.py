@@ -11,6 +11,7 @@ import re
 
 import jdatetime
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from rownaq.core.normalise import to_latin_digits, to_persian_digits
 
@@ -36,16 +37,41 @@ class JalaliDateError(ValueError):
     """A text that is not a valid Jalali date; the message is Persian and shown to the user."""
 
 
+# The dates the platform accepts: a licence from the 1300s to a deadline in this century. Outside them a date
+# is a typing mistake («0001-01-01», «14030/1/1») and some could not even be shown in the Jalali calendar.
+JALALI_YEAR_MIN = 1300
+JALALI_YEAR_MAX = 1499
+DATE_MIN = jdatetime.date(JALALI_YEAR_MIN, 1, 1).togregorian()
+DATE_MAX = jdatetime.date(JALALI_YEAR_MAX + 1, 1, 1).togregorian() - dt.timedelta(days=1)
+
+
+def check_date_range(value: dt.date) -> dt.date:
+    """``value`` when it falls in the Jalali years ``JALALI_YEAR_MIN`` to ``JALALI_YEAR_MAX``; otherwise a
+    ``JalaliDateError`` saying so."""
+    day = value.date() if isinstance(value, dt.datetime) else value
+    if not DATE_MIN <= day <= DATE_MAX:
+        raise JalaliDateError(
+            _("Enter a date between the years %(first)s and %(last)s.")
+            % {"first": to_persian_digits(str(JALALI_YEAR_MIN)), "last": to_persian_digits(str(JALALI_YEAR_MAX))}
+        )
+    return value
+
+
 def parse_jalali_date(text: str) -> dt.date:
     """Parse «۱۴۰۳/۰۵/۱۲», «1403-5-12» or «٩٨/١/١» (two-digit years mean 13xx/14xx) to a Gregorian date."""
     match = _DATE_PATTERN.match(to_latin_digits(text or ""))
     if not match:
         raise JalaliDateError("تاریخ را به شکل سال/ماه/روز بنویسید، مانند ۱۴۰۳/۰۵/۱۲.")
     year, month, day = (int(part) for part in match.groups())
-    if year < 100:
+    if len(match.group(1)) <= 2:
         year += 1400 if year < 50 else 1300
     if not 1 <= month <= 12:
         raise JalaliDateError("ماه باید بین ۱ و ۱۲ باشد.")
+    if not JALALI_YEAR_MIN <= year <= JALALI_YEAR_MAX:
+        raise JalaliDateError(
+            _("Enter a date between the years %(first)s and %(last)s.")
+            % {"first": to_persian_digits(str(JALALI_YEAR_MIN)), "last": to_persian_digits(str(JALALI_YEAR_MAX))}
+        )
     try:
         return jdatetime.date(year, month, day).togregorian()
     except ValueError as exc:

@@ -161,9 +161,25 @@ def search_key(text: str | None) -> str:
     return _SPACES.sub(" ", text).strip()
 
 
+# A search looks for at most this many terms, each cut to this many characters: every term is one more
+# condition in the query, and a database refuses (SQLite: "Expression tree is too large") a search pasted
+# from a whole document. The rest is ignored; no one types twenty words into a search box.
+SEARCH_MAX_TERMS = 20
+SEARCH_MAX_TERM_LENGTH = 100
+
+
 def search_terms(query: str | None) -> list[str]:
-    """Split a user's query into folded terms, each to be found somewhere in the search key."""
-    return [term for term in search_key(query).split(" ") if term]
+    """Split a user's query into folded terms, each to be found somewhere in the search key: the first
+    ``SEARCH_MAX_TERMS`` distinct ones, each at most ``SEARCH_MAX_TERM_LENGTH`` characters."""
+    text = str(query or "")[: SEARCH_MAX_TERMS * (SEARCH_MAX_TERM_LENGTH + 1)]
+    terms: list[str] = []
+    for term in search_key(text).split(" "):
+        term = term[:SEARCH_MAX_TERM_LENGTH]
+        if term and term not in terms:
+            terms.append(term)
+            if len(terms) == SEARCH_MAX_TERMS:
+                break
+    return terms
 
 
 def normalise_digits_only(text: str | None) -> str:
@@ -171,3 +187,34 @@ def normalise_digits_only(text: str | None) -> str:
     if not text:
         return ""
     return re.sub(r"[\s\u200c-\u200f\-_/.]", "", to_latin_digits(str(text)))
+
+
+_LATIN_DIGITS_ONLY = re.compile(r"[0-9]+")
+# The largest whole number a database column holds (a 64-bit integer): every number a person types is
+# refused above it, before it reaches a query or a row.
+WHOLE_NUMBER_MAX = 2**63 - 1
+# The longest free text (a description, an answer, a message) a person may send: ten pages of typing. More
+# is a paste by mistake, and would make every page and PDF that shows it slow.
+FREE_TEXT_MAX_LENGTH = 10_000
+
+
+def is_digits(text: str | None) -> bool:
+    """True when ``text`` is one or more Persian, Arabic or Latin digits and nothing else.
+
+    ``str.isdigit`` also accepts «²», «①» or Devanagari digits, which ``int()`` then refuses; this does not.
+    """
+    return bool(text) and _LATIN_DIGITS_ONLY.fullmatch(to_latin_digits(str(text))) is not None
+
+
+def parse_int(text: object, *, maximum: int = WHOLE_NUMBER_MAX) -> int | None:
+    """The whole number ``text`` writes in Persian, Arabic or Latin digits (surrounding spaces allowed), or
+    ``None`` when it is anything else or larger than ``maximum`` (a database integer by default)."""
+    if isinstance(text, bool):
+        return None
+    if isinstance(text, int):
+        return text if 0 <= text <= maximum else None
+    value = to_latin_digits(str(text)).strip() if text is not None else ""
+    if not is_digits(value) or len(value) > len(str(maximum)):
+        return None
+    number = int(value)
+    return number if number <= maximum else None

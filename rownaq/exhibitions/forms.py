@@ -11,9 +11,15 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from rownaq.accounts.models import Organisation, OrganisationKind
-from rownaq.core.forms import JalaliDateField, LatinDigitsIntegerField, PersianCharField, style_widgets
+from rownaq.core.forms import (
+    JalaliDateField,
+    LatinDigitsIntegerField,
+    ModelMultipleChoiceField,
+    PersianCharField,
+    style_widgets,
+)
 from rownaq.core.jalali import format_jalali_long
-from rownaq.core.normalise import to_latin_digits, to_persian_digits
+from rownaq.core.normalise import FREE_TEXT_MAX_LENGTH, to_latin_digits, to_persian_digits
 from rownaq.exhibitions import access, scheduling, services
 from rownaq.exhibitions.models import Booth, Exhibition, ExhibitionKind, Hall
 from rownaq.needs.models import Capability, Need
@@ -126,11 +132,17 @@ class ExhibitionForm(forms.ModelForm):
     closes_at = TimeField(label=_("Closes at"))
     venue = PersianCharField(label=_("Venue"), max_length=200)
     meeting_minutes = LatinDigitsIntegerField(label=_("Length of a B2B meeting (minutes)"), min_value=5, max_value=240)
+    description = forms.CharField(
+        label=_("Description"),
+        required=False,
+        max_length=FREE_TEXT_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
 
     class Meta:
         model = Exhibition
         fields = list(services.EDITABLE_FIELDS)
-        widgets = {"slug": forms.TextInput(attrs={"dir": "ltr"}), "description": forms.Textarea(attrs={"rows": 3})}
+        widgets = {"slug": forms.TextInput(attrs={"dir": "ltr"})}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -167,13 +179,13 @@ class ExhibitorForm(forms.Form):
 
     organisation = forms.ModelChoiceField(label=_("Organisation"), queryset=Organisation.objects.none())
     booth = forms.ModelChoiceField(label=_("Booth"), queryset=Booth.objects.none(), required=False)
-    needs = forms.ModelMultipleChoiceField(
+    needs = ModelMultipleChoiceField(
         label=_("Needs on show"),
         queryset=Need.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
     )
-    capabilities = forms.ModelMultipleChoiceField(
+    capabilities = ModelMultipleChoiceField(
         label=_("Capabilities on show"),
         queryset=Capability.objects.none(),
         required=False,

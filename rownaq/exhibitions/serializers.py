@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from rownaq.core.api_fields import DateTimeField
 from rownaq.core.jalali import format_jalali
 from rownaq.exhibitions.models import B2BMeeting, Booth, Exhibition, Exhibitor, Hall
 from rownaq.needs.models import Capability, Need
@@ -120,7 +121,7 @@ class MeetingSerializer(serializers.ModelSerializer[B2BMeeting]):
 
 
 class BookingSerializer(serializers.Serializer[dict[str, object]]):
-    exhibition = serializers.SlugField(help_text=_("The exhibition's address name."))
+    exhibition = serializers.SlugField(max_length=80, help_text=_("The exhibition's address name."))
     need = serializers.IntegerField(min_value=1, max_value=2**31 - 1)
     capability = serializers.IntegerField(min_value=1, max_value=2**31 - 1)
-    starts_at = serializers.DateTimeField(help_text=_("The start of one of the exhibition's meeting slots."))
+    starts_at = DateTimeField(help_text=_("The start of one of the exhibition's meeting slots."))

@@ -19,6 +19,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
 from rownaq.accounts.models import Organisation, User
+from rownaq.core.filters import FilterSet, IdFilter
 from rownaq.geography.models import Province
 from rownaq.hq.forms import STATUS_CHOICES, MeetingChoiceField
 from rownaq.hq.models import ADOPTING_STATES, Commitment, Meeting, Party, Resolution
@@ -51,7 +52,7 @@ def status_q(status: str, today: dt.date | None = None) -> Q:
     return conditions[status]
 
 
-class ResolutionFilter(django_filters.FilterSet):
+class ResolutionFilter(FilterSet):
     agency = django_filters.ModelChoiceFilter(
         label=_("Agency"), queryset=Organisation.objects.none(), method="filter_agency"
     )
@@ -62,7 +63,7 @@ class ResolutionFilter(django_filters.FilterSet):
         method="filter_status",
     )
     meeting = MeetingFilter(label=_("Meeting"), queryset=Meeting.objects.none())
-    case = django_filters.NumberFilter(label=_("Case (ID)"), field_name="case_id")
+    case = IdFilter(label=_("Case (ID)"), field_name="case_id")
 
     class Meta:
         model = Resolution

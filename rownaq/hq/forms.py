@@ -10,11 +10,24 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from rownaq.accounts.models import Organisation
-from rownaq.core.forms import JalaliDateField, LatinDigitsIntegerField, PersianCharField, style_widgets
-from rownaq.core.normalise import to_persian_digits
+from rownaq.core.forms import (
+    JalaliDateField,
+    LatinDigitsIntegerField,
+    ModelMultipleChoiceField,
+    PersianCharField,
+    style_widgets,
+)
+from rownaq.core.normalise import FREE_TEXT_MAX_LENGTH, to_persian_digits
 from rownaq.geography.models import Province
 from rownaq.geography.places import Places
-from rownaq.hq.models import DisruptiveRegulation, Meeting, NationalStatus, RegulationKind
+from rownaq.hq.models import (
+    ATTENDEES_MAX_LINES,
+    MEETING_NUMBER_MAX,
+    DisruptiveRegulation,
+    Meeting,
+    NationalStatus,
+    RegulationKind,
+)
 from rownaq.hq.scoreboard import ResolutionStatus
 from rownaq.obstacles.forms import agencies_for
 from rownaq.obstacles.models import Case
@@ -35,13 +48,13 @@ class CaseChoiceField(forms.ModelChoiceField[Case]):
         return f"{obj.reference}: {obj.title} ({obj.unit.name})"
 
 
-class CaseMultipleChoiceField(forms.ModelMultipleChoiceField[Case]):
+class CaseMultipleChoiceField(ModelMultipleChoiceField):
     def label_from_instance(self, obj: Case) -> str:
         return f"{obj.reference}: {obj.title} ({obj.unit.name})"
 
 
 class MeetingForm(forms.Form):
-    number = LatinDigitsIntegerField(label=_("Meeting number"), min_value=1)
+    number = LatinDigitsIntegerField(label=_("Meeting number"), min_value=1, max_value=MEETING_NUMBER_MAX)
     held_on = JalaliDateField(label=_("Date"))
     venue = PersianCharField(label=_("Venue"), max_length=200, required=False)
     chair = PersianCharField(label=_("Chaired by"), max_length=200, required=False)
@@ -50,11 +63,21 @@ class MeetingForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 6}),
         help_text=_("One person or agency per line."),
+        max_length=FREE_TEXT_MAX_LENGTH,
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         style_widgets(self)
+
+    def clean_attendees(self) -> str:
+        text: str = self.cleaned_data["attendees"]
+        if len([line for line in text.splitlines() if line.strip()]) > ATTENDEES_MAX_LINES:
+            raise forms.ValidationError(
+                _("Write at most %(count)s attendees, one per line.")
+                % {"count": to_persian_digits(str(ATTENDEES_MAX_LINES))}
+            )
+        return text
 
 
 class MeetingActionForm(forms.Form):

@@ -31,6 +31,10 @@ class MeetingState(models.TextChoices):
 ADOPTING_STATES = frozenset({MeetingState.HELD, MeetingState.MINUTES_FINAL})
 
 
+MEETING_NUMBER_MAX = 99_999  # a running number: a provincial HQ meets a few dozen times a year
+ATTENDEES_MAX_LINES = 100  # the minutes list each on a line of their PDF
+
+
 class Meeting(models.Model):
     province = models.ForeignKey(
         "geography.Province", verbose_name=_("province"), on_delete=models.PROTECT, related_name="hq_meetings"

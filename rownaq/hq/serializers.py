@@ -17,6 +17,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from rownaq.accounts.models import Organisation, User
+from rownaq.core.api_fields import DateField, FreeTextField, IdField
 from rownaq.core.jalali import format_jalali
 from rownaq.hq import access, scoreboard, services, workflow
 from rownaq.hq.models import (
@@ -390,25 +391,25 @@ class ScoreboardSerializer(serializers.Serializer[Any]):
 
 
 class MeetingActionSerializer(serializers.Serializer[Meeting]):
-    held_on = serializers.DateField(
+    held_on = DateField(
         required=False,
         allow_null=True,
         default=None,
         help_text="hold: the day it was held (default: the day it was planned for, or today if that is to come)",
     )
-    comment = serializers.CharField(required=False, allow_blank=True, default="")
+    comment = FreeTextField(required=False, allow_blank=True, default="")
 
 
 class CarryOutSerializer(serializers.Serializer[Commitment]):
-    note = serializers.CharField(help_text="How it was carried out.")
-    done_on = serializers.DateField(required=False, allow_null=True, default=None, help_text="Default: today.")
+    note = FreeTextField(help_text="How it was carried out.")
+    done_on = DateField(required=False, allow_null=True, default=None, help_text="Default: today.")
 
 
 class ObjectionFileSerializer(serializers.Serializer[Objection]):
-    resolution = serializers.IntegerField(help_text="The resolution's ID (one that binds the caller's organisation).")
-    text = serializers.CharField()
+    resolution = IdField(help_text="The resolution's ID (one that binds the caller's organisation).")
+    text = FreeTextField()
 
 
 class ObjectionDecideSerializer(serializers.Serializer[Objection]):
     upheld = serializers.BooleanField(help_text="true: the resolution is revised; false: it stands.")
-    note = serializers.CharField(required=False, allow_blank=True, default="")
+    note = FreeTextField(required=False, allow_blank=True, default="")

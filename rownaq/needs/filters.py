@@ -17,7 +17,7 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from rownaq.accounts.models import User
-from rownaq.core.filters import SearchFilterSet
+from rownaq.core.filters import FilterSet, IdFilter, SearchFilterSet
 from rownaq.core.forms import style_widgets
 from rownaq.core.normalise import search_key, search_terms
 from rownaq.needs import access
@@ -104,7 +104,7 @@ class NeedFilter(SearchFilterSet):
 
 class CapabilityFilter(SearchFilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="filter_q")
-    owner = django_filters.NumberFilter(label=_("Owner (organisation ID)"), field_name="owner_id")
+    owner = IdFilter(label=_("Owner (organisation ID)"), field_name="owner_id")
 
     class Meta:
         model = Capability
@@ -120,8 +120,8 @@ class CapabilityFilter(SearchFilterSet):
 # -- proposals ---------------------------------------------------------------------------------------
 
 
-class ProposalFilter(django_filters.FilterSet):
-    need = django_filters.NumberFilter(label=_("Need (ID)"), field_name="need_id")
+class ProposalFilter(FilterSet):
+    need = IdFilter(label=_("Need (ID)"), field_name="need_id")
     state = django_filters.MultipleChoiceFilter(label=_("State"), choices=ProposalState.choices)
 
     class Meta:

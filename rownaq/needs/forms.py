@@ -14,6 +14,7 @@ from rownaq.core.forms import (
     JalaliDateField,
     LatinDigitsDecimalField,
     LatinDigitsIntegerField,
+    ModelMultipleChoiceField,
     MultipleFileField,
     PersianCharField,
     VersionField,
@@ -34,7 +35,7 @@ class SectorChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
         return f"{obj.code} {obj.title or obj.title_en}"
 
 
-class SectorMultipleChoiceField(forms.ModelMultipleChoiceField):  # type: ignore[type-arg]
+class SectorMultipleChoiceField(ModelMultipleChoiceField):
     def label_from_instance(self, obj: Any) -> str:
         return f"{obj.code} {obj.title or obj.title_en}"
 

@@ -16,6 +16,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from rownaq.accounts.models import Organisation, User
+from rownaq.core.api_fields import DateField, FreeTextField, IdField, WholeNumberField
 from rownaq.core.jalali import format_jalali
 from rownaq.core.normalise import normalise_text
 from rownaq.needs import access
@@ -289,7 +290,7 @@ class NeedPostSerializer(serializers.Serializer[Need]):
 
     unit = serializers.PrimaryKeyRelatedField(queryset=Unit.objects.none(), help_text="Production unit (ID)")
     title = serializers.CharField(max_length=200)
-    description = serializers.CharField()
+    description = FreeTextField()
     kind = serializers.ChoiceField(choices=NeedKind.choices)
     supplied_from = serializers.ChoiceField(choices=SupplySource.choices)
     sector = serializers.SlugRelatedField(
@@ -304,8 +305,8 @@ class NeedPostSerializer(serializers.Serializer[Need]):
         max_digits=16, decimal_places=2, min_value=0, required=False, allow_null=True
     )
     quantity_unit = serializers.CharField(max_length=30, required=False, allow_blank=True, default="")
-    yearly_value = serializers.IntegerField(min_value=0, required=False, allow_null=True, help_text="rials")
-    deadline = serializers.DateField(required=False, allow_null=True)
+    yearly_value = WholeNumberField(required=False, allow_null=True, help_text="rials")
+    deadline = DateField(required=False, allow_null=True)
     visibility = serializers.ChoiceField(choices=Visibility.choices, default=Visibility.PUBLIC)
     reply_days = serializers.IntegerField(min_value=1, max_value=60, default=10)
 
@@ -366,7 +367,7 @@ class CapabilityPostSerializer(serializers.Serializer[Capability]):
     """A capability; ``owner`` only for an SMT expert posting on an organisation's behalf."""
 
     title = serializers.CharField(max_length=200)
-    description = serializers.CharField()
+    description = FreeTextField()
     owner = serializers.PrimaryKeyRelatedField(
         queryset=Organisation.objects.all(), required=False, allow_null=True, help_text="Organisation (ID)"
     )
@@ -374,10 +375,10 @@ class CapabilityPostSerializer(serializers.Serializer[Capability]):
         slug_field="code", queryset=Sector.objects.filter(level=SectorLevel.CLASS), many=True, required=False
     )
     hs_codes = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
-    equipment = serializers.CharField(required=False, allow_blank=True, default="")
-    certifications = serializers.CharField(required=False, allow_blank=True, default="")
+    equipment = FreeTextField(required=False, allow_blank=True, default="")
+    certifications = FreeTextField(required=False, allow_blank=True, default="")
     capacity = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
-    references = serializers.CharField(required=False, allow_blank=True, default="")
+    references = FreeTextField(required=False, allow_blank=True, default="")
     is_public = serializers.BooleanField(default=True)
 
     def validate_title(self, value: str) -> str:
@@ -492,10 +493,10 @@ class ProposalDetailSerializer(ProposalSerializer):
 
 
 class ProposalSubmitSerializer(serializers.Serializer[Proposal]):
-    need = serializers.IntegerField(help_text="Need (ID)")
-    capability = serializers.IntegerField(help_text="One of the caller's organisation's capabilities (ID)")
-    text = serializers.CharField()
-    price = serializers.IntegerField(min_value=0, required=False, allow_null=True, help_text="rials")
+    need = IdField(help_text="Need (ID)")
+    capability = IdField(help_text="One of the caller's organisation's capabilities (ID)")
+    text = FreeTextField()
+    price = WholeNumberField(required=False, allow_null=True, help_text="rials")
     delivery = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
 
     def validate_text(self, value: str) -> str:
@@ -508,15 +509,13 @@ class ProposalSubmitSerializer(serializers.Serializer[Proposal]):
 class ProposalActionSerializer(serializers.Serializer[Proposal]):
     """The fields of every action; each reads the ones it needs."""
 
-    value = serializers.IntegerField(min_value=0, required=False, allow_null=True, default=None, help_text="accept")
-    signed_on = serializers.DateField(
-        required=False, allow_null=True, default=None, help_text="accept (default: today)"
-    )
+    value = WholeNumberField(required=False, allow_null=True, default=None, help_text="accept")
+    signed_on = DateField(required=False, allow_null=True, default=None, help_text="accept (default: today)")
     reason = serializers.ChoiceField(
         choices=DeclineReason.choices, required=False, allow_blank=True, default="", help_text="decline"
     )
-    note = serializers.CharField(required=False, allow_blank=True, default="", help_text="decline")
+    note = FreeTextField(required=False, allow_blank=True, default="", help_text="decline")
 
 
 class ProposalMessagePostSerializer(serializers.Serializer[ProposalMessage]):
-    text = serializers.CharField()
+    text = FreeTextField()

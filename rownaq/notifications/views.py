@@ -10,6 +10,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from rownaq.accounts.http import AuthenticatedRequest
+from rownaq.core.normalise import parse_int
 from rownaq.notifications.models import Notification
 from rownaq.notifications.services import notifications_mark_read
 
@@ -26,9 +27,11 @@ def notification_list(request: AuthenticatedRequest) -> HttpResponse:
 @login_required
 @require_POST
 def notification_read(request: AuthenticatedRequest) -> HttpResponse:
-    """Mark the notices in ``ids`` read (all of them when none is given), then go back."""
-    ids = [int(value) for value in request.POST.getlist("ids") if value.isdigit()]
-    notifications_mark_read(user=request.user, ids=ids or None)
+    """Mark the notices in ``ids`` read (all of them when no ``ids`` is sent), then go back. Ids that are not
+    whole numbers are ignored: when all of them are, nothing is marked read."""
+    sent = request.POST.getlist("ids")
+    ids = [number for value in sent if (number := parse_int(value)) is not None]
+    notifications_mark_read(user=request.user, ids=ids if sent else None)
     target = request.POST.get("next", "")
     if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, require_https=request.is_secure()):
         return redirect(target)

@@ -24,10 +24,10 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
 from rownaq.accounts.models import Organisation
-from rownaq.core.filters import SearchFilterSet
+from rownaq.core.filters import FilterSet, IdFilter, SearchFilterSet
 from rownaq.core.forms import style_widgets
 from rownaq.core.jalali import jalali_month_bounds, jalali_today, jalali_year_bounds
-from rownaq.core.normalise import search_terms
+from rownaq.core.normalise import is_digits, search_terms
 from rownaq.geography.models import IndustrialEstate
 from rownaq.obstacles import access
 from rownaq.obstacles.forms import agencies_for
@@ -84,7 +84,7 @@ class CategoryChoiceField(django_filters.fields.ModelChoiceField):
     code finds no case)."""
 
     def to_python(self, value: Any) -> Any:
-        if value in self.empty_values or str(value).isdigit():
+        if value in self.empty_values or is_digits(str(value)):
             return super().to_python(value)
         return str(value)
 
@@ -163,7 +163,7 @@ class CaseFilter(SearchFilterSet):
         method="filter_sort",
     )
     # The API's: for those who see units' registry records only.
-    unit = django_filters.NumberFilter(label=_("Production unit (ID)"), method="filter_unit")
+    unit = IdFilter(label=_("Production unit (ID)"), method="filter_unit")
 
     class Meta:
         model = Case
@@ -196,7 +196,7 @@ class CaseFilter(SearchFilterSet):
         """Every folded term in the case's title or description, or the unit's name or national ID."""
         sees_units = access.sees_unit_records(_viewer(self))
         for term in search_terms(value):
-            if sees_units or not term.isdigit():
+            if sees_units or not is_digits(term):
                 queryset = queryset.filter(Q(search_text__contains=term) | Q(unit__search_text__contains=term))
             else:  # digits would match the unit's national ID, which a liaison does not see
                 queryset = queryset.filter(search_text__contains=term)
@@ -281,10 +281,10 @@ class CaseFilter(SearchFilterSet):
 # -- referrals ------------------------------------------------------------------------------------------
 
 
-class ReferralFilter(django_filters.FilterSet):
+class ReferralFilter(FilterSet):
     state = django_filters.MultipleChoiceFilter(label=_("State"), choices=ReferralState.choices)
-    agency = django_filters.NumberFilter(label=_("Agency (ID)"), field_name="agency_id")
-    case = django_filters.NumberFilter(label=_("Case (ID)"), field_name="case_id")
+    agency = IdFilter(label=_("Agency (ID)"), field_name="agency_id")
+    case = IdFilter(label=_("Case (ID)"), field_name="case_id")
     overdue = _check_filter(_("Past its due date"), method="filter_overdue")
 
     class Meta:

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django import forms
@@ -14,11 +15,12 @@ from rownaq.accounts.models import Organisation, User
 from rownaq.core.forms import (
     BillionRialField,
     LatinDigitsIntegerField,
+    ModelMultipleChoiceField,
     MultipleFileField,
     PersianCharField,
     style_widgets,
 )
-from rownaq.core.normalise import to_latin_digits
+from rownaq.core.normalise import WHOLE_NUMBER_MAX, parse_int, to_latin_digits
 from rownaq.obstacles.access import cases_visible_to, files_from_visits
 from rownaq.obstacles.hooks import open_matters
 from rownaq.obstacles.models import (
@@ -72,7 +74,7 @@ class CaseFileForm(forms.Form):
         help_text=_("The money the obstacle holds up, if any."),
     )
     urgency = forms.ChoiceField(label=_("Urgency"), choices=Urgency.choices, initial=Urgency.NORMAL)
-    agencies = forms.ModelMultipleChoiceField(
+    agencies = ModelMultipleChoiceField(
         label=_("Agencies concerned"),
         queryset=Organisation.objects.none(),
         required=False,
@@ -109,7 +111,7 @@ class CaseFileForm(forms.Form):
 class ActionForm(forms.Form):
     """What every action posts: the version of the case the person saw, and a comment."""
 
-    version = forms.IntegerField(widget=forms.HiddenInput)
+    version = forms.IntegerField(widget=forms.HiddenInput, max_value=WHOLE_NUMBER_MAX)
     comment = PersianCharField(label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
     def __init__(self, *args: Any, case: Case, user: User, **kwargs: Any) -> None:
@@ -145,15 +147,20 @@ class MergeForm(ActionForm):
     )
 
     def clean_into(self) -> Case:
-        digits = "".join(ch for ch in to_latin_digits(self.cleaned_data["into"]) if ch.isdigit())
-        into = cases_visible_to(self.user).select_related("unit__county").filter(pk=int(digits or 0)).first()
+        digits = "".join(re.findall(r"[0-9]", to_latin_digits(self.cleaned_data["into"])))  # «م-۱۲» → 12
+        number = parse_int(digits)
+        into = (
+            None
+            if number is None
+            else cases_visible_to(self.user).select_related("unit__county").filter(pk=number).first()
+        )
         if into is None:
             raise forms.ValidationError(_("There is no case with this number."))
         return into
 
 
 class ReferForm(ActionForm):
-    agencies = forms.ModelMultipleChoiceField(
+    agencies = ModelMultipleChoiceField(
         label=_("Agencies"), queryset=Organisation.objects.none(), widget=forms.CheckboxSelectMultiple
     )
     working_days = LatinDigitsIntegerField(label=_("Working days to answer"), min_value=1, max_value=120)
@@ -222,7 +229,7 @@ class ReturnReferralForm(ReasonForm):
 class AnswerForm(forms.Form):
     """An agency's answer: its decision, the text, an amount where money is concerned and files."""
 
-    version = forms.IntegerField(widget=forms.HiddenInput)
+    version = forms.IntegerField(widget=forms.HiddenInput, max_value=WHOLE_NUMBER_MAX)
     decision = forms.ChoiceField(label=_("Decision"), choices=[("", "---------"), *AnswerDecision.choices])
     answer = PersianCharField(label=_("The agency's answer"), widget=forms.Textarea(attrs={"rows": 4}))
     amount = BillionRialField(

@@ -16,6 +16,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from rownaq.accounts.models import Organisation, User
+from rownaq.core.api_fields import FreeTextField, IdField, WholeNumberField
 from rownaq.core.jalali import format_jalali
 from rownaq.core.normalise import normalise_text
 from rownaq.core.numbers import format_billion_rial
@@ -303,8 +304,8 @@ class CaseFileSerializer(serializers.Serializer[Case]):
     unit = serializers.PrimaryKeyRelatedField(queryset=Unit.objects.all())
     category = serializers.SlugRelatedField(slug_field="code", queryset=ObstacleCategory.objects.filter(is_active=True))
     title = serializers.CharField(max_length=200)
-    description = serializers.CharField()
-    amount = serializers.IntegerField(min_value=0, required=False, allow_null=True)
+    description = FreeTextField()
+    amount = WholeNumberField(required=False, allow_null=True)
     urgency = serializers.ChoiceField(choices=Urgency.choices, default=Urgency.NORMAL)
     from_visit = serializers.BooleanField(default=False)
     agencies_concerned = serializers.PrimaryKeyRelatedField(
@@ -335,39 +336,39 @@ class CaseFileSerializer(serializers.Serializer[Case]):
 class CaseActionSerializer(serializers.Serializer[Case]):
     """The fields of every action; each action reads the ones it needs (see ``api.ACTIONS``)."""
 
-    version = serializers.IntegerField(
-        min_value=1, help_text="The case's version as the caller loaded it; 409 if it changed since."
-    )
-    comment = serializers.CharField(required=False, allow_blank=True, default="")
-    reason = serializers.CharField(
+    version = IdField(help_text="The case's version as the caller loaded it; 409 if it changed since.")
+    comment = FreeTextField(required=False, allow_blank=True, default="")
+    reason = FreeTextField(
         required=False,
         allow_blank=True,
         default="",
         help_text="reject, reopen, withdraw_referral, return_referral; resolve: why the outcome is recorded while "
         "something is still open on the case (an HQ resolution's commitments not carried out yet)",
     )
-    answer = serializers.CharField(required=False, allow_blank=True, default="", help_text="answer")
+    answer = FreeTextField(required=False, allow_blank=True, default="", help_text="answer")
     agencies = serializers.ListField(
-        child=serializers.IntegerField(), required=False, help_text="refer: organisation IDs (default: the category's)"
+        child=IdField(), required=False, max_length=100, help_text="refer: organisation IDs (default: the category's)"
     )
-    working_days = serializers.IntegerField(required=False, allow_null=True, default=None, help_text="refer")
-    into = serializers.IntegerField(required=False, allow_null=True, default=None, help_text="merge: case ID")
-    category = serializers.CharField(required=False, allow_blank=True, default="", help_text="recategorise: code")
+    working_days = WholeNumberField(
+        min_value=1, max_value=120, required=False, allow_null=True, default=None, help_text="refer"
+    )
+    into = IdField(required=False, allow_null=True, default=None, help_text="merge: case ID")
+    category = serializers.CharField(
+        max_length=40, required=False, allow_blank=True, default="", help_text="recategorise: code"
+    )
     outcome_kind = serializers.ChoiceField(
         choices=OutcomeKind.choices, required=False, allow_blank=True, default="", help_text="resolve"
     )
-    outcome_note = serializers.CharField(required=False, allow_blank=True, default="", help_text="resolve")
-    money_released = serializers.IntegerField(
-        min_value=0, required=False, allow_null=True, default=None, help_text="resolve (rials)"
-    )
-    referral = serializers.IntegerField(
+    outcome_note = FreeTextField(required=False, allow_blank=True, default="", help_text="resolve")
+    money_released = WholeNumberField(required=False, allow_null=True, default=None, help_text="resolve (rials)")
+    referral = IdField(
         required=False, allow_null=True, default=None, help_text="withdraw_referral: referral ID (of this case)"
     )
     decision = serializers.ChoiceField(
         choices=AnswerDecision.choices, required=False, allow_blank=True, default="", help_text="answer"
     )
-    amount = serializers.IntegerField(
-        min_value=0, required=False, allow_null=True, default=None, help_text="answer: rials, where money is concerned"
+    amount = WholeNumberField(
+        required=False, allow_null=True, default=None, help_text="answer: rials, where money is concerned"
     )
     attachments = serializers.ListField(
         child=serializers.FileField(), required=False, default=list, help_text="answer: PDF, PNG or JPEG (multipart)"
@@ -378,22 +379,18 @@ class ReferralAnswerSerializer(serializers.Serializer[Referral]):
     """The agency's answer: a decision, the text, an amount where money is concerned and files (multipart)."""
 
     decision = serializers.ChoiceField(choices=AnswerDecision.choices)
-    answer = serializers.CharField()
-    amount = serializers.IntegerField(
-        min_value=0, required=False, allow_null=True, default=None, help_text="rials, e.g. the facility approved"
+    answer = FreeTextField()
+    amount = WholeNumberField(
+        required=False, allow_null=True, default=None, help_text="rials, e.g. the facility approved"
     )
     attachments = serializers.ListField(
         child=serializers.FileField(), required=False, default=list, help_text="PDF, PNG or JPEG files (multipart)"
     )
-    version = serializers.IntegerField(
-        min_value=1, required=False, allow_null=True, default=None, help_text="The case's version; 409 if it changed."
-    )
+    version = IdField(required=False, allow_null=True, default=None, help_text="The case's version; 409 if it changed.")
 
 
 class ReferralReasonSerializer(serializers.Serializer[Referral]):
     """Why a referral is withdrawn (the expert) or returned (the agency's liaison)."""
 
-    reason = serializers.CharField()
-    version = serializers.IntegerField(
-        min_value=1, required=False, allow_null=True, default=None, help_text="The case's version; 409 if it changed."
-    )
+    reason = FreeTextField()
+    version = IdField(required=False, allow_null=True, default=None, help_text="The case's version; 409 if it changed.")

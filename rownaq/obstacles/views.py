@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from rownaq.accounts.http import AuthenticatedRequest
-from rownaq.core.normalise import normalise_digits_only, search_terms
+from rownaq.core.normalise import is_digits, normalise_digits_only, search_terms
 from rownaq.obstacles import workflow
 from rownaq.obstacles.access import (
     can_file,
@@ -112,7 +112,7 @@ def _unit_options(request: AuthenticatedRequest) -> HttpResponse:
     query = request.GET.get("unit", "")
     units = units_visible_to(request.user)
     digits = normalise_digits_only(query)
-    if digits.isdigit():
+    if is_digits(digits):
         units = units.filter(national_id__startswith=digits)
     else:
         terms = search_terms(query)

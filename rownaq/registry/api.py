@@ -12,6 +12,7 @@ from rest_framework.routers import BaseRouter
 
 from rownaq.accounts.models import User
 from rownaq.core.api import VERSION_HELP, Conflict, required_version
+from rownaq.core.api_fields import ModelSerializer
 from rownaq.core.jalali import format_jalali
 from rownaq.core.normalise import normalise_text
 from rownaq.geography.models import County, IndustrialEstate
@@ -43,7 +44,7 @@ class ProductSerializer(serializers.ModelSerializer[Product]):
         fields = ["name", "hs_code", "measure", "nominal_capacity"]
 
 
-class UnitSerializer(serializers.ModelSerializer[Unit]):
+class UnitSerializer(ModelSerializer[Unit]):
     sector = serializers.SlugRelatedField(slug_field="code", queryset=Sector.objects.filter(level="class"))
     sector_title = serializers.CharField(source="sector.display_title", read_only=True)
     county_name = serializers.CharField(source="county.name", read_only=True)

@@ -6,7 +6,7 @@ from typing import Any
 
 from django import forms
 from django.db.models import QuerySet
-from django.forms import inlineformset_factory
+from django.forms import BaseInlineFormSet, inlineformset_factory
 from django.utils.translation import gettext_lazy as _
 
 from rownaq.accounts.models import Role, User
@@ -18,7 +18,7 @@ from rownaq.core.forms import (
     VersionField,
     style_widgets,
 )
-from rownaq.core.normalise import normalise_digits_only, search_terms
+from rownaq.core.normalise import is_digits, normalise_digits_only, search_terms, to_persian_digits
 from rownaq.geography.models import County, IndustrialEstate
 from rownaq.registry.access import units_visible_to
 from rownaq.registry.models import Contact, Product, Sector, SectorLevel, Unit, UnitStatus
@@ -158,7 +158,9 @@ class UnitForm(forms.ModelForm):  # type: ignore[type-arg]
 class ProductForm(forms.ModelForm):  # type: ignore[type-arg]
     name = PersianCharField(label=_("Product"), max_length=200)
     measure = PersianCharField(label=_("Unit of measure"), max_length=30)
-    nominal_capacity = LatinDigitsDecimalField(label=_("Nominal annual capacity"), min_value=0, decimal_places=2)
+    nominal_capacity = LatinDigitsDecimalField(
+        label=_("Nominal annual capacity"), min_value=0, max_digits=16, decimal_places=2
+    )
 
     class Meta:
         model = Product
@@ -184,8 +186,45 @@ class ContactForm(forms.ModelForm):  # type: ignore[type-arg]
         style_widgets(self)
 
 
-ProductFormSet = inlineformset_factory(Unit, Product, form=ProductForm, extra=1, can_delete=True)
-ContactFormSet = inlineformset_factory(Unit, Contact, form=ContactForm, extra=1, can_delete=True)
+# A unit's page lists its products and contacts: a few, at most a few dozen. More is a mistake or an attack
+# (each row is a form to build and validate), refused with a message on the page.
+ROWS_MAX = 50
+
+
+class ProductRows(BaseInlineFormSet):  # type: ignore[type-arg]
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        message = _("A unit can list at most %(count)s products.") % {"count": to_persian_digits(str(ROWS_MAX))}
+        super().__init__(*args, error_messages={"too_many_forms": message}, **kwargs)
+
+
+class ContactRows(BaseInlineFormSet):  # type: ignore[type-arg]
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        message = _("A unit can list at most %(count)s contacts.") % {"count": to_persian_digits(str(ROWS_MAX))}
+        super().__init__(*args, error_messages={"too_many_forms": message}, **kwargs)
+
+
+ProductFormSet = inlineformset_factory(
+    Unit,
+    Product,
+    form=ProductForm,
+    formset=ProductRows,
+    extra=1,
+    can_delete=True,
+    max_num=ROWS_MAX,
+    validate_max=True,
+    absolute_max=ROWS_MAX + 10,
+)
+ContactFormSet = inlineformset_factory(
+    Unit,
+    Contact,
+    form=ContactForm,
+    formset=ContactRows,
+    extra=1,
+    can_delete=True,
+    max_num=ROWS_MAX,
+    validate_max=True,
+    absolute_max=ROWS_MAX + 10,
+)
 
 
 class UnitLookupField(forms.CharField):
@@ -198,7 +237,7 @@ class UnitLookupField(forms.CharField):
     def clean(self, value: Any) -> Unit:  # type: ignore[override]
         text = super().clean(value)
         digits = normalise_digits_only(text)
-        if digits.isdigit():
+        if is_digits(digits):
             found = list(self.units.filter(national_id=digits)[:2])
         else:
             units = self.units

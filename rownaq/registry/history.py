@@ -13,7 +13,7 @@ from django.db.models import Field, Model, Q
 from django.utils.translation import gettext as _
 
 from rownaq.core.jalali import format_jalali
-from rownaq.core.normalise import to_persian_digits
+from rownaq.core.normalise import parse_int, to_persian_digits
 from rownaq.registry.models import Contact, Licence, Product, Unit
 
 _HIDDEN_FIELDS = {"id", "unit", "search_text", "version", "created_at", "updated_at"}
@@ -130,7 +130,7 @@ def _related_names(entries: list[LogEntry]) -> dict[tuple[str, str], str]:
         ("estate", IndustrialEstate),
         ("owner", Organisation),
     ):
-        ids = [int(v) for v in wanted[field_name] if v.isdigit()]
+        ids = [number for v in wanted[field_name] if (number := parse_int(v)) is not None]
         for obj in model.objects.filter(pk__in=ids):  # type: ignore[attr-defined]
             names[(field_name, str(obj.pk))] = str(obj)
     return names

@@ -24,7 +24,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
-from rownaq.core.jalali import JalaliDateError, format_jalali, parse_jalali_date
+from rownaq.core.jalali import JalaliDateError, check_date_range, format_jalali, parse_jalali_date
 from rownaq.core.normalise import normalise_text, search_key, to_latin_digits
 from rownaq.core.numbers import format_number
 from rownaq.core.spreadsheets import safe_row, xlsx_row
@@ -229,15 +229,17 @@ def parse_decimal(raw: object, text: str) -> Decimal:
             raise CellError(_("Write a number, such as 34.64.")) from None
     if not value.is_finite():
         raise CellError(_("Write a number, such as 34.64."))
+    if abs(value) >= 10**9:  # no coordinate or capacity of ours comes near; 1e30 cannot even be rounded
+        raise CellError(_("This number is too large."))
     return value.quantize(Decimal("0.00001"))
 
 
 def parse_date(raw: object, text: str) -> dt.date:
-    if isinstance(raw, dt.datetime):
-        return raw.date()
-    if isinstance(raw, dt.date):
-        return raw
     try:
+        if isinstance(raw, dt.datetime):
+            return check_date_range(raw.date())
+        if isinstance(raw, dt.date):
+            return check_date_range(raw)
         return parse_jalali_date(text)
     except JalaliDateError as exc:
         raise CellError(str(exc)) from None

@@ -9,7 +9,7 @@ from pathlib import Path
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from rownaq.core.normalise import normalise_digits_only
+from rownaq.core.normalise import is_digits, normalise_digits_only
 
 _WEIGHTS = (29, 27, 23, 19, 17)
 
@@ -24,14 +24,14 @@ def national_id_check_digit(first_ten: str) -> int:
 
 def is_valid_national_id(value: str) -> bool:
     value = normalise_digits_only(value)
-    if len(value) != 11 or not value.isdigit() or int(value[3:9]) == 0:
+    if len(value) != 11 or not is_digits(value) or int(value[3:9]) == 0:
         return False
     return national_id_check_digit(value[:10]) == int(value[10])
 
 
 def validate_national_id(value: str) -> None:
     digits = normalise_digits_only(value)
-    if len(digits) != 11 or not digits.isdigit():
+    if len(digits) != 11 or not is_digits(digits):
         raise ValidationError(_("The national ID must have exactly 11 digits."), code="length")
     if not is_valid_national_id(digits):
         raise ValidationError(_("This national ID is not valid: its check digit does not match."), code="checksum")
@@ -53,7 +53,7 @@ def validate_hs_code(value: str) -> None:
     digits = normalise_digits_only(value)
     if not digits:
         return
-    if not digits.isdigit() or not 4 <= len(digits) <= 10:
+    if not is_digits(digits) or not 4 <= len(digits) <= 10:
         raise ValidationError(_("An HS code has 4 to 10 digits."), code="format")
     known = hs_codes()
     if digits[:4] not in known or (len(digits) >= 6 and digits[:6] not in known):

@@ -10,6 +10,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db.models import ProtectedError, RestrictedError
 from django.utils import timezone
 
+from rownaq.core.normalise import is_digits
 from rownaq.demo.cases import demo_cases_build
 from rownaq.demo.desk import DemoDeskSummary, demo_desk_build, demo_desk_reset
 from rownaq.demo.province import demo_province_build
@@ -57,7 +58,7 @@ class Command(BaseCommand):
         if code.startswith("IR-"):
             province = Province.objects.filter(iso_code=code).first()
         else:
-            province = Province.objects.filter(code=str(int(code)) if code.isdigit() else code).first()
+            province = Province.objects.filter(code=str(int(code)) if is_digits(code) else code).first()
         if province is None:
             raise CommandError(f"Unknown province code {code!r}.")
         units, seed = options["units"], options["seed"]
