@@ -12,6 +12,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from django.utils import timezone
 
 from rownaq.accounts.models import AgencyCode, Organisation, OrganisationKind, Role, User
 from rownaq.geography.models import County, Province
@@ -107,7 +108,7 @@ def make_case(unit: Unit, finance: ObstacleCategory, manager: User, bank: Organi
                 agency=bank,
                 referred_by=manager,
                 working_days=10,
-                due_on=case.filed_at.date(),
+                due_on=timezone.localdate(case.filed_at),
                 state=referral,
                 answer="پاسخ بانک" if referral == ReferralState.ANSWERED else "",
             )

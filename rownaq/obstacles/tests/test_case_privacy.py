@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from rownaq.accounts.models import Organisation, User
 from rownaq.accounts.testing import api_client_for, browser_for
@@ -135,12 +136,12 @@ def test_the_case_list_shows_a_liaison_their_own_due_date_and_overdue_state(
     make_case: Callable[..., Case], bank_liaison: User, tax_office: Organisation, expert: User
 ) -> None:
     case = make_case(CaseState.REFERRED)  # an open referral to the bank, due today
-    past = case.filed_at.date().replace(year=case.filed_at.year - 1)
+    past = timezone.localdate(case.filed_at).replace(year=case.filed_at.year - 1)
     Referral.objects.create(case=case, agency=tax_office, referred_by=expert, working_days=5, due_on=past)
     client = browser_for(bank_liaison)
     url = reverse("obstacles-case-list")
     [shown] = client.get(url).context["page"]
-    assert shown.next_due == case.filed_at.date()  # not the tax office's (overdue) date
+    assert shown.next_due == timezone.localdate(case.filed_at)  # not the tax office's (overdue) date
     assert [c.pk for c in client.get(url, {"overdue": "on"}).context["page"]] == []
     staff = browser_for(expert)
     assert [c.pk for c in staff.get(url, {"overdue": "on"}).context["page"]] == [case.pk]

@@ -7,6 +7,7 @@ import datetime as dt
 from collections.abc import Callable
 
 import pytest
+from django.utils import timezone
 
 from rownaq.accounts.models import Organisation, Role, User
 from rownaq.notifications.models import Notification
@@ -98,9 +99,13 @@ class TestEscalation:
     def test_two_overdue_referrals_of_one_case(self, kit: Kit, expert: User) -> None:
         case = kit.make_case(S.REFERRED)
         Referral.objects.create(
-            case=case, agency=kit.tax_office, referred_by=expert, working_days=5, due_on=case.filed_at.date()
+            case=case,
+            agency=kit.tax_office,
+            referred_by=expert,
+            working_days=5,
+            due_on=timezone.localdate(case.filed_at),
         )
-        assert referrals.referrals_escalate(today=case.filed_at.date() + dt.timedelta(days=1)) == 2
+        assert referrals.referrals_escalate(today=timezone.localdate(case.filed_at) + dt.timedelta(days=1)) == 2
         case.refresh_from_db()
         assert case.state == S.ON_AGENDA
         assert case.events.count() == 1

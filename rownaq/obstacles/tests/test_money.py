@@ -7,6 +7,7 @@ from collections.abc import Callable
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from rownaq.accounts.models import User
 from rownaq.accounts.testing import browser_for
@@ -25,7 +26,7 @@ def test_the_case_page_shows_every_amount_in_billion_rials(make_case: Callable[.
         agency=case.agencies_concerned.get(),
         referred_by=expert,
         working_days=10,
-        due_on=case.filed_at.date(),
+        due_on=timezone.localdate(case.filed_at),
         state=ReferralState.ANSWERED,
         answer="تسهیلات تصویب شد",
         decision="partly_done",

@@ -421,7 +421,7 @@ def test_province_staff_see_open_referrals_by_agency(
     login(client, deputy)
     response = client.get(reverse("obstacles-referral-list"))
     assert [row["referral"].case for row in response.context["rows"]] == [referred]
-    assert response.context["rows"][0]["overdue"] is (referred.filed_at.date() < timezone.localdate())
+    assert response.context["rows"][0]["overdue"] is (timezone.localdate(referred.filed_at) < timezone.localdate())
     assert client.get(reverse("obstacles-referral-list"), {"agency": tax_office.pk}).context["rows"] == []
     assert len(client.get(reverse("obstacles-referral-list"), {"agency": bank.pk}).context["rows"]) == 1
 
