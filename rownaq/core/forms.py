@@ -13,19 +13,30 @@ from django.utils.translation import gettext_lazy as _
 
 from rownaq.core.files import ACCEPT, attachment_content_type
 from rownaq.core.jalali import JalaliDateError, format_jalali, parse_jalali_date
-from rownaq.core.normalise import normalise_paragraphs, normalise_text, to_latin_digits
+from rownaq.core.normalise import normalise_paragraphs, normalise_text, to_latin_digits, to_persian_digits
 
 
-class PlainDecimalInput(forms.TextInput):
-    """Shows ``900000.00`` as ``900000`` and ``12.50`` as ``12.5``; typed left to right."""
+class PersianDigitsInput(forms.TextInput):
+    """A number shown in Persian digits and typed left to right in any digits (the field turns them back
+    into Latin ones). A text input: browsers neither show nor accept Persian digits in ``type=number``."""
 
     def __init__(self, attrs: dict[str, Any] | None = None) -> None:
-        super().__init__({"dir": "ltr", "inputmode": "decimal", **(attrs or {})})
+        super().__init__({"dir": "ltr", "inputmode": "numeric", **(attrs or {})})
+
+    def format_value(self, value: Any) -> str | None:
+        text = super().format_value(value)
+        return None if text is None else to_persian_digits(text)
+
+
+class PlainDecimalInput(PersianDigitsInput):
+    """Shows ``900000.00`` as ``۹۰۰۰۰۰`` and ``12.50`` as ``۱۲.۵``; typed left to right."""
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__({"inputmode": "decimal", **(attrs or {})})
 
     def format_value(self, value: Any) -> str | None:
         if isinstance(value, Decimal):
-            text = format(value.normalize(), "f")
-            return text
+            value = format(value.normalize(), "f")
         return super().format_value(value)
 
 
@@ -81,7 +92,7 @@ class LatinDigitsIntegerField(forms.IntegerField):
     Rendered as a text input: browsers refuse Persian digits in ``type=number``.
     """
 
-    widget = forms.TextInput(attrs={"inputmode": "numeric", "dir": "ltr"})
+    widget = PersianDigitsInput
 
     default_error_messages = {"invalid": _("Enter a whole number.")}
 

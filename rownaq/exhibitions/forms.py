@@ -209,5 +209,5 @@ class ExhibitorForm(forms.Form):
                 Need.objects.filter(unit__owner=organisation).select_related("unit").order_by("title")
             )
             self.fields["capabilities"].queryset = Capability.objects.filter(owner=organisation).order_by("title")  # type: ignore[attr-defined]
-        self.fields["booth"].label_from_instance = lambda booth: f"{booth.hall.name} / {booth.code}"  # type: ignore[attr-defined]
+        self.fields["booth"].label_from_instance = lambda booth: to_persian_digits(f"{booth.hall.name} / {booth.code}")  # type: ignore[attr-defined]
         style_widgets(self)
