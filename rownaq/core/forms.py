@@ -8,7 +8,6 @@ from typing import Any
 
 from django import forms
 from django.core.files.uploadedfile import UploadedFile
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from rownaq.core.files import ACCEPT, attachment_content_type
@@ -50,9 +49,9 @@ class JalaliDateInput(forms.TextInput):
         super().__init__({**defaults, **(attrs or {})})
 
     def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
-        # The example is today's date, so that it shows the format and never a stale year.
+        # A hint of the order, not an example: a date in the empty field would look filled in.
         if "placeholder" not in self.attrs:
-            attrs = {"placeholder": format_jalali(timezone.localdate()), **(attrs or {})}
+            attrs = {"placeholder": _("year/month/day"), **(attrs or {})}
         return super().get_context(name, value, attrs)
 
     def format_value(self, value: Any) -> str | None:

@@ -90,4 +90,37 @@
   if (window.htmx) window.htmx.onLoad(sectorSearches);
   else document.addEventListener("DOMContentLoaded", function () { sectorSearches(document); });
 
+  // <input type=file>: the browser writes «Choose file / No file chosen» in its own language; a Persian
+  // button (the input's label) and the chosen files' names instead. The input stays, hidden but focusable.
+  let pickers = 0;
+  function filePicker(input) {
+    if (input.dataset.pickerReady) return;
+    input.dataset.pickerReady = "1";
+    if (!input.id) input.id = "file-picker-" + (++pickers);
+    const texts = document.body.dataset;
+    const wrap = document.createElement("div");
+    wrap.className = "input-group file-picker";
+    const button = document.createElement("label");
+    button.className = "btn btn-outline-secondary file-picker-button";
+    button.htmlFor = input.id;
+    button.textContent = texts.fileChoose || "";
+    const names = document.createElement("span");
+    names.className = "form-control file-picker-names text-truncate";
+    function showNames() {
+      const chosen = Array.from(input.files || []).map(function (file) { return file.name; });
+      names.textContent = chosen.length ? chosen.join("، ") : (texts.fileNone || "");
+      names.classList.toggle("text-body-secondary", !chosen.length);
+    }
+    input.before(wrap);
+    wrap.append(input, button, names);
+    input.classList.add("file-picker-input");
+    input.addEventListener("change", showNames);
+    showNames();
+  }
+  function filePickers(root) {
+    const inputs = root.querySelectorAll ? root.querySelectorAll("input[type=file]") : [];
+    inputs.forEach(filePicker);
+  }
+  if (window.htmx) window.htmx.onLoad(filePickers);
+  else document.addEventListener("DOMContentLoaded", function () { filePickers(document); });
 })();
