@@ -85,7 +85,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "auditlog",
     "django_tasks",
-    "django_tasks_db",
+    "rownaq.core.tasks_app.TasksDatabaseConfig",
     "rownaq.core",
     "rownaq.accounts",
     "rownaq.geography",

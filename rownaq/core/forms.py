@@ -10,7 +10,6 @@ from typing import Any
 from django import forms
 from django.core.files.uploadedfile import UploadedFile
 from django.db import models
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from rownaq.core.files import ACCEPT, attachment_content_type
@@ -22,22 +21,34 @@ from rownaq.core.normalise import (
     normalise_text,
     parse_int,
     to_latin_digits,
+    to_persian_digits,
 )
 from rownaq.core.numbers import BILLION, billions_input, format_number
 
 BILLIONS_TEXT = re.compile(r"-?(\d+(\.\d*)?|\.\d+)")  # after digits and separators are normalised
 
 
-class PlainDecimalInput(forms.TextInput):
-    """Shows ``900000.00`` as ``900000`` and ``12.50`` as ``12.5``; typed left to right."""
+class PersianDigitsInput(forms.TextInput):
+    """A number shown in Persian digits and typed left to right in any digits (the field turns them back
+    into Latin ones). A text input: browsers neither show nor accept Persian digits in ``type=number``."""
 
     def __init__(self, attrs: dict[str, Any] | None = None) -> None:
-        super().__init__({"dir": "ltr", "inputmode": "decimal", **(attrs or {})})
+        super().__init__({"dir": "ltr", "inputmode": "numeric", **(attrs or {})})
+
+    def format_value(self, value: Any) -> str | None:
+        text = super().format_value(value)
+        return None if text is None else to_persian_digits(text)
+
+
+class PlainDecimalInput(PersianDigitsInput):
+    """Shows ``900000.00`` as ``۹۰۰۰۰۰`` and ``12.50`` as ``۱۲.۵``; typed left to right."""
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__({"inputmode": "decimal", **(attrs or {})})
 
     def format_value(self, value: Any) -> str | None:
         if isinstance(value, Decimal):
-            text = format(value.normalize(), "f")
-            return text
+            value = format(value.normalize(), "f")
         return super().format_value(value)
 
 
@@ -51,9 +62,9 @@ class JalaliDateInput(forms.TextInput):
         super().__init__({**defaults, **(attrs or {})})
 
     def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
-        # The example is today's date, so that it shows the format and never a stale year.
+        # A hint of the order, not an example: a date in the empty field would look filled in.
         if "placeholder" not in self.attrs:
-            attrs = {"placeholder": format_jalali(timezone.localdate()), **(attrs or {})}
+            attrs = {"placeholder": _("year/month/day"), **(attrs or {})}
         return super().get_context(name, value, attrs)
 
     def format_value(self, value: Any) -> str | None:
@@ -100,7 +111,7 @@ class LatinDigitsIntegerField(forms.IntegerField):
     mistake gets an error instead of reaching the database.
     """
 
-    widget = forms.TextInput(attrs={"inputmode": "numeric", "dir": "ltr"})
+    widget = PersianDigitsInput
 
     default_error_messages = {"invalid": _("Enter a whole number.")}
 

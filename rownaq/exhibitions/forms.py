@@ -109,8 +109,10 @@ class BookingForm(forms.Form):
         capabilities = Capability.objects.filter(pk__in=capability_ids).select_related("owner").order_by("title")
         self.fields["need"].queryset = needs  # type: ignore[attr-defined]
         self.fields["capability"].queryset = capabilities  # type: ignore[attr-defined]
-        self.fields["need"].label_from_instance = lambda need: f"{need.title} ({need.unit.owner or need.unit})"  # type: ignore[attr-defined]
-        self.fields["capability"].label_from_instance = lambda c: f"{c.title} ({c.owner})"  # type: ignore[attr-defined]
+        self.fields["need"].label_from_instance = lambda need: to_persian_digits(  # type: ignore[attr-defined]
+            f"{need.title} ({need.unit.owner or need.unit})"
+        )
+        self.fields["capability"].label_from_instance = lambda c: to_persian_digits(f"{c.title} ({c.owner})")  # type: ignore[attr-defined]
         self.fields["day"].choices = day_choices(exhibition)  # type: ignore[attr-defined]
         self.fields["time"].choices = [  # type: ignore[attr-defined]
             (time.strftime("%H:%M"), to_persian_digits(time.strftime("%H:%M")))
@@ -168,6 +170,7 @@ class BoothsForm(forms.Form):
     def __init__(self, *args: Any, exhibition: Exhibition, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["hall"].queryset = exhibition.halls.order_by("name")  # type: ignore[attr-defined]
+        self.fields["hall"].label_from_instance = lambda hall: to_persian_digits(hall.name)  # type: ignore[attr-defined]
         style_widgets(self)
 
     def clean_codes(self) -> list[str]:
@@ -221,5 +224,5 @@ class ExhibitorForm(forms.Form):
                 Need.objects.filter(unit__owner=organisation).select_related("unit").order_by("title")
             )
             self.fields["capabilities"].queryset = Capability.objects.filter(owner=organisation).order_by("title")  # type: ignore[attr-defined]
-        self.fields["booth"].label_from_instance = lambda booth: f"{booth.hall.name} / {booth.code}"  # type: ignore[attr-defined]
+        self.fields["booth"].label_from_instance = lambda booth: to_persian_digits(f"{booth.hall.name} / {booth.code}")  # type: ignore[attr-defined]
         style_widgets(self)

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class FrontConfig(AppConfig):
@@ -6,3 +7,4 @@ class FrontConfig(AppConfig):
 
     name = "rownaq.front"
     label = "front"
+    verbose_name = _("Pages")

@@ -6,6 +6,7 @@ from rownaq.front import views
 # keep working.
 urlpatterns = [
     path("", views.home, name="registry-overview"),
+    path("favicon.ico", views.favicon, name="front-favicon"),
     path("units/<int:pk>/", views.unit_detail, name="registry-unit-detail"),
     path("obstacles/cases/<int:pk>/", views.case_detail, name="obstacles-case-detail"),
 ]

@@ -6,8 +6,9 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
-from django.shortcuts import render
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.templatetags.static import static
 
 from rownaq.accounts.http import AuthenticatedRequest
 from rownaq.core.collation import persian_order
@@ -82,3 +83,8 @@ def case_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """The case's page: the obstacles' case, and what the HQ decided on it that the person may see."""
     case = get_case_for_user(request.user, pk)
     return render(request, "front/case_detail.html", case_page_context(request, case))
+
+
+def favicon(request: HttpRequest) -> HttpResponse:
+    """Browsers ask for /favicon.ico on their own; the pages link the SVG icon, this sends them to it."""
+    return redirect(static("rownaq/favicon.svg"), permanent=True)

@@ -45,12 +45,12 @@ STATUS_LABELS = dict(STATUS_CHOICES)
 
 class CaseChoiceField(forms.ModelChoiceField[Case]):
     def label_from_instance(self, obj: Case) -> str:
-        return f"{obj.reference}: {obj.title} ({obj.unit.name})"
+        return f"{to_persian_digits(obj.reference)}: {obj.title} ({obj.unit.name})"
 
 
 class CaseMultipleChoiceField(ModelMultipleChoiceField):
     def label_from_instance(self, obj: Case) -> str:
-        return f"{obj.reference}: {obj.title} ({obj.unit.name})"
+        return f"{to_persian_digits(obj.reference)}: {obj.title} ({obj.unit.name})"
 
 
 class MeetingForm(forms.Form):

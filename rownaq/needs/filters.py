@@ -44,7 +44,7 @@ def _person(filterset: django_filters.FilterSet) -> User | AnonymousUser:
 def division_choices() -> list[tuple[str, str]]:
     """The ISIC divisions, for the page's sector list (a callable: read when the form is built)."""
     divisions = Sector.objects.filter(level=SectorLevel.DIVISION).order_by("code")
-    return [(d.code, f"{d.code} {d.title or d.title_en}") for d in divisions]
+    return [(d.code, d.choice_label) for d in divisions]
 
 
 def _title_matches(needs: QuerySet[Need], terms: list[str]) -> list[int]:

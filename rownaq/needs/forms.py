@@ -14,7 +14,6 @@ from rownaq.core.forms import (
     JalaliDateField,
     LatinDigitsDecimalField,
     LatinDigitsIntegerField,
-    ModelMultipleChoiceField,
     MultipleFileField,
     PersianCharField,
     VersionField,
@@ -22,22 +21,12 @@ from rownaq.core.forms import (
 )
 from rownaq.needs.access import CAPABILITY_OWNER_KINDS, own_capabilities
 from rownaq.needs.models import Capability, DeclineReason, NeedKind, SupplySource, Visibility
-from rownaq.registry.forms import unit_field
+from rownaq.registry.forms import SectorChoiceField, SectorMultipleChoiceField, unit_field
 from rownaq.registry.models import Sector, SectorLevel, Unit
 
 
 def sector_classes() -> QuerySet[Sector]:
     return Sector.objects.filter(level=SectorLevel.CLASS).order_by("code")
-
-
-class SectorChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
-    def label_from_instance(self, obj: Any) -> str:
-        return f"{obj.code} {obj.title or obj.title_en}"
-
-
-class SectorMultipleChoiceField(ModelMultipleChoiceField):
-    def label_from_instance(self, obj: Any) -> str:
-        return f"{obj.code} {obj.title or obj.title_en}"
 
 
 # Codes are digits read left to right.

@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from rownaq.accounts.http import AuthenticatedRequest
-from rownaq.core.normalise import is_digits, normalise_digits_only, search_terms
+from rownaq.core.normalise import is_digits, normalise_digits_only, search_terms, to_persian_digits
 from rownaq.obstacles import workflow
 from rownaq.obstacles.access import (
     can_file,
@@ -159,7 +159,7 @@ def case_file(request: AuthenticatedRequest) -> HttpResponse:
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
-            messages.success(request, _("Case %(ref)s was filed.") % {"ref": case.reference})
+            messages.success(request, _("Case %(ref)s was filed.") % {"ref": to_persian_digits(case.reference)})
             return redirect("obstacles-case-detail", pk=case.pk)
     if request.method == "POST":
         messages.error(request, _("The case was not filed. Correct the fields marked below."))

@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.db.models import QuerySet
 from django.forms import BaseInlineFormSet, inlineformset_factory
+from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
 from rownaq.accounts.models import Role, User
@@ -14,6 +15,7 @@ from rownaq.core.forms import (
     JalaliDateField,
     LatinDigitsDecimalField,
     LatinDigitsIntegerField,
+    ModelMultipleChoiceField,
     PersianCharField,
     VersionField,
     style_widgets,
@@ -25,9 +27,32 @@ from rownaq.registry.models import Contact, Product, Sector, SectorLevel, Unit, 
 from rownaq.registry.validators import validate_national_id
 
 
+def sector_search_attrs() -> dict[str, Any]:
+    """A select of ISIC classes gets a search box over it (site.js; the plain select works without it)."""
+    return {
+        "data-sector-search": reverse_lazy("registry-sector-search"),
+        "data-search-label": _("Search activities by Persian or English words or by code"),
+        "data-search-placeholder": _("e.g. carpet, cement or 1393"),
+        "data-search-empty": _("No activity found"),
+    }
+
+
 class SectorChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.widget.attrs.update(sector_search_attrs())
+
     def label_from_instance(self, obj: Sector) -> str:
-        return f"{obj.code} — {obj.display_title}"
+        return obj.choice_label
+
+
+class SectorMultipleChoiceField(ModelMultipleChoiceField):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.widget.attrs.update(sector_search_attrs())
+
+    def label_from_instance(self, obj: Sector) -> str:
+        return obj.choice_label
 
 
 def sector_choices() -> list[tuple[str, list[tuple[int, str]]]]:
@@ -36,8 +61,8 @@ def sector_choices() -> list[tuple[str, list[tuple[int, str]]]]:
     groups: dict[str, list[tuple[int, str]]] = {}
     for sector in classes:
         division = sector.parent.parent if sector.parent else None  # class → group → division
-        label = f"{division.code} — {division.display_title}" if division else ""
-        groups.setdefault(label, []).append((sector.pk, f"{sector.code} — {sector.display_title}"))
+        label = division.choice_label if division else ""
+        groups.setdefault(label, []).append((sector.pk, sector.choice_label))
     return list(groups.items())
 
 

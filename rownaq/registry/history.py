@@ -11,11 +11,19 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Field, Model, Q
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from rownaq.core.jalali import format_jalali
 from rownaq.core.normalise import parse_int, to_persian_digits
 from rownaq.registry.models import Contact, Licence, Product, Unit
 
+# auditlog's own names of its actions are English words without a Persian catalogue.
+_ACTIONS = {
+    LogEntry.Action.CREATE: gettext_lazy("Created"),
+    LogEntry.Action.UPDATE: gettext_lazy("Edited"),
+    LogEntry.Action.DELETE: gettext_lazy("Deleted"),
+    LogEntry.Action.ACCESS: gettext_lazy("Viewed"),
+}
 _HIDDEN_FIELDS = {"id", "unit", "search_text", "version", "created_at", "updated_at"}
 
 
@@ -89,13 +97,14 @@ def unit_history(unit: Unit, *, limit: int = 100) -> list[HistoryEntry]:
         subject = (
             ""
             if model is Unit
-            else _("%(kind)s: %(name)s") % {"kind": model._meta.verbose_name, "name": entry.object_repr}
+            else _("%(kind)s: %(name)s")
+            % {"kind": model._meta.verbose_name, "name": to_persian_digits(entry.object_repr)}
         )
         result.append(
             HistoryEntry(
                 when=entry.timestamp,
                 actor=str(entry.actor) if entry.actor else _("System"),
-                action=str(dict(LogEntry.Action.choices).get(entry.action, "")),
+                action=str(_ACTIONS.get(entry.action, "")),
                 subject=subject,
                 changes=changes if entry.action != LogEntry.Action.CREATE or model is not Unit else [],
             )
@@ -132,5 +141,5 @@ def _related_names(entries: list[LogEntry]) -> dict[tuple[str, str], str]:
     ):
         ids = [number for v in wanted[field_name] if (number := parse_int(v)) is not None]
         for obj in model.objects.filter(pk__in=ids):  # type: ignore[attr-defined]
-            names[(field_name, str(obj.pk))] = str(obj)
+            names[(field_name, str(obj.pk))] = obj.choice_label if isinstance(obj, Sector) else str(obj)
     return names

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from rownaq.core.collation import persian_sort_string
-from rownaq.core.normalise import normalise_digits_only, normalise_text, search_key
+from rownaq.core.normalise import normalise_digits_only, normalise_text, search_key, to_persian_digits
 from rownaq.registry.validators import validate_hs_code, validate_national_id
 
 if TYPE_CHECKING:
@@ -46,6 +46,11 @@ class Sector(models.Model):
     @property
     def display_title(self) -> str:
         return self.title or self.title_en
+
+    @property
+    def choice_label(self) -> str:
+        """The heading as a drop-down shows it: its code in Persian digits and its title."""
+        return f"{to_persian_digits(self.code)} — {self.display_title}"
 
     @property
     def division(self) -> Sector | None:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from django.db import transaction
 
-from rownaq.core.normalise import normalise_text
+from rownaq.core.normalise import normalise_text, search_key, search_terms
 from rownaq.registry.models import Sector, SectorLevel
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
@@ -41,3 +41,19 @@ def sectors_load() -> int:
         if level == SectorLevel.SECTION:
             section = sector
     return len(by_code)
+
+
+def sector_classes_matching(query: str | None, *, limit: int = 30) -> list[Sector]:
+    """The ISIC classes a person looks for: every word of ``query`` is found in the Persian or the English
+    title, or, typed as digits (Persian or Latin), is the start of the code. At most ``limit``, by code."""
+    terms = search_terms(query)
+    if not terms:
+        return []
+    found: list[Sector] = []
+    for sector in Sector.objects.filter(level=SectorLevel.CLASS).order_by("code"):
+        key = f"{search_key(sector.title)} {sector.title_en.lower()}"
+        if all(sector.code.startswith(term) if term.isdigit() else term in key for term in terms):
+            found.append(sector)
+            if len(found) == limit:
+                break
+    return found

@@ -4,6 +4,7 @@ from rownaq.registry import import_views, views
 
 urlpatterns = [
     path("provinces/<str:code>/map.geojson", views.province_map, name="registry-province-map"),
+    path("sectors/search/", views.sector_search, name="registry-sector-search"),
     path("units/", views.unit_list, name="registry-unit-list"),
     path("units/export.<str:fmt>", views.unit_export, name="registry-unit-export"),
     path("units/new/", views.unit_create, name="registry-unit-create"),

@@ -25,6 +25,7 @@ from rownaq.registry.filters import UnitFilter
 from rownaq.registry.forms import ContactFormSet, ProductFormSet, UnitForm
 from rownaq.registry.history import unit_history
 from rownaq.registry.models import LicenceKind, Sector, SectorLevel, Unit, UnitStatus
+from rownaq.registry.reference import sector_classes_matching
 
 SORTS = {
     "name": ["name_sort", "id"],
@@ -50,6 +51,13 @@ def province_map(request: AuthenticatedRequest, code: str) -> JsonResponse:
         if feature["properties"]["province_iso"] == province.iso_code
     ]
     return JsonResponse({"type": "FeatureCollection", "features": features})
+
+
+@login_required
+def sector_search(request: AuthenticatedRequest) -> JsonResponse:
+    """The activity picker's search: ISIC classes by Persian or English words or by code."""
+    found = sector_classes_matching(request.GET.get("q", "")[:100])
+    return JsonResponse({"results": [{"id": s.pk, "code": s.code, "label": s.choice_label} for s in found]})
 
 
 def _filtered_units(request: AuthenticatedRequest) -> tuple[UnitFilter, QuerySet[Unit]]:
