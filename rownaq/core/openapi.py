@@ -7,7 +7,8 @@ record someone else changed) come from here, added to every operation that can g
 error with no body gets the shared one.
 
 The bodies: ``Error`` (``{"detail": "..."}``, for 401, 403, 404, 405, 409, 415, 429) and ``ValidationError``
-(400: ``detail`` for the request as a whole, or each wrong field with its messages).
+(400: ``detail`` for the request as a whole, or each wrong field with its messages). And files go only in
+multipart/form-data: the JSON and urlencoded forms of a body that has files are documented without them.
 """
 
 from __future__ import annotations
@@ -106,6 +107,38 @@ def _statuses(method: str, operation: dict[str, Any], components: dict[str, Any]
     return statuses
 
 
+def _is_file(schema: dict[str, Any]) -> bool:
+    return schema.get("format") == "binary" or schema.get("items", {}).get("format") == "binary"
+
+
+def _without_files(name: str, components: dict[str, Any]) -> str | None:
+    """The name of a component like ``name`` without its file fields (made on first use), or None if it has none:
+    files travel only in multipart/form-data, never in JSON or a urlencoded form."""
+    schema = components.get(name, {})
+    files = [field for field, spec in schema.get("properties", {}).items() if _is_file(spec)]
+    if not files:
+        return None
+    plain = f"{name}WithoutFiles"
+    if plain not in components:
+        components[plain] = {
+            **schema,
+            "properties": {k: v for k, v in schema["properties"].items() if k not in files},
+            "description": f"As {name}, without its files ({', '.join(files)}): those go as multipart/form-data.",
+        }
+        if "required" in schema:
+            components[plain]["required"] = [k for k in schema["required"] if k not in files]
+    return plain
+
+
+def _files_only_in_multipart(operation: dict[str, Any], components: dict[str, Any]) -> None:
+    for media_type, media in operation.get("requestBody", {}).get("content", {}).items():
+        ref = media.get("schema", {}).get("$ref", "")
+        if media_type != "multipart/form-data" and ref.startswith("#/components/schemas/"):
+            plain = _without_files(ref.rsplit("/", 1)[1], components)
+            if plain is not None:
+                media["schema"] = _ref(plain)
+
+
 def document_errors(result: dict[str, Any], generator: Any, request: Any, public: bool) -> dict[str, Any]:
     """drf-spectacular postprocessing hook: the shared error bodies, and the errors of every operation."""
     components = result.setdefault("components", {}).setdefault("schemas", {})
@@ -115,6 +148,7 @@ def document_errors(result: dict[str, Any], generator: Any, request: Any, public
         for method, operation in path_item.items():
             if method not in _METHODS:
                 continue
+            _files_only_in_multipart(operation, components)
             responses = operation.setdefault("responses", {})
             for status in _statuses(method, operation, components):
                 responses.setdefault(status, {"description": DESCRIPTIONS[status]})

@@ -140,3 +140,16 @@ def test_id_in_path() -> None:
     assert id_in_path(str(BIGGEST_ID)) == BIGGEST_ID
     for text in ("", "-1", "1.5", "²", "١٢", "null,null", str(BIGGEST_ID + 1)):
         assert id_in_path(text) is None, text
+
+
+def test_files_go_only_in_multipart(schema: dict[str, Any]) -> None:
+    components = schema["components"]["schemas"]
+    body = schema["paths"]["/api/v1/referrals/{id}/answer/"]["post"]["requestBody"]["content"]
+    assert body["multipart/form-data"]["schema"]["$ref"].endswith("/ReferralAnswerRequest")
+    assert components["ReferralAnswerRequest"]["properties"]["attachments"]["items"]["format"] == "binary"
+    for media_type in ("application/json", "application/x-www-form-urlencoded"):
+        plain = body[media_type]["schema"]["$ref"].rsplit("/", 1)[1]
+        assert "attachments" not in components[plain]["properties"]
+        assert "answer" in components[plain]["properties"]
+    upload = schema["paths"]["/api/v1/needs/{id}/attachments/"]["post"]["requestBody"]["content"]
+    assert list(upload) == ["multipart/form-data"]
