@@ -245,7 +245,7 @@ SPECTACULAR_SETTINGS = {
         "HTTP API of Rownaq, the platform for supporting industrial production.\n\n"
         "Sign in with a token (`Authorization: Token <key>`, from `POST /api/v1/auth/token`). Lists come in pages "
         "of 50 (`count`, `next`, `previous`, `results`; `?page=N`). An update sends the `version` it loaded: "
-        "409 if someone else changed the record since. Errors answer with `{\"detail\": ...}`, or for a 400 with "
+        '409 if someone else changed the record since. Errors answer with `{"detail": ...}`, or for a 400 with '
         "each wrong field and its messages, in Persian (or in the language chosen on the site: the "
         "`django_language` cookie)."
     ),

@@ -70,7 +70,7 @@ def _config(*, coverage: bool) -> SchemathesisConfig:
 
 
 def _schema(*, coverage: bool) -> Any:
-    loaded = schemathesis.openapi.from_wsgi(
+    loaded: schemathesis.BaseSchema = schemathesis.openapi.from_wsgi(
         "/api/schema?format=json", get_wsgi_application(), config=_config(coverage=coverage)
     )
     for method, path in EXCLUDED:
