@@ -22,8 +22,9 @@ from typing import Any
 import pytest
 import schemathesis
 from django.core.management import call_command
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
-from django.db import transaction
+from django.db import close_old_connections, transaction
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.config import SchemathesisConfig
@@ -86,10 +87,18 @@ manager_api = _schema(coverage=False)
 def demo_province(django_db_setup: None, django_db_blocker: Any) -> Iterator[None]:
     """The demo province (units, cases, referrals, HQ meetings, the needs desk, exhibitions), built once for
     the module and rolled back after it."""
-    with django_db_blocker.unblock(), transaction.atomic():
-        call_command("seed_demo", "--units", "40", "--seed", "3", stdout=io.StringIO())
-        yield
-        transaction.set_rollback(True)
+    # Django closes the database connection when a request ends (the test client stops that; schemathesis's WSGI
+    # client does not), which would end the transaction on PostgreSQL: not during this module's requests.
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        with django_db_blocker.unblock(), transaction.atomic():
+            call_command("seed_demo", "--units", "40", "--seed", "3", stdout=io.StringIO())
+            yield
+            transaction.set_rollback(True)
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
 
 
 def _call_as(username: str, case: Any) -> None:
