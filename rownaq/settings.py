@@ -247,14 +247,41 @@ REST_FRAMEWORK = {
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Rownaq API",
-    "DESCRIPTION": "HTTP API of Rownaq, the platform for supporting industrial production.",
+    "DESCRIPTION": (
+        "HTTP API of Rownaq, the platform for supporting industrial production.\n\n"
+        "Sign in with a token (`Authorization: Token <key>`, from `POST /api/v1/auth/token`). Lists come in pages "
+        "of 50 (`count`, `next`, `previous`, `results`; `?page=N`). An update sends the `version` it loaded: "
+        '409 if someone else changed the record since. Errors answer with `{"detail": ...}`, or for a 400 with '
+        "each wrong field and its messages, in Persian (or in the language chosen on the site: the "
+        "`django_language` cookie)."
+    ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Separate request and response components: what a client sends (files as binary, no read-only fields)
+    # is not what it gets back.
+    "COMPONENT_SPLIT_REQUEST": True,
+    # The errors every operation can answer with, and their bodies (after the default enum hook).
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "rownaq.core.openapi.document_errors",
+    ],
     # Choice sets that share a field name ("kind") get names of their own in the schema.
-    "ENUM_NAME_OVERRIDES": {"ExhibitionKindEnum": "rownaq.exhibitions.models.ExhibitionKind"},
+    "ENUM_NAME_OVERRIDES": {
+        "ExhibitionKindEnum": "rownaq.exhibitions.models.ExhibitionKind",
+        "CaseStateEnum": "rownaq.obstacles.models.CaseState",
+        "ReferralStateEnum": "rownaq.obstacles.models.ReferralState",
+        "NeedStateEnum": "rownaq.needs.models.NeedState",
+        "NeedKindEnum": "rownaq.needs.models.NeedKind",
+        "NeedAccessStateEnum": "rownaq.needs.models.NeedAccessState",
+        "ProposalStateEnum": "rownaq.needs.models.ProposalState",
+        "DeclineReasonEnum": "rownaq.needs.models.DeclineReason",
+        "MeetingStateEnum": "rownaq.hq.models.MeetingState",
+        "ObjectionStateEnum": "rownaq.hq.models.ObjectionState",
+        "RegulationKindEnum": "rownaq.hq.models.RegulationKind",
+    },
 }
 
 TASKS = {

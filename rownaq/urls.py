@@ -5,6 +5,8 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 from rownaq.api_urls import api_urlpatterns
 from rownaq.core.middleware import allow_inline_styles
 
+handler404 = "rownaq.core.api.not_found"
+
 urlpatterns = [
     path("", include("rownaq.front.urls")),
     path("", include("rownaq.registry.urls")),

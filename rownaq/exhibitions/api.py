@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
+from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.permissions import IsAuthenticated
@@ -21,6 +21,7 @@ from rest_framework.response import Response
 from rest_framework.routers import BaseRouter
 
 from rownaq.accounts.models import User
+from rownaq.core.api import invalid, refused
 from rownaq.exhibitions import access, scheduling, services
 from rownaq.exhibitions.models import B2BMeeting, Booth, Exhibition, Exhibitor, Hall
 from rownaq.exhibitions.serializers import (
@@ -30,8 +31,6 @@ from rownaq.exhibitions.serializers import (
     MeetingSerializer,
 )
 from rownaq.needs.models import Capability, Need
-
-ERROR = inline_serializer(name="ExhibitionError", fields={"detail": serializers.CharField()})
 
 
 def _run(step: Callable[[], Any]) -> Any:
@@ -100,8 +99,9 @@ class MeetingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         request=BookingSerializer,
         responses={
             201: MeetingSerializer,
-            400: OpenApiResponse(ERROR, description="The slot, a side or the booth does not allow it."),
-            403: OpenApiResponse(ERROR, description="Neither side is the caller's own need or capability."),
+            400: invalid("The slot, a side or the booth does not allow it."),
+            403: refused("Neither side is the caller's own need or capability."),
+            404: refused("No such published exhibition, need or capability."),
         },
     )
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
@@ -130,7 +130,7 @@ class MeetingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
 
     @extend_schema(
         request=None,
-        responses={200: MeetingSerializer, 403: OpenApiResponse(ERROR, description="Not a side of the meeting.")},
+        responses={200: MeetingSerializer, 403: refused("Not a side of the meeting.")},
     )
     @action(detail=True, methods=["post"])
     def cancel(self, request: Request, pk: str) -> Response:

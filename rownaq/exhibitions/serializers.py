@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import serializers
 
 from rownaq.core.api_fields import DateTimeField
@@ -82,10 +83,14 @@ class ExhibitionDetailSerializer(ExhibitionSerializer):
         fields = [*ExhibitionSerializer.Meta.fields, "halls", "exhibitors"]
 
 
+# Named apart from the HQ's meetings (rownaq.hq.serializers.MeetingSerializer) in the API schema.
+@extend_schema_serializer(component_name="B2BMeeting")
 class MeetingSerializer(serializers.ModelSerializer[B2BMeeting]):
     exhibition = serializers.CharField(source="exhibition.slug", read_only=True)
     need_title = serializers.CharField(source="need.title", read_only=True)
-    need_organisation = serializers.CharField(source="need.unit.owner.name", read_only=True, default=None)
+    need_organisation = serializers.CharField(
+        source="need.unit.owner.name", read_only=True, default=None, allow_null=True
+    )
     capability_title = serializers.CharField(source="capability.title", read_only=True)
     capability_organisation = serializers.CharField(source="capability.owner.name", read_only=True)
     booth = serializers.CharField(source="booth.code", read_only=True)

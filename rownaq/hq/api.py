@@ -32,7 +32,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions, mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.permissions import BasePermission, IsAuthenticated
@@ -41,6 +41,7 @@ from rest_framework.response import Response
 from rest_framework.routers import BaseRouter
 
 from rownaq.accounts.models import User
+from rownaq.core.api import invalid, refused
 from rownaq.geography.models import Province
 from rownaq.geography.places import Places
 from rownaq.hq import access, scoreboard, services, workflow
@@ -61,11 +62,10 @@ from rownaq.hq.serializers import (
     ScoreboardSerializer,
 )
 
-ERROR = inline_serializer(name="HQError", fields={"detail": serializers.CharField()})
 ERRORS = {
-    400: OpenApiResponse(ERROR, description="The state, the objection window or a field does not allow it."),
-    403: OpenApiResponse(ERROR, description="The caller's part does not allow it."),
-    404: OpenApiResponse(ERROR, description="No such object for the caller, or no such action."),
+    400: invalid("The state, the objection window or a field does not allow it."),
+    403: refused("The caller's part does not allow it."),
+    404: refused("No such object for the caller, or no such action."),
 }
 
 

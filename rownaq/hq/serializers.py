@@ -11,12 +11,12 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.db import models
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from rownaq.accounts.models import Organisation, User
+from rownaq.core.api import read_only_choice
 from rownaq.core.api_fields import DateField, FreeTextField, IdField
 from rownaq.core.jalali import format_jalali
 from rownaq.hq import access, scoreboard, services, workflow
@@ -49,11 +49,6 @@ def _today(serializer: serializers.BaseSerializer[Any]) -> dt.date:
     return today if isinstance(today, dt.date) else timezone.localdate()
 
 
-def _one_of(choices: type[models.TextChoices] | list[str]) -> str:
-    values = choices.values if isinstance(choices, type) else choices
-    return "One of: " + ", ".join(values)
-
-
 def _jalali(day: dt.date | dt.datetime | None) -> str:
     return format_jalali(day, persian_digits=False)
 
@@ -69,11 +64,11 @@ class OrganisationSerializer(serializers.ModelSerializer[Organisation]):
 
 
 class CommitmentSerializer(serializers.ModelSerializer[Commitment]):
-    party = serializers.CharField(read_only=True, help_text=_one_of(Party))
+    party = read_only_choice(Party)
     party_label = serializers.CharField(source="get_party_display", read_only=True)
     owner = OrganisationSerializer(read_only=True)
     deadline_jalali = serializers.SerializerMethodField()
-    done_by: serializers.StringRelatedField[User] = serializers.StringRelatedField()
+    done_by: serializers.StringRelatedField[User] = serializers.StringRelatedField(allow_null=True)
     overdue = serializers.SerializerMethodField()
     on_time = serializers.SerializerMethodField()
     may_carry_out = serializers.SerializerMethodField()
@@ -120,7 +115,7 @@ class CommitmentSerializer(serializers.ModelSerializer[Commitment]):
 class ObjectionSerializer(serializers.ModelSerializer[Objection]):
     organisation = OrganisationSerializer(source="agency", read_only=True, help_text="The bound side that objects.")
     filed_by: serializers.StringRelatedField[User] = serializers.StringRelatedField()
-    state = serializers.CharField(read_only=True, help_text=_one_of(ObjectionState))
+    state = read_only_choice(ObjectionState)
     state_label = serializers.CharField(source="get_state_display", read_only=True)
 
     class Meta:
@@ -143,7 +138,7 @@ class ObjectionSerializer(serializers.ModelSerializer[Objection]):
 
 
 class MeetingBriefSerializer(serializers.ModelSerializer[Meeting]):
-    state = serializers.CharField(read_only=True, help_text=_one_of(MeetingState))
+    state = read_only_choice(MeetingState)
     held_on_jalali = serializers.SerializerMethodField()
 
     class Meta:
@@ -269,8 +264,8 @@ class AgendaItemSerializer(serializers.ModelSerializer[AgendaItem]):
 
 
 class MeetingEventSerializer(serializers.ModelSerializer[MeetingEvent]):
-    from_state = serializers.CharField(read_only=True, help_text="Empty when it was planned. " + _one_of(MeetingState))
-    to_state = serializers.CharField(read_only=True, help_text=_one_of(MeetingState))
+    from_state = read_only_choice(MeetingState, blank=True, help_text="Empty when it was planned.")
+    to_state = read_only_choice(MeetingState)
     by = serializers.SerializerMethodField()
 
     class Meta:
@@ -309,9 +304,9 @@ class MeetingDetailSerializer(MeetingSerializer):
 
 class RegulationSerializer(serializers.ModelSerializer[DisruptiveRegulation]):
     province = serializers.CharField(source="province.code", read_only=True)
-    kind = serializers.CharField(read_only=True, help_text=_one_of(RegulationKind))
+    kind = read_only_choice(RegulationKind)
     kind_label = serializers.CharField(source="get_kind_display", read_only=True)
-    national_status = serializers.CharField(read_only=True, help_text=_one_of(NationalStatus))
+    national_status = read_only_choice(NationalStatus)
     national_status_label = serializers.CharField(source="get_national_status_display", read_only=True)
     cases = serializers.SerializerMethodField()
     units_affected = serializers.SerializerMethodField()

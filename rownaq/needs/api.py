@@ -36,7 +36,7 @@ from django.http import FileResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import exceptions, mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
@@ -44,6 +44,7 @@ from rest_framework.response import Response
 from rest_framework.routers import BaseRouter
 
 from rownaq.accounts.models import User
+from rownaq.core.api import id_in_path, invalid, refused
 from rownaq.needs import access, services
 from rownaq.needs.filters import CapabilityFilter, NeedFilter, ProposalFilter
 from rownaq.needs.models import (
@@ -77,11 +78,10 @@ from rownaq.needs.workflow import DECISIONS, act, proposal_message, proposal_sub
 
 T = TypeVar("T")
 
-ERROR = inline_serializer(name="NeedsError", fields={"detail": serializers.CharField()})
 ERRORS = {
-    400: OpenApiResponse(ERROR, description="A field is wrong, or the state does not allow it."),
-    403: OpenApiResponse(ERROR, description="The caller's part does not allow it."),
-    404: OpenApiResponse(ERROR, description="No such object for the caller, or no such action."),
+    400: invalid("A field is wrong, or the state does not allow it."),
+    403: refused("The caller's part does not allow it."),
+    404: refused("No such object for the caller, or no such action."),
 }
 DRAWINGS_REFUSED = gettext_lazy("Ask for access to the need's details to see its drawings and specifications.")
 REQUEST_ID = OpenApiParameter("request_id", int, OpenApiParameter.PATH, description="the access request (its `id`)")
@@ -298,7 +298,8 @@ class NeedViewSet(
     )
     def attachment(self, request: Request, pk: str, attachment_id: str) -> FileResponse:
         need = self._need_with_details(str(DRAWINGS_REFUSED))
-        found = need.attachments.filter(pk=int(attachment_id)).first()
+        number = id_in_path(attachment_id)
+        found = need.attachments.filter(pk=number).first() if number is not None else None
         if found is None:
             raise exceptions.NotFound()
         return attachment_file(found)

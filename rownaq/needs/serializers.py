@@ -12,10 +12,12 @@ from typing import Any
 from django.contrib.auth.models import AnonymousUser
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from drf_spectacular.extensions import OpenApiSerializerExtension
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from rownaq.accounts.models import Organisation, User
+from rownaq.core.api import read_only_choice
 from rownaq.core.api_fields import DateField, FreeTextField, IdField, WholeNumberField
 from rownaq.core.jalali import format_jalali
 from rownaq.core.normalise import normalise_text
@@ -30,6 +32,7 @@ from rownaq.needs.models import (
     NeedAccessState,
     NeedAttachment,
     NeedKind,
+    NeedState,
     Proposal,
     ProposalEvent,
     ProposalEventKind,
@@ -63,10 +66,6 @@ OMITTED = "Omitted unless the caller sees the need's details (public need, its o
 def _viewer(serializer: serializers.BaseSerializer[Any]) -> User | None:
     user = getattr(serializer.context.get("request"), "user", None)
     return user if isinstance(user, User) else None
-
-
-def _states(choices: Any) -> str:
-    return "One of: " + ", ".join(choices.values)
 
 
 class OrganisationBriefSerializer(serializers.ModelSerializer[Organisation]):
@@ -110,7 +109,7 @@ class NeedAttachmentUploadSerializer(serializers.Serializer[NeedAttachment]):
 class NeedAccessSerializer(serializers.ModelSerializer[NeedAccess]):
     """An organisation's request to see a confidential need's details, and the owner's decision."""
 
-    state = serializers.CharField(read_only=True, help_text=_states(NeedAccessState))
+    state = read_only_choice(NeedAccessState)
     state_label = serializers.CharField(source="get_state_display", read_only=True)
     organisation = OrganisationBriefSerializer(read_only=True)
     requested_by = serializers.SerializerMethodField()
@@ -173,18 +172,18 @@ class MatchSerializer(serializers.ModelSerializer[Match]):
 class NeedSerializer(serializers.ModelSerializer[Need]):
     """A need as listed. The fields of ``DETAIL_FIELDS`` are omitted for callers who may not see its details."""
 
-    kind = serializers.CharField(read_only=True, help_text=_states(NeedKind))
+    kind = read_only_choice(NeedKind)
     kind_label = serializers.CharField(source="get_kind_display", read_only=True)
     sector = serializers.SerializerMethodField()
     sector_title = serializers.SerializerMethodField()
     province = serializers.CharField(source="unit.county.province.name", read_only=True)
-    state = serializers.CharField(read_only=True)
+    state = read_only_choice(NeedState)
     state_label = serializers.CharField(source="get_state_display", read_only=True)
-    visibility = serializers.CharField(read_only=True, help_text=_states(Visibility))
+    visibility = read_only_choice(Visibility)
     details_visible = serializers.SerializerMethodField()
     unit = serializers.SerializerMethodField(help_text=OMITTED)
     description = serializers.CharField(read_only=True, help_text=OMITTED)
-    supplied_from = serializers.CharField(read_only=True, help_text=f"{_states(SupplySource)}. {OMITTED}")
+    supplied_from = read_only_choice(SupplySource, help_text=OMITTED)
     supplied_from_label = serializers.CharField(source="get_supplied_from_display", read_only=True, help_text=OMITTED)
     deadline_jalali = serializers.SerializerMethodField(help_text=OMITTED)
 
@@ -249,6 +248,19 @@ class NeedSerializer(serializers.ModelSerializer[Need]):
 
     def get_deadline_jalali(self, obj: Need) -> str:
         return format_jalali(obj.deadline, persian_digits=False)
+
+
+class _NeedSchema(OpenApiSerializerExtension):
+    """In the schema, the detail fields of a need (and of a need in detail) are not required: they are absent
+    for callers who may not see its details."""
+
+    target_class = NeedSerializer
+    match_subclasses = True
+
+    def map_serializer(self, auto_schema: Any, direction: Any) -> dict[str, Any]:
+        schema: dict[str, Any] = auto_schema._map_basic_serializer(self.target, direction)
+        schema["required"] = [name for name in schema.get("required", []) if name not in DETAIL_FIELDS]
+        return schema
 
 
 class NeedDetailSerializer(NeedSerializer):
@@ -420,7 +432,7 @@ class ProposalMessageSerializer(serializers.ModelSerializer[ProposalMessage]):
 class ProposalEventSerializer(serializers.ModelSerializer[ProposalEvent]):
     """One step of a proposal's history."""
 
-    kind = serializers.CharField(read_only=True, help_text=_states(ProposalEventKind))
+    kind = read_only_choice(ProposalEventKind)
     kind_label = serializers.CharField(source="get_kind_display", read_only=True)
     by = serializers.SerializerMethodField()
 
@@ -445,9 +457,9 @@ class ProposalSerializer(serializers.ModelSerializer[Proposal]):
     need = NeedBriefSerializer(read_only=True)
     capability = CapabilityTitleSerializer(read_only=True, allow_null=True)
     organisation = OrganisationBriefSerializer(read_only=True)
-    state = serializers.CharField(read_only=True, help_text=_states(ProposalState))
+    state = read_only_choice(ProposalState)
     state_label = serializers.CharField(source="get_state_display", read_only=True)
-    decline_reason = serializers.CharField(read_only=True, help_text="Empty, or " + _states(DeclineReason))
+    decline_reason = read_only_choice(DeclineReason, blank=True, help_text="Empty unless declined.")
     allowed_actions = serializers.SerializerMethodField()
 
     class Meta:

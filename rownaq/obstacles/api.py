@@ -26,7 +26,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import exceptions, mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
@@ -34,6 +34,7 @@ from rest_framework.response import Response
 from rest_framework.routers import BaseRouter
 
 from rownaq.accounts.models import Organisation, User
+from rownaq.core.api import id_in_path, invalid, refused
 from rownaq.obstacles import access, actions, workflow
 from rownaq.obstacles.filters import CaseFilter, ReferralFilter
 from rownaq.obstacles.models import (
@@ -63,12 +64,11 @@ class Conflict(exceptions.APIException):
     default_code = "stale"
 
 
-ERROR = inline_serializer(name="ObstacleError", fields={"detail": serializers.CharField()})
 ERRORS = {
-    400: OpenApiResponse(ERROR, description="The case's state or a missing field does not allow it."),
-    403: OpenApiResponse(ERROR, description="The caller's part in the case does not allow it."),
-    404: OpenApiResponse(ERROR, description="No such case for the caller, or no such action."),
-    409: OpenApiResponse(ERROR, description="Someone else changed the case since the caller loaded it."),
+    400: invalid("The case's state or a missing field does not allow it."),
+    403: refused("The caller's part in the case does not allow it."),
+    404: refused("No such case for the caller, or no such action."),
+    409: refused("Someone else changed the case since the caller loaded it."),
 }
 
 
@@ -251,7 +251,10 @@ class CaseViewSet(
     @action(detail=True, methods=["get"], url_path=r"attachments/(?P<attachment_id>[0-9]+)", url_name="attachment")
     def attachment(self, request: Request, pk: str, attachment_id: str) -> FileResponse:
         """The file, for those who see it: an answer's file only for those who see that answer."""
-        file = Attachment.objects.filter(pk=int(attachment_id), case_id=int(pk)).first()
+        number, case_number = id_in_path(attachment_id), id_in_path(pk)
+        file = None
+        if number is not None and case_number is not None:
+            file = Attachment.objects.filter(pk=number, case_id=case_number).first()
         if file is None or not access.may_download(request.user, file):
             raise exceptions.NotFound(_("There is no such file."))
         return FileResponse(

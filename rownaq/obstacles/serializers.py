@@ -9,13 +9,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from rownaq.accounts.models import Organisation, User
+from rownaq.core.api import read_only_choice
 from rownaq.core.api_fields import FreeTextField, IdField, WholeNumberField
 from rownaq.core.jalali import format_jalali
 from rownaq.core.normalise import normalise_text
@@ -46,7 +46,7 @@ sees_unit_record = access.sees_unit_record  # the rule lives in ``access``
 
 class ObstacleCategorySerializer(serializers.ModelSerializer[ObstacleCategory]):
     parent: serializers.SlugRelatedField[ObstacleCategory] = serializers.SlugRelatedField(  # type: ignore[assignment]
-        slug_field="code", read_only=True
+        slug_field="code", read_only=True, allow_null=True
     )
 
     class Meta:
@@ -84,10 +84,6 @@ def unit_as_seen(serializer: serializers.BaseSerializer[Any], case: Case) -> dic
     return dict(shown(case.unit).data)
 
 
-def _states(choices: type[models.TextChoices]) -> str:
-    return "One of: " + ", ".join(choices.values)
-
-
 class AttachmentSerializer(serializers.ModelSerializer[Attachment]):
     """A file of a case or of an agency's answer; ``url`` downloads it (``GET``, with the caller's token)."""
 
@@ -103,15 +99,13 @@ class AttachmentSerializer(serializers.ModelSerializer[Attachment]):
 
 class ReferralSerializer(serializers.ModelSerializer[Referral]):
     agency = AgencySerializer(read_only=True)
-    state = serializers.CharField(read_only=True, help_text=_states(ReferralState))
+    state = read_only_choice(ReferralState)
     state_label = serializers.CharField(source="get_state_display", read_only=True)
     due_on_jalali = serializers.SerializerMethodField()
     overdue = serializers.SerializerMethodField()
-    answered_by: serializers.StringRelatedField[User] = serializers.StringRelatedField()
-    ended_by: serializers.StringRelatedField[User] = serializers.StringRelatedField()
-    decision = serializers.CharField(
-        read_only=True, help_text="Empty for an answer without one. " + _states(AnswerDecision)
-    )
+    answered_by: serializers.StringRelatedField[User] = serializers.StringRelatedField(allow_null=True)
+    ended_by: serializers.StringRelatedField[User] = serializers.StringRelatedField(allow_null=True)
+    decision = read_only_choice(AnswerDecision, blank=True, help_text="Empty for an answer without one.")
     decision_label = serializers.CharField(source="get_decision_display", read_only=True)
     amount = serializers.IntegerField(read_only=True, allow_null=True, help_text="rials")
     amount_label = serializers.SerializerMethodField()
@@ -155,8 +149,8 @@ class ReferralSerializer(serializers.ModelSerializer[Referral]):
 
 
 class CaseEventSerializer(serializers.ModelSerializer[CaseEvent]):
-    from_state = serializers.CharField(read_only=True, help_text="Empty when the case was filed. " + _states(CaseState))
-    to_state = serializers.CharField(read_only=True, help_text=_states(CaseState))
+    from_state = read_only_choice(CaseState, blank=True, help_text="Empty when the case was filed.")
+    to_state = read_only_choice(CaseState)
     by = serializers.SerializerMethodField()
     at_jalali = serializers.SerializerMethodField()
 
@@ -178,8 +172,9 @@ class CaseSerializer(serializers.ModelSerializer[Case]):
         slug_field="code", read_only=True
     )
     category_name = serializers.CharField(source="category.name", read_only=True)
-    state = serializers.CharField(read_only=True, help_text=_states(CaseState))
+    state = read_only_choice(CaseState)
     state_label = serializers.CharField(source="get_state_display", read_only=True)
+    outcome_kind = read_only_choice(OutcomeKind, blank=True, help_text="Empty until the case is resolved.")
     unit = serializers.SerializerMethodField()
     filed_by: serializers.StringRelatedField[User] = serializers.StringRelatedField()
     filed_at_jalali = serializers.SerializerMethodField()
@@ -272,7 +267,7 @@ class CaseBriefSerializer(serializers.ModelSerializer[Case]):
     """The case a referral is about, as its agency's liaison sees it in their list."""
 
     reference = serializers.CharField(read_only=True)
-    state = serializers.CharField(read_only=True, help_text=_states(CaseState))
+    state = read_only_choice(CaseState)
     state_label = serializers.CharField(source="get_state_display", read_only=True)
     unit = serializers.SerializerMethodField()
 

@@ -48,7 +48,7 @@ class UnitSerializer(ModelSerializer[Unit]):
     sector = serializers.SlugRelatedField(slug_field="code", queryset=Sector.objects.filter(level="class"))
     sector_title = serializers.CharField(source="sector.display_title", read_only=True)
     county_name = serializers.CharField(source="county.name", read_only=True)
-    estate_name = serializers.CharField(source="estate.name", read_only=True, default=None)
+    estate_name = serializers.CharField(source="estate.name", read_only=True, default=None, allow_null=True)
     status_since_jalali = serializers.SerializerMethodField()
     licences = LicenceSerializer(many=True, read_only=True)
     products = ProductSerializer(many=True, read_only=True)
