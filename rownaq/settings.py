@@ -249,7 +249,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     # Choice sets that share a field name ("kind") get names of their own in the schema.
-    "ENUM_NAME_OVERRIDES": {"ExhibitionKindEnum": "rownaq.exhibitions.models.ExhibitionKind"},
+    "ENUM_NAME_OVERRIDES": {
+        "ExhibitionKindEnum": "rownaq.exhibitions.models.ExhibitionKind",
+        "MonthlyReportStateEnum": "rownaq.monitoring.models.ReportState",
+    },
 }
 
 TASKS = {
