@@ -290,6 +290,7 @@ def completeness(request: AuthenticatedRequest) -> HttpResponse:
         "error": error,
         "groupings": [("county", _("County")), ("estate", _("Industrial estate")), ("sector", _("Sector"))],
         "grouping": grouping,
+        "can_fill": request.user.is_expert,  # an expert fills a missing report on the unit's behalf
         "period_code": request.GET.get("period", period.code),
     }
     return render(request, "monitoring/completeness.html", context)

@@ -168,6 +168,9 @@ def test_dashboard_and_completeness_for_staff(
     missing = text.split('id="missing-units"')[1]
     assert other_unit.name in missing
     assert unit.name not in missing
+    assert fill_url(other_unit, last_month) in missing  # the expert fills it on the unit's behalf
+    deputy_view = browser_for(deputy).get(f"/monitoring/completeness/?period={last_month.code}").content.decode()
+    assert fill_url(other_unit, last_month) not in deputy_view
     assert browser_for(expert).get("/monitoring/completeness/?period=abc").status_code == 200
 
 

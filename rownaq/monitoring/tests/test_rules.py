@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 import pytest
 
@@ -100,3 +101,28 @@ def test_the_default_rules_are_seeded() -> None:
     assert rules["employees-changed-half"].threshold == 50
     assert {r.severity for code, r in rules.items() if code != "negative-figures"} == {Severity.WARNING}
     assert rules["far-from-history"].metric == Metric.HISTORY_DISTANCE
+
+
+@pytest.mark.django_db
+def test_the_admin_edits_rules_and_refuses_a_broken_message(admin_user: Any) -> None:
+    from rownaq.accounts.testing import browser_for
+
+    client = browser_for(admin_user)
+    rule = ValidationRule.objects.get(code="utilisation-above-120")
+    fields = {
+        "code": rule.code,
+        "metric": rule.metric,
+        "operator": "gt",
+        "threshold": "130",
+        "severity": "warning",
+        "message": "بهره‌برداری {value}",
+        "active": "on",
+    }
+    url = f"/admin/monitoring/validationrule/{rule.pk}/change/"
+    assert client.post(url, fields).status_code == 302
+    rule.refresh_from_db()
+    assert rule.threshold == 130
+    broken = client.post(url, {**fields, "message": "بهره‌برداری {oops}"})
+    assert broken.status_code == 200
+    assert "errorlist" in broken.content.decode()
+    assert client.get("/admin/monitoring/monthlyreport/").status_code == 200
