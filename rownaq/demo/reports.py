@@ -1,4 +1,5 @@
-"""Monthly reports of the demo units: the last six months for most units, the same for the same seed.
+"""Monthly reports of the demo units: the last three months for most units (six months back for the units that
+stopped reporting), the same for the same seed.
 
 Written in bulk for speed (``bulk_create`` bypasses the services): every report's history is one of the paths
 of ``monitoring.workflow.REPORT_STATES`` (draft; draft → submit; → approve; → return; → return → submit →
@@ -36,7 +37,8 @@ from rownaq.monitoring.services import (
 )
 from rownaq.registry.models import Product, Unit, UnitStatus
 
-MONTHS = 6
+MONTHS = 6  # the window: units that stopped reporting last reported at its start
+REGULAR_MONTHS = 3  # the others report its last three months (fewer rows: seed_demo stays fast)
 REPORTING_SHARE = 0.85  # of the units that are not closed
 S = ReportState
 # The paths a demo report takes (its actions after "draft"), and the state each ends in.
@@ -103,7 +105,7 @@ class _Builder:
             self.summary.stopped += 1
             return {0: "approved", 1: "approved"}
         paths: dict[int, str] = {}
-        for index in range(last):
+        for index in range(len(self.months) - REGULAR_MONTHS, last):
             if self.rng.random() < 0.04:
                 continue  # a month missed long ago
             paths[index] = "corrected" if self.rng.random() < 0.05 else "approved"

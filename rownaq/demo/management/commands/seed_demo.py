@@ -115,7 +115,7 @@ class Command(BaseCommand):
                 f"{cases.commitments} commitments, {cases.objections} objections, "
                 f"{cases.regulations} disruptive regulations"
             )
-        # Monthly reports of the last six months (after the users exist); also added to an earlier demo.
+        # Monthly reports of the last months (after the users exist); also added to an earlier demo.
         reports = demo_reports_build(province=province, seed=seed, today=today)
         if reports.reports:
             states = ", ".join(f"{state} {count:,}" for state, count in sorted(reports.states.items()))
