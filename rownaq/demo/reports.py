@@ -25,6 +25,7 @@ from django.utils import timezone
 from rownaq.accounts.models import Role, User
 from rownaq.core.periods import Period
 from rownaq.demo.units import demo_units
+from rownaq.demo.vocabulary import report_return_reasons
 from rownaq.geography.models import Province
 from rownaq.monitoring.models import MonthlyReport, ReportEvent, ReportLine, ReportState, ReportVersion
 from rownaq.monitoring.services import (
@@ -50,11 +51,6 @@ PATHS: dict[str, tuple[str, ...]] = {
     "corrected": ("submit", "return", "submit", "approve"),
 }
 TARGETS = {"submit": S.SUBMITTED, "approve": S.APPROVED, "return": S.RETURNED}
-RETURN_REASONS = (
-    "فروش گزارش‌شده با صورت‌حساب‌های سامانهٔ مودیان نمی‌خواند.",
-    "تولید بیش از ظرفیت اسمی است؛ ظرفیت یا تولید را بررسی کنید.",
-    "مصرف برق با تولید این ماه هم‌خوان نیست.",
-)
 
 
 @dataclass
@@ -210,7 +206,7 @@ class _Builder:
             report.submitted_at = _moment(min(first, self.today))
             report.is_late = first > due_date(period)
         if report.state == S.RETURNED:
-            report.return_reason = rng.choice(RETURN_REASONS)
+            report.return_reason = rng.choice(report_return_reasons())
         return report, lines
 
     def _history(
@@ -230,7 +226,7 @@ class _Builder:
             by = report.entered_by if action == "submit" else self.expert
             comment = ""
             if action == "return":
-                comment = report.return_reason or RETURN_REASONS[report.pk % len(RETURN_REASONS)]
+                comment = report.return_reason or report_return_reasons()[0]
             events.append(
                 ReportEvent(
                     report=report, action=action, from_state=state, to_state=target, by=by, at=at, comment=comment
