@@ -69,9 +69,12 @@ def _first_months(units: list[Unit], reported: dict[int, set[int]]) -> dict[int,
     earlier), but never before the platform's start."""
     start = month_index(platform_start())
     firsts = {}
+    months: dict[dt.date, int] = {}  # the Jalali month of each day, computed once per day
     for unit in units:
-        registered = month_index(Period.containing(timezone.localdate(unit.created_at)))
-        earliest = min([registered, *reported.get(unit.pk, ())])
+        day = timezone.localdate(unit.created_at)
+        if day not in months:
+            months[day] = month_index(Period.containing(day))
+        earliest = min([months[day], *reported.get(unit.pk, ())])
         firsts[unit.pk] = max(start, earliest)
     return firsts
 
@@ -109,7 +112,7 @@ class AtRisk:
 
 def units_missing_months(places: Places, *, today: dt.date | None = None, least: int = 1) -> list[AtRisk]:
     """The units of the places that missed at least ``least`` months in a row, most missed first."""
-    units = reporting_units(places).select_related("county", "estate")
+    units = list(reporting_units(places).only("pk", "name", "name_sort", "created_at"))
     missed = missed_in_a_row(units, today=today)
     rows = [AtRisk(unit, missed[unit.pk]) for unit in units if missed[unit.pk] >= least]
     return sorted(rows, key=lambda row: (-row.missed, row.unit.name_sort))
