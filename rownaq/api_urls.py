@@ -6,6 +6,7 @@ from rest_framework.routers import DefaultRouter
 from rownaq.accounts.api import TokenView
 from rownaq.exhibitions import api as exhibitions_api
 from rownaq.hq import api as hq_api
+from rownaq.monitoring import api as monitoring_api
 from rownaq.needs import api as needs_api
 from rownaq.obstacles import api as obstacles_api
 from rownaq.registry import api as registry_api
@@ -16,6 +17,7 @@ obstacles_api.register(router)
 hq_api.register(router)
 needs_api.register(router)
 exhibitions_api.register(router)
+monitoring_api.register(router)
 
 api_urlpatterns: list[URLPattern | URLResolver] = [
     path("auth/token", TokenView.as_view(), name="api-token"),

@@ -97,6 +97,7 @@ INSTALLED_APPS = [
     "rownaq.hq",
     "rownaq.needs",
     "rownaq.exhibitions",
+    "rownaq.monitoring",
     "rownaq.front",
     "rownaq.demo",
 ]
@@ -281,6 +282,7 @@ SPECTACULAR_SETTINGS = {
         "MeetingStateEnum": "rownaq.hq.models.MeetingState",
         "ObjectionStateEnum": "rownaq.hq.models.ObjectionState",
         "RegulationKindEnum": "rownaq.hq.models.RegulationKind",
+        "MonthlyReportStateEnum": "rownaq.monitoring.models.ReportState",
     },
 }
 
@@ -297,6 +299,7 @@ AUDITLOG_INCLUDE_ALL_MODELS = False
 ROWNAQ_PERIODIC_TASKS = [
     "rownaq.obstacles.tasks.escalate_overdue_referrals",
     "rownaq.needs.tasks.remind_overdue_proposals",
+    "rownaq.monitoring.tasks.remind_missing_reports",
 ]
 
 # Obstacles and the facilitation HQ.
@@ -306,6 +309,11 @@ ROWNAQ_SCOREBOARD_MIN_CASES = envint("ROWNAQ_SCOREBOARD_MIN_CASES", 5)  # fewer 
 # The Industry Needs Desk.
 ROWNAQ_MATCHES_PER_NEED = envint("ROWNAQ_MATCHES_PER_NEED", 20)  # matches stored for each need
 ROWNAQ_ATTACHMENT_MAX_BYTES = envint("ROWNAQ_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024)
+# Monitoring: the first Jalali month units report (missed months are counted from it at the earliest), the
+# day of the next month a report is due by, and the day after which the missing are reminded.
+ROWNAQ_MONITORING_START = os.environ.get("ROWNAQ_MONITORING_START", "1404/01")
+ROWNAQ_REPORT_DUE_DAY = envint("ROWNAQ_REPORT_DUE_DAY", 10)
+ROWNAQ_REPORT_REMINDER_DAY = envint("ROWNAQ_REPORT_REMINDER_DAY", 5)
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "rownaq@localhost")

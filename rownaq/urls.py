@@ -14,6 +14,7 @@ urlpatterns = [
     path("obstacles/", include("rownaq.obstacles.urls")),
     path("hq/", include("rownaq.hq.urls")),
     path("needs/", include("rownaq.needs.urls")),
+    path("monitoring/", include("rownaq.monitoring.urls")),
     path("notifications/", include("rownaq.notifications.urls")),
     path("expo/", include("rownaq.exhibitions.public_urls")),
     path("exhibitions/", include("rownaq.exhibitions.urls")),

@@ -16,7 +16,6 @@ from drf_spectacular.utils import OpenApiResponse
 from rest_framework import exceptions, serializers, status
 
 from rownaq.core import openapi
-
 from rownaq.core.normalise import parse_int
 
 VERSION_HELP = (

@@ -464,3 +464,9 @@ def cases() -> CasesVocabulary:
         dismissed_notes=read_lines("cases", "dismissed_notes.txt"),
         phrases=read_phrases("cases"),
     )
+
+
+@cache
+def report_return_reasons() -> tuple[str, ...]:
+    """The expert's reasons to return a monthly report for correction (``reports.py``)."""
+    return read_lines("reports", "return_reasons.txt")

@@ -9,6 +9,7 @@ from django.http import HttpRequest
 
 from rownaq.accounts.models import User
 from rownaq.hq import access as hq_access
+from rownaq.monitoring import access as monitoring_access
 from rownaq.obstacles import access as obstacles_access
 from rownaq.registry import access as registry_access
 
@@ -27,6 +28,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             "hq": hq_access.sees_hq_records(user),
             "resolutions": hq_access.sees_resolutions(user),
             "imports": registry_access.can_import(user),
+            "monitoring": monitoring_access.sees_monitoring(user),
+            "monitoring_dashboard": monitoring_access.sees_dashboard(user),
             "admin": user.is_staff,
         }
     }

@@ -1,0 +1,83 @@
+"""Who may see and do what with monthly reports: the one place every page, API endpoint and task asks.
+
+- province staff (system admins, deputies, SMT experts) see the reports of their province's units
+  (national staff: every province); a unit manager sees only their company's units' reports;
+- a unit's managers, and the SMT experts of its province, enter and submit its reports (an expert
+  does it on the unit's behalf, and it is recorded as such);
+- SMT experts (and system admins) of the province approve or return submitted reports;
+- agency liaisons, universities, firms and investors see no report.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AnonymousUser
+from django.db.models import QuerySet
+from django.http import Http404
+
+from rownaq.accounts.models import Role, User
+from rownaq.geography.places import Places
+from rownaq.monitoring.models import MonthlyReport
+from rownaq.registry.access import acts_for_unit, units_visible_to
+from rownaq.registry.models import Unit
+
+
+def sees_monitoring(user: User | AnonymousUser) -> bool:
+    """Whether the person has the monitoring pages at all (province staff and unit managers)."""
+    return isinstance(user, User) and user.is_active and (user.is_province_staff or user.role == Role.UNIT_MANAGER)
+
+
+def sees_dashboard(user: User | AnonymousUser) -> bool:
+    """The province's dashboard and completeness: province staff."""
+    return isinstance(user, User) and user.is_province_staff
+
+
+def reports_visible_to(user: User | AnonymousUser) -> QuerySet[MonthlyReport]:
+    reports = MonthlyReport.objects.all()
+    if not isinstance(user, User) or not user.is_active:
+        return reports.none()
+    if user.is_superuser:
+        return reports
+    if user.is_province_staff:
+        province_id = user.province_id
+        return reports if province_id is None else reports.filter(Places.province(province_id).q("unit__county"))
+    if user.role == Role.UNIT_MANAGER and user.organisation_id is not None:
+        return reports.filter(unit__owner_id=user.organisation_id)
+    return reports.none()
+
+
+def reporting_units(user: User | AnonymousUser) -> QuerySet[Unit]:
+    """The units whose reports the person enters: a manager's company's units, an expert's province's units."""
+    if not isinstance(user, User) or not user.is_active:
+        return Unit.objects.none()
+    if user.role == Role.UNIT_MANAGER or user.is_expert:
+        return units_visible_to(user)
+    return Unit.objects.none()
+
+
+def can_enter(user: User | AnonymousUser, unit: Unit) -> bool:
+    """Whether the person fills and submits ``unit``'s reports (its managers; its province's experts)."""
+    return isinstance(user, User) and acts_for_unit(user, unit)
+
+
+def enters_on_behalf(user: User, unit: Unit) -> bool:
+    """Whether a report the person enters for ``unit`` is entered on the unit's behalf (not by its managers)."""
+    return not (user.role == Role.UNIT_MANAGER and unit.owner_id is not None and unit.owner_id == user.organisation_id)
+
+
+def can_review(user: User | AnonymousUser, report: MonthlyReport) -> bool:
+    """Whether the person approves or returns ``report``: an SMT expert (or admin) of the unit's province."""
+    return (
+        isinstance(user, User) and user.is_expert and user.serves_province(report.unit.county.province_id)  # type: ignore[union-attr]
+    )
+
+
+def get_report_for_user(user: User | AnonymousUser, pk: int) -> MonthlyReport:
+    """The report ``pk`` if the person may see it; 404 otherwise (its existence is not told)."""
+    try:
+        return (
+            reports_visible_to(user)
+            .select_related("unit", "unit__county__province", "unit__owner", "entered_by")
+            .get(pk=pk)
+        )
+    except MonthlyReport.DoesNotExist:
+        raise Http404 from None

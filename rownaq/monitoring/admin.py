@@ -1,0 +1,78 @@
+"""The admin of monitoring: the validation rules are data the admin edits (metric, operator, threshold,
+severity, message, active); reports change only through ``services`` and ``workflow``, so the admin shows
+them read-only."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import admin
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+
+from rownaq.monitoring.models import MonthlyReport, ReportEvent, ReportLine, ReportVersion, ValidationRule
+
+
+class _ReadOnly:
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class ValidationRuleForm(forms.ModelForm[ValidationRule]):
+    class Meta:
+        model = ValidationRule
+        fields = ["code", "metric", "operator", "threshold", "severity", "message", "active"]
+
+    def clean_message(self) -> str:
+        message: str = self.cleaned_data["message"]
+        try:
+            message.format_map({"value": "1", "threshold": "1"})
+        except (KeyError, ValueError, IndexError) as exc:
+            raise forms.ValidationError(_("The message may contain only {value} and {threshold} in braces.")) from exc
+        return message
+
+
+@admin.register(ValidationRule)
+class ValidationRuleAdmin(admin.ModelAdmin[ValidationRule]):
+    form = ValidationRuleForm
+    list_display = ["code", "metric", "operator", "threshold", "severity", "active"]
+    list_filter = ["severity", "active", "metric"]
+    list_editable = ["threshold", "active"]
+    search_fields = ["code", "message"]
+
+
+class ReportLineInline(_ReadOnly, admin.TabularInline[ReportLine, MonthlyReport]):
+    model = ReportLine
+    extra = 0
+    fields = ["product_name", "measure", "quantity", "monthly_capacity", "utilisation"]
+    readonly_fields = ["product_name", "measure", "quantity", "monthly_capacity", "utilisation"]
+
+
+class ReportVersionInline(_ReadOnly, admin.TabularInline[ReportVersion, MonthlyReport]):
+    model = ReportVersion
+    extra = 0
+    fields = ["number", "submitted_by", "on_behalf", "submitted_at", "utilisation", "explanation"]
+    readonly_fields = ["number", "submitted_by", "on_behalf", "submitted_at", "utilisation", "explanation"]
+
+
+class ReportEventInline(_ReadOnly, admin.TabularInline[ReportEvent, MonthlyReport]):
+    model = ReportEvent
+    extra = 0
+    fields = ["action", "from_state", "to_state", "by", "at", "comment"]
+    readonly_fields = ["action", "from_state", "to_state", "by", "at", "comment"]
+
+
+@admin.register(MonthlyReport)
+class MonthlyReportAdmin(_ReadOnly, admin.ModelAdmin[MonthlyReport]):
+    list_display = ["unit", "year", "month", "state", "utilisation", "is_late", "on_behalf"]
+    list_filter = ["state", "is_late", "on_behalf", "year", "month"]
+    search_fields = ["unit__name", "unit__national_id"]
+    list_select_related = ["unit"]
+    inlines = [ReportLineInline, ReportVersionInline, ReportEventInline]

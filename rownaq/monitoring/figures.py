@@ -1,0 +1,232 @@
+"""Read-only figures of monthly reporting, each a function of ``(places, period)``: who reported which
+month, who did not, the months missed in a row, and the units near the six missed months at which their
+licence services are suspended."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Literal
+
+from django.conf import settings
+from django.db.models import Count
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from rownaq.core.periods import Period
+from rownaq.geography.places import Places
+from rownaq.monitoring.models import REPORTED_STATES, MonthlyReport, ReportState
+from rownaq.monitoring.services import last_reportable_month
+from rownaq.registry.models import Unit, UnitQuerySet, UnitStatus
+
+# Six months missed in a row suspend a unit's licence services; four or five flag it as near.
+SUSPENSION_MONTHS = 6
+NEAR_SUSPENSION = range(4, SUSPENSION_MONTHS)
+Grouping = Literal["county", "estate", "sector"]
+GROUPINGS: tuple[Grouping, ...] = ("county", "estate", "sector")
+
+
+def month_index(period: Period) -> int:
+    return period.year * 12 + period.number - 1
+
+
+def month_of(index: int) -> Period:
+    return Period.month(index // 12, index % 12 + 1)
+
+
+def platform_start() -> Period:
+    """The first month units report on the platform (``ROWNAQ_MONITORING_START``)."""
+    return Period.parse(settings.ROWNAQ_MONITORING_START)
+
+
+def months_in(period: Period, *, today: dt.date | None = None) -> list[Period]:
+    """The months of ``period`` a report may already be asked for (up to last month, from the platform's start)."""
+    first = max(month_index(Period.containing(period.first_day)), month_index(platform_start()))
+    last = min(month_index(Period.containing(period.last_day)), month_index(last_reportable_month(today)))
+    return [month_of(index) for index in range(first, last + 1)]
+
+
+def reporting_units(places: Places) -> UnitQuerySet:
+    """The units expected to report: every unit of the places that is not closed."""
+    return Unit.objects.in_places(places).exclude(status=UnitStatus.CLOSED)
+
+
+def _reported_months(unit_ids: list[int], since: int) -> dict[int, set[int]]:
+    """The months (as indexes) each unit has reported since the month ``since``."""
+    reported: dict[int, set[int]] = defaultdict(set)
+    rows = MonthlyReport.objects.filter(
+        unit_id__in=unit_ids, state__in=REPORTED_STATES, year__gte=month_of(since).year
+    ).values_list("unit_id", "year", "month")
+    for unit_id, year, month in rows:
+        reported[unit_id].add(year * 12 + month - 1)
+    return reported
+
+
+def _first_months(units: list[Unit], reported: dict[int, set[int]]) -> dict[int, int]:
+    """The first month each unit is expected to report: from its registration (or its first report, if
+    earlier), but never before the platform's start."""
+    start = month_index(platform_start())
+    firsts = {}
+    months: dict[dt.date, int] = {}  # the Jalali month of each day, computed once per day
+    for unit in units:
+        day = timezone.localdate(unit.created_at)
+        if day not in months:
+            months[day] = month_index(Period.containing(day))
+        earliest = min([months[day], *reported.get(unit.pk, ())])
+        firsts[unit.pk] = max(start, earliest)
+    return firsts
+
+
+def missed_in_a_row(units: Iterable[Unit], *, today: dt.date | None = None) -> dict[int, int]:
+    """How many months each unit has missed in a row, counting back from last month."""
+    rows = list(units)
+    last = month_index(last_reportable_month(today))
+    start = month_index(platform_start())
+    reported = _reported_months([u.pk for u in rows], start)
+    firsts = _first_months(rows, reported)
+    missed = {}
+    for unit in rows:
+        count, index = 0, last
+        while index >= firsts[unit.pk] and index not in reported[unit.pk]:
+            count += 1
+            index -= 1
+        missed[unit.pk] = count
+    return missed
+
+
+@dataclass(frozen=True)
+class AtRisk:
+    unit: Unit
+    missed: int
+
+    @property
+    def near_suspension(self) -> bool:
+        return self.missed in NEAR_SUSPENSION
+
+    @property
+    def suspended(self) -> bool:
+        return self.missed >= SUSPENSION_MONTHS
+
+
+def units_missing_months(places: Places, *, today: dt.date | None = None, least: int = 1) -> list[AtRisk]:
+    """The units of the places that missed at least ``least`` months in a row, most missed first."""
+    units = list(reporting_units(places).only("pk", "name", "name_sort", "created_at"))
+    missed = missed_in_a_row(units, today=today)
+    rows = [AtRisk(unit, missed[unit.pk]) for unit in units if missed[unit.pk] >= least]
+    return sorted(rows, key=lambda row: (-row.missed, row.unit.name_sort))
+
+
+@dataclass
+class GroupRow:
+    label: str
+    expected: int = 0
+    reported: int = 0
+
+    @property
+    def missing(self) -> int:
+        return self.expected - self.reported
+
+    @property
+    def rate(self) -> float | None:
+        return self.reported * 100 / self.expected if self.expected else None
+
+
+@dataclass
+class Completeness:
+    period: Period
+    months: list[Period]
+    grouping: Grouping
+    rows: list[GroupRow] = field(default_factory=list)
+    missing: list[tuple[Unit, list[Period]]] = field(default_factory=list)
+
+    @property
+    def expected(self) -> int:
+        return sum(row.expected for row in self.rows)
+
+    @property
+    def reported(self) -> int:
+        return sum(row.reported for row in self.rows)
+
+    @property
+    def missing_count(self) -> int:
+        return self.expected - self.reported
+
+
+def _group_label(unit: Unit, grouping: Grouping) -> str:
+    if grouping == "county":
+        return unit.county.name
+    if grouping == "estate":
+        return unit.estate.name if unit.estate is not None else _("Outside industrial estates")
+    division = unit.sector.division
+    return str(division or unit.sector)
+
+
+def completeness(
+    places: Places, period: Period, *, grouping: Grouping = "county", today: dt.date | None = None
+) -> Completeness:
+    """Which units have not reported which months of ``period``, and the counts per county, estate or sector
+    (expected: the units not closed, from the month they are expected to report)."""
+    months = months_in(period, today=today)
+    result = Completeness(period=period, months=months, grouping=grouping)
+    if not months:
+        return result
+    units = list(
+        reporting_units(places).select_related("county", "estate", "sector__parent__parent").order_by("name_sort", "pk")
+    )
+    indexes = [month_index(m) for m in months]
+    reported = _reported_months([u.pk for u in units], indexes[0])
+    firsts = _first_months(units, reported)
+    groups: dict[str, GroupRow] = {}
+    for unit in units:
+        label = _group_label(unit, grouping)
+        row = groups.setdefault(label, GroupRow(label))
+        gaps = []
+        for index in indexes:
+            if index < firsts[unit.pk]:
+                continue
+            row.expected += 1
+            if index in reported[unit.pk]:
+                row.reported += 1
+            else:
+                gaps.append(month_of(index))
+        if gaps:
+            result.missing.append((unit, gaps))
+    result.rows = sorted(groups.values(), key=lambda r: (-r.missing, r.label))
+    return result
+
+
+@dataclass(frozen=True)
+class MonthCounts:
+    period: Period
+    submitted: int
+    approved: int
+    returned: int
+    drafts: int
+    missing: int
+
+
+def month_counts(places: Places, period: Period) -> MonthCounts:
+    """The reports of the month ``period`` by state, and the units (not closed) that have not reported it."""
+    by_state = dict(
+        MonthlyReport.objects.in_places(places)
+        .filter(year=period.year, month=period.number)
+        .values_list("state")
+        .annotate(n=Count("pk"))
+        .values_list("state", "n")
+    )
+    reported_units = (
+        MonthlyReport.objects.in_places(places)
+        .filter(year=period.year, month=period.number, state__in=REPORTED_STATES)
+        .values("unit_id")
+    )
+    missing = reporting_units(places).exclude(pk__in=reported_units).count()
+    return MonthCounts(
+        period=period,
+        submitted=by_state.get(ReportState.SUBMITTED, 0),
+        approved=by_state.get(ReportState.APPROVED, 0),
+        returned=by_state.get(ReportState.RETURNED, 0),
+        drafts=by_state.get(ReportState.DRAFT, 0),
+        missing=missing,
+    )

@@ -1,0 +1,48 @@
+"""Filtering the list of monthly reports: one filter set for the page and the API."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import django_filters
+from django import forms
+from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from rownaq.core.filters import SearchFilterSet
+from rownaq.core.forms import style_widgets
+from rownaq.core.normalise import search_key
+from rownaq.core.periods import Period, PeriodError
+from rownaq.monitoring.models import MonthlyReport, ReportState
+
+
+class StyledForm(forms.Form):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        style_widgets(self)
+
+
+class ReportFilter(SearchFilterSet):
+    q = django_filters.CharFilter(label=_("Unit name or national ID"), method="search")
+    state = django_filters.ChoiceFilter(label=_("State"), choices=ReportState.choices)
+    period = django_filters.CharFilter(
+        label=_("Month, season or year"), method="in_period", help_text=_("As 1405/07, 1405q3 or 1405.")
+    )
+    unit = django_filters.NumberFilter(label=_("Unit"), field_name="unit_id")
+    late = django_filters.BooleanFilter(label=_("Late"), field_name="is_late")
+
+    class Meta:
+        model = MonthlyReport
+        fields = ["q", "state", "period", "unit", "late"]
+        form = StyledForm
+
+    def search(self, reports: QuerySet[MonthlyReport], name: str, value: str) -> QuerySet[MonthlyReport]:
+        key = search_key(value)
+        return reports.filter(unit__search_text__contains=key) if key else reports
+
+    def in_period(self, reports: QuerySet[MonthlyReport], name: str, value: str) -> QuerySet[MonthlyReport]:
+        try:
+            period = Period.parse(value)
+        except PeriodError:
+            return reports.none()
+        return reports.for_period(period)  # type: ignore[attr-defined,no-any-return]

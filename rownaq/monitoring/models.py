@@ -1,0 +1,246 @@
+"""Monthly reports of production units: the figures of one Jalali month, their product lines, every
+submitted version, the history of the report's states, and the validation rules the admin edits."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from rownaq.core.models import TransitionRecord
+from rownaq.core.periods import Period
+
+if TYPE_CHECKING:
+    from rownaq.geography.places import Places
+
+
+class ReportState(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted, awaiting review")
+    APPROVED = "approved", _("Approved")
+    RETURNED = "returned", _("Returned for correction")
+
+
+# The states in which a unit has reported its month (a draft is not a report yet).
+REPORTED_STATES = frozenset({ReportState.SUBMITTED, ReportState.APPROVED, ReportState.RETURNED})
+
+# The report's figures, in the order forms, the API, snapshots and the rules list them.
+FIGURE_FIELDS = (
+    "sales",
+    "exports",
+    "employees",
+    "electricity_kwh",
+    "gas_m3",
+    "raw_material_days",
+    "overdue_wage_months",
+    "insurance_debt",
+    "returned_cheques",
+    "returned_cheques_amount",
+)
+MONEY_FIELDS = frozenset({"sales", "exports", "insurance_debt", "returned_cheques_amount"})
+
+
+class MonthlyReportQuerySet(models.QuerySet["MonthlyReport"]):
+    def in_places(self, places: Places) -> MonthlyReportQuerySet:
+        return self.filter(places.q("unit__county"))
+
+    def visible_to(self, user: Any) -> MonthlyReportQuerySet:
+        from rownaq.monitoring.access import reports_visible_to
+
+        return self & reports_visible_to(user)  # type: ignore[return-value]
+
+    def for_period(self, period: Period) -> MonthlyReportQuerySet:
+        """The reports of the months of ``period`` (a month, a season or a year)."""
+        if period.kind == "month":
+            return self.filter(year=period.year, month=period.number)
+        first, last = (1, 12) if period.kind == "year" else (3 * period.number - 2, 3 * period.number)
+        return self.filter(year=period.year, month__gte=first, month__lte=last)
+
+
+class MonthlyReport(models.Model):
+    """A unit's report for one Jalali month. Figures are integers (money in rials); capacity utilisation
+    is derived from the product lines and never typed."""
+
+    unit = models.ForeignKey(
+        "registry.Unit", verbose_name=_("unit"), on_delete=models.CASCADE, related_name="monthly_reports"
+    )
+    year = models.PositiveSmallIntegerField(_("Jalali year"))
+    month = models.PositiveSmallIntegerField(_("Jalali month"))
+    state = models.CharField(_("state"), max_length=12, choices=ReportState.choices, default=ReportState.DRAFT)
+    # Figures may be typed negative: the validation rules (not the database) refuse them, with a message.
+    sales = models.BigIntegerField(_("sales (rials)"), default=0)
+    exports = models.BigIntegerField(_("exports (rials)"), default=0)
+    employees = models.IntegerField(_("employees"), default=0)
+    electricity_kwh = models.BigIntegerField(_("electricity use (kWh)"), default=0)
+    gas_m3 = models.BigIntegerField(_("gas use (m³)"), default=0)
+    raw_material_days = models.IntegerField(_("days of raw-material stock"), default=0)
+    overdue_wage_months = models.IntegerField(_("overdue wages (months)"), default=0)
+    insurance_debt = models.BigIntegerField(_("insurance debt (rials)"), default=0)
+    returned_cheques = models.IntegerField(_("returned cheques (count)"), default=0)
+    returned_cheques_amount = models.BigIntegerField(_("returned cheques (rials)"), default=0)
+    utilisation = models.DecimalField(
+        _("capacity utilisation (%)"), max_digits=8, decimal_places=1, null=True, blank=True, editable=False
+    )
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("entered by"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    on_behalf = models.BooleanField(_("entered on the unit's behalf"), default=False)
+    submitted_at = models.DateTimeField(_("first submitted at"), null=True, blank=True)
+    is_late = models.BooleanField(_("late"), default=False)
+    return_reason = models.TextField(_("reason for return"), blank=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = MonthlyReportQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("monthly report")
+        verbose_name_plural = _("monthly reports")
+        ordering = ["-year", "-month", "unit_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "year", "month"], name="monitoring_report_one_per_month"),
+            models.CheckConstraint(condition=models.Q(month__gte=1, month__lte=12), name="monitoring_report_month"),
+        ]
+        indexes = [models.Index(fields=["year", "month", "state"], name="monitoring_report_month_state")]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id} {self.period}"
+
+    @property
+    def period(self) -> Period:
+        return Period.month(self.year, self.month)
+
+    def figures(self) -> dict[str, int]:
+        return {name: getattr(self, name) for name in FIGURE_FIELDS}
+
+
+class ReportLine(models.Model):
+    """The month's output of one of the unit's products, in the product's measure."""
+
+    report = models.ForeignKey(MonthlyReport, on_delete=models.CASCADE, related_name="lines")
+    product = models.ForeignKey(
+        "registry.Product", verbose_name=_("product"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    product_name = models.CharField(_("product"), max_length=200)
+    measure = models.CharField(_("unit of measure"), max_length=30)
+    monthly_capacity = models.DecimalField(_("nominal monthly capacity"), max_digits=16, decimal_places=2)
+    quantity = models.DecimalField(_("output"), max_digits=16, decimal_places=2, default=Decimal(0))
+    utilisation = models.DecimalField(
+        _("capacity utilisation (%)"), max_digits=8, decimal_places=1, null=True, blank=True, editable=False
+    )
+
+    class Meta:
+        verbose_name = _("report line")
+        verbose_name_plural = _("report lines")
+        ordering = ["pk"]
+        constraints = [models.UniqueConstraint(fields=["report", "product"], name="monitoring_line_one_per_product")]
+
+    def __str__(self) -> str:
+        return self.product_name
+
+
+class ReportVersion(models.Model):
+    """What was submitted, as it was: every submission keeps one, with who, when, the warnings shown and the
+    person's explanation of them."""
+
+    report = models.ForeignKey(MonthlyReport, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField(_("version"))
+    figures = models.JSONField(_("figures"), default=dict)
+    lines = models.JSONField(_("product lines"), default=list)
+    utilisation = models.DecimalField(_("capacity utilisation (%)"), max_digits=8, decimal_places=1, null=True)
+    warnings = models.JSONField(_("warnings"), default=list, blank=True)
+    explanation = models.TextField(_("explanation of the warnings"), blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("submitted by"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    on_behalf = models.BooleanField(_("on the unit's behalf"), default=False)
+    submitted_at = models.DateTimeField(_("submitted at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("submitted version")
+        verbose_name_plural = _("submitted versions")
+        ordering = ["report", "-number"]
+        constraints = [models.UniqueConstraint(fields=["report", "number"], name="monitoring_version_number")]
+
+    def __str__(self) -> str:
+        return f"{self.report_id} v{self.number}"
+
+
+class ReportEvent(TransitionRecord):
+    """One step of a report's history: who moved it, when, from which state to which, and why."""
+
+    report = models.ForeignKey(MonthlyReport, on_delete=models.CASCADE, related_name="events")
+    from_state = models.CharField(_("from"), max_length=12, choices=ReportState.choices, blank=True)
+    to_state = models.CharField(_("to"), max_length=12, choices=ReportState.choices)
+
+    class Meta:
+        verbose_name = _("report event")
+        verbose_name_plural = _("report events")
+        ordering = ["at", "pk"]
+
+
+class Metric(models.TextChoices):
+    """What a validation rule measures; the code computes each (``rownaq.monitoring.rules``)."""
+
+    NEGATIVE = "negative", _("Number of negative figures")
+    UTILISATION = "utilisation", _("Highest capacity utilisation, of a product or overall (%)")
+    EMPLOYEES_CHANGE = "employees_change", _("Change of employees since the previous approved month (%, either way)")
+    ENERGY_UP_OUTPUT_DOWN = "energy_up_output_down", _("Rise of energy use while output falls (%)")
+    HISTORY_DISTANCE = "history_distance", _("Distance from the unit's own last 12 approved months (robust z-score)")
+
+
+class Operator(models.TextChoices):
+    GT = "gt", ">"
+    GE = "ge", "≥"
+    LT = "lt", "<"
+    LE = "le", "≤"
+
+
+class Severity(models.TextChoices):
+    ERROR = "error", _("Error: the report is refused")
+    WARNING = "warning", _("Warning: the person confirms or explains")
+
+
+class ValidationRule(models.Model):
+    """A check of a report the admin edits: a metric, an operator and a threshold; when it holds, the message
+    is shown (``{value}`` and ``{threshold}`` in the message are replaced by the figures)."""
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    metric = models.CharField(_("metric"), max_length=30, choices=Metric.choices)
+    operator = models.CharField(_("operator"), max_length=2, choices=Operator.choices, default=Operator.GT)
+    threshold = models.DecimalField(_("threshold"), max_digits=12, decimal_places=2, default=Decimal(0))
+    severity = models.CharField(_("severity"), max_length=8, choices=Severity.choices, default=Severity.WARNING)
+    message = models.CharField(
+        _("message"), max_length=300, help_text=_("Shown to the person; {value} and {threshold} are replaced.")
+    )
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("validation rule")
+        verbose_name_plural = _("validation rules")
+        ordering = ["severity", "code"]
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class Reminder(models.Model):
+    """A reminder sent to a unit's managers that its month's report is missing: once per unit and month."""
+
+    unit = models.ForeignKey("registry.Unit", on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    month = models.PositiveSmallIntegerField()
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("report reminder")
+        verbose_name_plural = _("report reminders")
+        constraints = [models.UniqueConstraint(fields=["unit", "year", "month"], name="monitoring_reminder_once")]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id} {self.year}/{self.month}"
