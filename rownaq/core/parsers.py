@@ -52,9 +52,22 @@ class JSONParser(DRFJSONParser):
                 % {"depth": to_persian_digits(str(MAX_DEPTH))}
             )
         try:
-            return json.loads(text, parse_constant=_refuse_constant)
+            data = json.loads(text, parse_constant=_refuse_constant)
         except (ValueError, RecursionError) as exc:
             raise ParseError(_("The request is not valid JSON.")) from exc
+        if _has_nul(data):  # no text field may hold it (PostgreSQL refuses it even in a lookup)
+            raise ParseError(_("The request holds a NUL character (\\u0000), which no text may contain."))
+        return data
+
+
+def _has_nul(value: Any) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_has_nul(key) or _has_nul(item) for key, item in value.items())
+    if isinstance(value, list):
+        return any(_has_nul(item) for item in value)
+    return False
 
 
 def _refuse_constant(name: str) -> Any:

@@ -19,7 +19,7 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
+from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
@@ -27,13 +27,12 @@ from rest_framework.response import Response
 from rest_framework.routers import BaseRouter
 
 from rownaq.accounts.models import User
-from rownaq.core.api import Conflict, required_version
+from rownaq.core.api import Conflict, invalid, refused, required_version
 from rownaq.core.versions import StaleEditError
 from rownaq.monitoring import access, services, workflow
 from rownaq.monitoring.filters import ReportFilter
 from rownaq.monitoring.models import FIGURE_FIELDS, MonthlyReport
 from rownaq.monitoring.serializers import (
-    FindingSerializer,
     MonthlyReportDetailSerializer,
     MonthlyReportSerializer,
     ReportActionSerializer,
@@ -42,15 +41,14 @@ from rownaq.monitoring.serializers import (
 
 T = TypeVar("T")
 
-ERROR = inline_serializer(
-    name="MonitoringError",
-    fields={"detail": serializers.CharField(), "warnings": FindingSerializer(many=True, required=False)},
-)
 ERRORS = {
-    400: OpenApiResponse(ERROR, description="A field is wrong, the state does not allow it, or a rule refuses it."),
-    403: OpenApiResponse(ERROR, description="The caller's part does not allow it."),
-    404: OpenApiResponse(ERROR, description="No such report for the caller."),
-    409: OpenApiResponse(ERROR, description="Someone else changed the report since the caller loaded it."),
+    400: invalid(
+        "A field is wrong, the state does not allow it, or a rule refuses it (`detail`); warnings to "
+        "confirm come as `warnings`, each with its code, severity, message and value."
+    ),
+    403: refused("The caller's part does not allow it."),
+    404: refused("No such report for the caller."),
+    409: refused("Someone else changed the report since the caller loaded it."),
 }
 
 

@@ -10,6 +10,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from rownaq.core.forms import (
+    BillionRialField,
     LatinDigitsDecimalField,
     LatinDigitsIntegerField,
     PersianCharField,
@@ -19,18 +20,18 @@ from rownaq.core.forms import (
 from rownaq.monitoring.models import FIGURE_FIELDS, MONEY_FIELDS, MonthlyReport
 from rownaq.registry.models import Product
 
-# TODO(billion rials): money is typed in integer rials until core/forms.py has a BillionRialField.
+# Money is typed in billion rials, the unit officials use (stored in rials).
 LABELS = {
-    "sales": _("Sales (rials)"),
-    "exports": _("Exports (rials)"),
+    "sales": _("Sales (billion rials)"),
+    "exports": _("Exports (billion rials)"),
     "employees": _("Employees"),
     "electricity_kwh": _("Electricity use (kWh)"),
     "gas_m3": _("Gas use (m³)"),
     "raw_material_days": _("Days of raw-material stock"),
     "overdue_wage_months": _("Overdue wages (months)"),
-    "insurance_debt": _("Insurance debt (rials)"),
+    "insurance_debt": _("Insurance debt (billion rials)"),
     "returned_cheques": _("Returned cheques (count)"),
-    "returned_cheques_amount": _("Returned cheques (rials)"),
+    "returned_cheques_amount": _("Returned cheques (billion rials)"),
 }
 QUANTITY_PREFIX = "output_"
 
@@ -59,8 +60,10 @@ class ReportForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.products = products
         for name in FIGURE_FIELDS:
-            help_text = _("In rials.") if name in MONEY_FIELDS else ""
-            self.fields[name] = LatinDigitsIntegerField(label=LABELS[name], initial=0, help_text=help_text)
+            if name in MONEY_FIELDS:
+                self.fields[name] = BillionRialField(label=LABELS[name], initial=0)
+            else:
+                self.fields[name] = LatinDigitsIntegerField(label=LABELS[name], initial=0)
         for product in products:
             self.fields[f"{QUANTITY_PREFIX}{product.pk}"] = LatinDigitsDecimalField(
                 label=product.name, required=False, max_digits=16, decimal_places=2, help_text=product.measure

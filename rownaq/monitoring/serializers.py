@@ -9,6 +9,8 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from rownaq.core.api import VERSION_HELP
+from rownaq.core.api_fields import FreeTextField, IdField, WholeNumberField
+from rownaq.core.normalise import WHOLE_NUMBER_MAX
 from rownaq.core.periods import Period, PeriodError
 from rownaq.monitoring.models import FIGURE_FIELDS, MonthlyReport, ReportLine, ReportVersion
 from rownaq.monitoring.services import due_date
@@ -85,22 +87,27 @@ class MonthlyReportDetailSerializer(MonthlyReportSerializer):
 
 
 class LineEntrySerializer(serializers.Serializer[Any]):
-    product = serializers.IntegerField(help_text="A product of the unit (its `id` in the registry).")
+    product = IdField(help_text="A product of the unit (its `id` in the registry).")
     quantity = serializers.DecimalField(max_digits=16, decimal_places=2, help_text="In the product's measure.")
 
 
 class ReportEntrySerializer(serializers.Serializer[Any]):
     """A report's figures as entered (money in integer rials); utilisation is derived, never sent."""
 
-    unit = serializers.IntegerField(help_text="The unit (create only).", required=False)
-    period = serializers.CharField(help_text="The Jalali month, as 1405/07 (create only).", required=False)
+    unit = IdField(help_text="The unit (create only).", required=False)
+    period = serializers.CharField(
+        help_text="The Jalali month, as 1405/07 (create only).", required=False, max_length=10
+    )
     lines = LineEntrySerializer(many=True, required=False, help_text="Output per product; products left out: 0.")
-    version = serializers.IntegerField(required=False, min_value=1, help_text=VERSION_HELP)
+    version = IdField(required=False, help_text=VERSION_HELP)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for name in FIGURE_FIELDS:
-            self.fields[name] = serializers.IntegerField(required=False, default=0 if not self.partial else None)
+            # Negative figures pass here: the validation rules refuse them, with their message.
+            self.fields[name] = WholeNumberField(
+                required=False, default=0 if not self.partial else None, min_value=-WHOLE_NUMBER_MAX
+            )
 
     def validate_period(self, value: str) -> Period:
         try:
@@ -113,11 +120,11 @@ class ReportEntrySerializer(serializers.Serializer[Any]):
 
 
 class ReportActionSerializer(serializers.Serializer[Any]):
-    version = serializers.IntegerField(min_value=1, help_text=VERSION_HELP)
-    reason = serializers.CharField(required=False, allow_blank=True, help_text="Why it is returned (return).")
+    version = IdField(help_text=VERSION_HELP)
+    reason = FreeTextField(required=False, allow_blank=True, max_length=2000, help_text="Why it is returned (return).")
     confirm = serializers.BooleanField(required=False, default=False, help_text="Confirm the warnings (submit).")
-    explanation = serializers.CharField(
-        required=False, allow_blank=True, help_text="Explanation of the warnings (submit)."
+    explanation = FreeTextField(
+        required=False, allow_blank=True, max_length=2000, help_text="Explanation of the warnings (submit)."
     )
 
 

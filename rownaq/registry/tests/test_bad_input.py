@@ -107,6 +107,17 @@ class TestJsonBodies:
             "The JSON of the request nests too deep: at most %(depth)s levels of arrays and objects."
         ) % {"depth": "۳۲"}
 
+    def test_a_nul_character_anywhere_in_the_body_is_refused_in_persian(self, expert: User, unit: Unit) -> None:
+        # PostgreSQL refuses NUL in text, even in a lookup: it was a server error on the capabilities' sectors.
+        for body in ({"version": unit.version, "name": "a\x00b"}, {"version": unit.version, "x": ["ok", {"k\x00": 1}]}):
+            response = api_client_for(expert).patch(_detail(unit), body, format="json")
+            assert response.status_code == 400
+            assert response.json()["detail"] == _(
+                "The request holds a NUL character (\\u0000), which no text may contain."
+            )
+        unit.refresh_from_db()
+        assert "\x00" not in unit.name
+
     def test_json_as_deep_as_allowed_is_parsed(self, expert: User, unit: Unit) -> None:
         nested: Any = 3
         for _level in range(MAX_DEPTH - 1):
