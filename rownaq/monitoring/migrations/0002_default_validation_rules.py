@@ -1,44 +1,8 @@
 """The default validation rules of monthly reports (the admin edits them afterwards)."""
 
-from decimal import Decimal
-
 from django.db import migrations
 
-DEFAULT_RULES = [
-    ("negative-figures", "negative", "gt", Decimal(0), "error", "گزارش نباید رقم منفی داشته باشد ({value} رقم منفی است)."),
-    (
-        "utilisation-above-120",
-        "utilisation",
-        "gt",
-        Decimal(120),
-        "warning",
-        "بهره‌برداری از ظرفیت {value} درصد است، بیش از {threshold} درصد ظرفیت اسمی.",
-    ),
-    (
-        "employees-changed-half",
-        "employees_change",
-        "gt",
-        Decimal(50),
-        "warning",
-        "شمار کارکنان نسبت به آخرین ماه تأییدشده {value} درصد تغییر کرده است.",
-    ),
-    (
-        "energy-up-output-down",
-        "energy_up_output_down",
-        "gt",
-        Decimal(0),
-        "warning",
-        "مصرف انرژی {value} درصد بالا رفته در حالی که تولید کم شده است.",
-    ),
-    (
-        "far-from-history",
-        "history_distance",
-        "gt",
-        Decimal("3.5"),
-        "warning",
-        "رقمی از این گزارش با سابقهٔ دوازده ماه گذشتهٔ واحد بسیار فاصله دارد (امتیاز {value}).",
-    ),
-]
+from rownaq.monitoring.reference import DEFAULT_RULES
 
 
 def add_rules(apps, schema_editor):

@@ -126,3 +126,17 @@ def test_the_admin_edits_rules_and_refuses_a_broken_message(admin_user: Any) -> 
     assert broken.status_code == 200
     assert "errorlist" in broken.content.decode()
     assert client.get("/admin/monitoring/monthlyreport/").status_code == 200
+
+
+def test_load_reference_data_restores_missing_default_rules_and_keeps_the_admins_edits(db: None) -> None:
+    # A transactional test empties every table; the rules of the data migration come back with the reference data.
+    from django.core.management import call_command
+
+    from rownaq.monitoring.models import ValidationRule
+    from rownaq.monitoring.reference import DEFAULT_RULES
+
+    ValidationRule.objects.filter(code="utilisation-above-120").update(threshold=Decimal(130))
+    ValidationRule.objects.exclude(code="utilisation-above-120").delete()
+    call_command("load_reference_data", verbosity=0)
+    assert set(ValidationRule.objects.values_list("code", flat=True)) == {rule[0] for rule in DEFAULT_RULES}
+    assert ValidationRule.objects.get(code="utilisation-above-120").threshold == Decimal(130)
