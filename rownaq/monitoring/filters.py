@@ -9,9 +9,9 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from rownaq.core.filters import SearchFilterSet
+from rownaq.core.filters import IdFilter, SearchFilterSet
 from rownaq.core.forms import style_widgets
-from rownaq.core.normalise import search_key
+from rownaq.core.normalise import search_terms
 from rownaq.core.periods import Period, PeriodError
 from rownaq.monitoring.models import MonthlyReport, ReportState
 
@@ -28,7 +28,7 @@ class ReportFilter(SearchFilterSet):
     period = django_filters.CharFilter(
         label=_("Month, season or year"), method="in_period", help_text=_("As 1405/07, 1405q3 or 1405.")
     )
-    unit = django_filters.NumberFilter(label=_("Unit"), field_name="unit_id")
+    unit = IdFilter(label=_("Unit"), field_name="unit_id")
     late = django_filters.BooleanFilter(label=_("Late"), field_name="is_late")
 
     class Meta:
@@ -37,8 +37,9 @@ class ReportFilter(SearchFilterSet):
         form = StyledForm
 
     def search(self, reports: QuerySet[MonthlyReport], name: str, value: str) -> QuerySet[MonthlyReport]:
-        key = search_key(value)
-        return reports.filter(unit__search_text__contains=key) if key else reports
+        for term in search_terms(value):
+            reports = reports.filter(unit__search_text__contains=term)
+        return reports
 
     def in_period(self, reports: QuerySet[MonthlyReport], name: str, value: str) -> QuerySet[MonthlyReport]:
         try:

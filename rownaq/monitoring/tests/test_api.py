@@ -124,3 +124,18 @@ def test_access_per_role(
         assert api_client_for(outsider).get(f"{URL}{report.pk}/").status_code == 403
     assert api_client_for(manager).get(f"{URL}?period={last_month.code}&state=draft").json()["count"] == 1
     assert api_client_for(manager).get(f"{URL}?state=approved").json()["count"] == 0
+
+
+def test_a_unit_id_beyond_64_bits_or_a_long_search_is_a_clear_answer(
+    expert: User, unit: Unit, enter: Callable[..., MonthlyReport], last_month: Period
+) -> None:
+    enter(unit=unit, period=last_month, by=expert)
+    client = api_client_for(expert)
+    for bad in ("1e40", "1" * 30, "²"):
+        response = client.get(URL, {"unit": bad})
+        assert response.status_code == 400, bad
+        assert "unit" in response.json()
+    first = unit.name.split()[0]
+    found = client.get(URL, {"q": " ".join([first] * 1500)})
+    assert found.status_code == 200
+    assert [row["unit"] for row in found.json()["results"]] == [unit.pk]
