@@ -17,6 +17,7 @@ from rownaq.core.forms import (
     VersionField,
     style_widgets,
 )
+from rownaq.core.normalise import to_persian_digits
 from rownaq.monitoring.models import FIGURE_FIELDS, MONEY_FIELDS, MonthlyReport
 from rownaq.registry.models import Product
 
@@ -66,7 +67,11 @@ class ReportForm(forms.Form):
                 self.fields[name] = LatinDigitsIntegerField(label=LABELS[name], initial=0)
         for product in products:
             self.fields[f"{QUANTITY_PREFIX}{product.pk}"] = LatinDigitsDecimalField(
-                label=product.name, required=False, max_digits=16, decimal_places=2, help_text=product.measure
+                label=to_persian_digits(product.name),
+                required=False,
+                max_digits=16,
+                decimal_places=2,
+                help_text=to_persian_digits(product.measure),
             )
         style_widgets(self)
 

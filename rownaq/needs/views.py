@@ -27,6 +27,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from rownaq.accounts.http import AuthenticatedRequest
 from rownaq.core.jalali import jalali_today
+from rownaq.core.normalise import to_persian_digits
 from rownaq.core.periods import Period
 from rownaq.geography.places import Places
 from rownaq.matching import Document
@@ -61,18 +62,18 @@ SEARCH_RESULTS = 20
 
 
 def highlight(text: str, terms: list[str]) -> SafeString:
-    """``text`` escaped, with each shared term wrapped in ``<mark>``."""
+    """``text`` escaped, with each shared term wrapped in ``<mark>``, its digits Persian."""
     words = sorted({t for t in terms if t}, key=len, reverse=True)
     if not words:
-        return SafeString(escape(text))
+        return SafeString(escape(to_persian_digits(text)))
     pattern = re.compile("|".join(re.escape(w) for w in words), re.IGNORECASE)
     parts: list[str] = []
     last = 0
     for found in pattern.finditer(text):
-        parts.append(escape(text[last : found.start()]))
-        parts.append(f"<mark>{escape(found.group(0))}</mark>")
+        parts.append(escape(to_persian_digits(text[last : found.start()])))
+        parts.append(f"<mark>{escape(to_persian_digits(found.group(0)))}</mark>")
         last = found.end()
-    parts.append(escape(text[last:]))
+    parts.append(escape(to_persian_digits(text[last:])))
     return mark_safe("".join(parts))
 
 

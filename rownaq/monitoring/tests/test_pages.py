@@ -208,3 +208,15 @@ def test_report_list_queries_do_not_grow(
     client = browser_for(expert)
     with django_assert_max_num_queries(12):
         assert client.get("/monitoring/reports/").status_code == 200
+
+
+def test_product_names_and_measures_show_persian_digits(
+    manager: User, unit: Unit, tiles: Product, glaze: Product, last_month: Period, enter: Callable[..., MonthlyReport]
+) -> None:
+    Product.objects.filter(pk=tiles.pk).update(name="فرش ماشینی 1200 شانه", measure="متر 2")
+    report = enter(unit=unit, period=last_month, by=manager)
+    client = browser_for(manager)
+    for url in (fill_url(unit, last_month), f"/monitoring/reports/{report.pk}/"):
+        text = client.get(url).content.decode()
+        assert "فرش ماشینی ۱۲۰۰ شانه" in text, url
+        assert "1200" not in text, url

@@ -69,3 +69,14 @@ def test_the_need_page_shows_strength_and_folds_the_weak_tail(unit: Unit, manage
     assert 'class="mb-0 mt-2 match-list list-persian" start="4"' in tail  # numbering goes on: ۴
     assert "توانمندی ب" in tail
     assert "توانمندی ب" not in leading
+
+
+def test_a_matchs_title_shows_persian_digits_with_its_shared_terms_marked() -> None:
+    from rownaq.needs.views import highlight
+
+    shown = str(highlight("ظرفیت خالی بافت فرش ماشینی 1200 شانه <b>", ["بافت", "1200"]))
+    assert "<mark>بافت</mark>" in shown
+    assert "<mark>۱۲۰۰</mark>" in shown
+    assert "1200" not in shown
+    assert "&lt;b&gt;" in shown
+    assert "۷۰۰" in str(highlight("فرش 700 شانه", []))
