@@ -175,3 +175,17 @@ def test_outsiders_see_nothing(persona: str, request: pytest.FixtureRequest, cas
     for address in (PIPELINE, OPEN, url(case)):
         assert client.get(address).status_code == 403
     assert client.post(url(case, "abandon/"), {"version": case.version, "reason": "نه"}).status_code == 403
+
+
+def test_dashboard_shows_the_pipeline_by_stage(expert: User, case: RevivalCase) -> None:
+    text = browser_for(expert).get("/monitoring/").content.decode()
+    assert 'id="revival-card"' in text
+    assert "شناسایی‌شده: ۱" in text
+    assert 'href="/monitoring/revival/new/"' in text
+
+
+def test_admin_shows_cases_read_only(admin_user: User, case: RevivalCase) -> None:
+    client = browser_for(admin_user)
+    assert client.get("/admin/monitoring/revivalcase/").status_code == 200
+    assert client.get(f"/admin/monitoring/revivalcase/{case.pk}/change/").status_code == 200
+    assert client.get("/admin/monitoring/revivalcase/add/").status_code == 403
