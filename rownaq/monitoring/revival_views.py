@@ -113,7 +113,7 @@ def _case_page(
         "events": case.events.select_related("by"),
         "actions": [(name, revival.REVIVAL_STAGES[name].label) for name in allowed],
         "can_plan": case.is_open and access.can_act_on_revival(request.user, case.unit),
-        "action_form": action_form or RevivalActionForm(initial={"version": case.version}),
+        "action_form": action_form or RevivalActionForm(initial={"version": case.version, "diagnosis": case.diagnosis}),
         "step_form": step_form or RevivalStepForm(),
     }
     return render(request, "monitoring/revival_detail.html", context, status=status)

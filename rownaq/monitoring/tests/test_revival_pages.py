@@ -98,6 +98,9 @@ def test_case_page_plan_and_moves(expert: User, case: RevivalCase) -> None:
     no_text = client.post(url(case, "diagnose/"), {"version": case.version, "diagnosis": ""})
     assert no_text.status_code == 400
     assert "عارضه‌یابی را بنویسید" in no_text.content.decode()
+    case.diagnosis = "نبود بازار داخلی"
+    case.save()
+    assert "نبود بازار داخلی</textarea>" in client.get(url(case)).content.decode()  # the diagnosis so far, to refine
     moved = client.post(url(case, "diagnose/"), {"version": case.version, "diagnosis": "بازار صادراتی از دست رفت"})
     assert moved.status_code == 302
     case.refresh_from_db()
