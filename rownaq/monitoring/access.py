@@ -16,9 +16,12 @@ from django.http import Http404
 
 from rownaq.accounts.models import Role, User
 from rownaq.geography.places import Places
-from rownaq.monitoring.models import MonthlyReport
+from rownaq.monitoring.models import MonthlyReport, RevivalCase
 from rownaq.registry.access import acts_for_unit, units_visible_to
-from rownaq.registry.models import Unit
+from rownaq.registry.models import Unit, UnitStatus
+
+# The statuses of units a revival case may be opened for.
+REVIVABLE_STATUSES = frozenset({UnitStatus.IDLE, UnitStatus.CLOSED})
 
 
 def sees_monitoring(user: User | AnonymousUser) -> bool:
@@ -80,4 +83,54 @@ def get_report_for_user(user: User | AnonymousUser, pk: int) -> MonthlyReport:
             .get(pk=pk)
         )
     except MonthlyReport.DoesNotExist:
+        raise Http404 from None
+
+
+# -- revival cases --------------------------------------------------------------------------------------
+# Province staff (SMT experts, deputies, admins) of the unit's province see and move its revival case; a
+# unit's managers see their own unit's case, read-only; everyone else sees none (the pages answer 403).
+
+
+def sees_revival(user: User | AnonymousUser) -> bool:
+    """The revival pipeline and the opening of cases: province staff."""
+    return isinstance(user, User) and user.is_province_staff
+
+
+def revival_cases_visible_to(user: User | AnonymousUser) -> QuerySet[RevivalCase]:
+    cases = RevivalCase.objects.all()
+    if not isinstance(user, User) or not user.is_active:
+        return cases.none()
+    if user.is_superuser:
+        return cases
+    if user.is_province_staff:
+        province_id = user.province_id
+        return cases if province_id is None else cases.filter(Places.province(province_id).q("unit__county"))
+    if user.role == Role.UNIT_MANAGER and user.organisation_id is not None:
+        return cases.filter(unit__owner_id=user.organisation_id)
+    return cases.none()
+
+
+def can_act_on_revival(user: User | AnonymousUser, unit: Unit) -> bool:
+    """Whether the person opens and moves ``unit``'s revival case: province staff of the unit's province."""
+    return (
+        isinstance(user, User) and user.is_province_staff and user.serves_province(unit.county.province_id)  # type: ignore[union-attr]
+    )
+
+
+def revivable_units(user: User | AnonymousUser) -> QuerySet[Unit]:
+    """The idle and closed units of the person's province for which they may open a revival case."""
+    if not sees_revival(user):
+        return Unit.objects.none()
+    return units_visible_to(user).filter(status__in=REVIVABLE_STATUSES)
+
+
+def get_revival_case_for_user(user: User | AnonymousUser, pk: int) -> RevivalCase:
+    """The case ``pk`` if the person may see it; 404 otherwise (its existence is not told)."""
+    try:
+        return (
+            revival_cases_visible_to(user)
+            .select_related("unit", "unit__county__province", "unit__estate", "unit__sector", "opened_by")
+            .get(pk=pk)
+        )
+    except RevivalCase.DoesNotExist:
         raise Http404 from None

@@ -1,6 +1,6 @@
 """The admin of monitoring: the validation rules are data the admin edits (metric, operator, threshold,
-severity, message, active); reports change only through ``services`` and ``workflow``, so the admin shows
-them read-only."""
+severity, message, active); reports change only through ``services`` and ``workflow``, and revival cases only
+through ``revival``, so the admin shows them read-only."""
 
 from __future__ import annotations
 
@@ -11,7 +11,16 @@ from django.contrib import admin
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
-from rownaq.monitoring.models import MonthlyReport, ReportEvent, ReportLine, ReportVersion, ValidationRule
+from rownaq.monitoring.models import (
+    MonthlyReport,
+    ReportEvent,
+    ReportLine,
+    ReportVersion,
+    RevivalCase,
+    RevivalEvent,
+    RevivalStep,
+    ValidationRule,
+)
 
 
 class _ReadOnly:
@@ -76,3 +85,28 @@ class MonthlyReportAdmin(_ReadOnly, admin.ModelAdmin[MonthlyReport]):
     search_fields = ["unit__name", "unit__national_id"]
     list_select_related = ["unit"]
     inlines = [ReportLineInline, ReportVersionInline, ReportEventInline]
+
+
+class RevivalStepInline(_ReadOnly, admin.TabularInline[RevivalStep, RevivalCase]):
+    model = RevivalStep
+    extra = 0
+    fields = ["title", "owner", "due", "done", "done_at"]
+    readonly_fields = ["title", "owner", "due", "done", "done_at"]
+
+
+class RevivalEventInline(_ReadOnly, admin.TabularInline[RevivalEvent, RevivalCase]):
+    model = RevivalEvent
+    extra = 0
+    fields = ["action", "from_state", "to_state", "by", "at", "comment"]
+    readonly_fields = ["action", "from_state", "to_state", "by", "at", "comment"]
+
+
+@admin.register(RevivalCase)
+class RevivalCaseAdmin(_ReadOnly, admin.ModelAdmin[RevivalCase]):
+    """Revival cases move only through ``rownaq.monitoring.revival``: the admin shows them read-only."""
+
+    list_display = ["unit", "stage", "cause", "restarted_on", "jobs_restored", "capacity_restored"]
+    list_filter = ["stage", "cause"]
+    search_fields = ["unit__name", "unit__national_id"]
+    list_select_related = ["unit"]
+    inlines = [RevivalStepInline, RevivalEventInline]

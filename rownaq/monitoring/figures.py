@@ -8,16 +8,17 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Literal
 
 from django.conf import settings
-from django.db.models import Count
+from django.db.models import Count, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from rownaq.core.periods import Period
 from rownaq.geography.places import Places
-from rownaq.monitoring.models import REPORTED_STATES, MonthlyReport, ReportState
+from rownaq.monitoring.models import REPORTED_STATES, MonthlyReport, ReportState, RevivalCase, RevivalStage
 from rownaq.monitoring.services import last_reportable_month
 from rownaq.registry.models import Unit, UnitQuerySet, UnitStatus
 
@@ -230,3 +231,64 @@ def month_counts(places: Places, period: Period) -> MonthCounts:
         drafts=by_state.get(ReportState.DRAFT, 0),
         missing=missing,
     )
+
+
+# -- the revival of idle units -----------------------------------------------------------------------------
+
+
+@dataclass
+class RevivalRow:
+    label: str
+    revived: int = 0
+    jobs: int = 0
+    capacity_total: Decimal = Decimal(0)
+
+    @property
+    def capacity(self) -> Decimal | None:
+        """The average share of nominal capacity restored by the units revived (%)."""
+        return (self.capacity_total / self.revived).quantize(Decimal("0.1")) if self.revived else None
+
+
+@dataclass
+class RevivalFigures:
+    period: Period
+    grouping: Grouping
+    rows: list[RevivalRow] = field(default_factory=list)
+
+    @property
+    def revived(self) -> int:
+        return sum(row.revived for row in self.rows)
+
+    @property
+    def jobs(self) -> int:
+        return sum(row.jobs for row in self.rows)
+
+    @property
+    def capacity(self) -> Decimal | None:
+        total = sum((row.capacity_total for row in self.rows), Decimal(0))
+        return (total / self.revived).quantize(Decimal("0.1")) if self.revived else None
+
+
+def revival_figures(places: Places, period: Period, *, grouping: Grouping = "county") -> RevivalFigures:
+    """The units of the places revived in ``period`` (their case restarted then), the jobs restored and the
+    average share of capacity restored, per county, estate or sector."""
+    cases = (
+        RevivalCase.objects.filter(places.q("unit__county"), stage=RevivalStage.RESTARTED)
+        .filter(restarted_on__gte=period.first_day, restarted_on__lte=period.last_day)
+        .select_related("unit__county", "unit__estate", "unit__sector__parent__parent")
+    )
+    groups: dict[str, RevivalRow] = {}
+    for case in cases:
+        label = _group_label(case.unit, grouping)
+        row = groups.setdefault(label, RevivalRow(label))
+        row.revived += 1
+        row.jobs += case.jobs_restored or 0
+        row.capacity_total += case.capacity_restored or Decimal(0)
+    rows = sorted(groups.values(), key=lambda r: (-r.revived, r.label))
+    return RevivalFigures(period=period, grouping=grouping, rows=rows)
+
+
+def revival_stage_counts(cases: QuerySet[RevivalCase]) -> dict[str, int]:
+    """How many of ``cases`` are at each stage (every stage named, zero included)."""
+    counts = dict(cases.order_by().values_list("stage").annotate(n=Count("pk")).values_list("stage", "n"))
+    return {stage: counts.get(stage, 0) for stage in RevivalStage.values}

@@ -7,10 +7,12 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from rownaq.core.forms import (
     BillionRialField,
+    JalaliDateField,
     LatinDigitsDecimalField,
     LatinDigitsIntegerField,
     PersianCharField,
@@ -18,8 +20,10 @@ from rownaq.core.forms import (
     style_widgets,
 )
 from rownaq.core.normalise import to_persian_digits
-from rownaq.monitoring.models import FIGURE_FIELDS, MONEY_FIELDS, MonthlyReport
-from rownaq.registry.models import Product
+from rownaq.geography.models import County, IndustrialEstate, Province
+from rownaq.monitoring.filters import StyledForm
+from rownaq.monitoring.models import FIGURE_FIELDS, MONEY_FIELDS, MonthlyReport, RevivalCase, RevivalCause
+from rownaq.registry.models import Product, Sector, SectorLevel, Unit
 
 # Money is typed in billion rials, the unit officials use (stored in rials).
 LABELS = {
@@ -99,3 +103,97 @@ class ReturnForm(forms.Form):
 
 class ActionForm(forms.Form):
     version = VersionField()
+
+
+# -- revival cases ---------------------------------------------------------------------------------------
+
+
+def _unit_label(unit: Unit) -> str:
+    return f"{unit.name} ({unit.get_status_display()}، {unit.county.name})"
+
+
+class RevivalOpenForm(StyledForm):
+    """Open a revival case: the unit (an idle or closed unit of the person's province) and why it stopped."""
+
+    unit = forms.ModelChoiceField(label=_("Idle or closed unit"), queryset=Unit.objects.none())
+    cause = forms.ChoiceField(label=_("Main cause"), choices=RevivalCause.choices)
+    diagnosis = PersianCharField(
+        label=_("Diagnosis"), required=False, max_length=4000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    support_needed = PersianCharField(
+        label=_("Support needed"), required=False, max_length=4000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    related_cases = PersianCharField(
+        label=_("Related case references"),
+        required=False,
+        max_length=300,
+        help_text=_("The numbers of related obstacle cases or facility requests, if any."),
+    )
+
+    def __init__(self, *args: Any, units: QuerySet[Unit], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["unit"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = units.select_related("county").order_by("name_sort", "pk")
+        field.label_from_instance = _unit_label  # type: ignore[method-assign,assignment]
+
+
+class RevivalStepForm(StyledForm):
+    title = PersianCharField(label=_("Step"), max_length=300)
+    owner = PersianCharField(label=_("Owner (agency or person)"), max_length=200)
+    due = JalaliDateField(label=_("Due date"))
+
+
+class RevivalActionForm(StyledForm):
+    """A move of a revival case, with what the move needs (a diagnosis, the restart's figures, a reason)."""
+
+    version = VersionField()
+    reason = PersianCharField(
+        label=_("Reason or note"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    diagnosis = PersianCharField(
+        label=_("Diagnosis"), required=False, max_length=4000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    jobs_restored = LatinDigitsIntegerField(label=_("Jobs restored (employees back)"), required=False, min_value=0)
+    capacity_restored = LatinDigitsDecimalField(
+        label=_("Capacity restored (% of nominal capacity)"),
+        required=False,
+        min_value=Decimal(0),
+        max_value=Decimal(100),
+        max_digits=5,
+        decimal_places=1,
+    )
+
+
+class RevivalFilterForm(StyledForm):
+    """The pipeline's filter: a county, an industrial estate or a sector (ISIC division) of the province."""
+
+    county = forms.ModelChoiceField(label=_("County"), queryset=County.objects.none(), required=False)
+    estate = forms.ModelChoiceField(
+        label=_("Industrial estate"), queryset=IndustrialEstate.objects.none(), required=False
+    )
+    sector = forms.ModelChoiceField(label=_("Sector"), queryset=Sector.objects.none(), required=False)
+    group = forms.ChoiceField(
+        label=_("Figures by"),
+        required=False,
+        choices=[("county", _("County")), ("estate", _("Industrial estate")), ("sector", _("Sector"))],
+    )
+
+    def __init__(self, *args: Any, province: Province, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["county"].queryset = County.objects.filter(province=province).order_by("name")  # type: ignore[attr-defined]
+        self.fields["estate"].queryset = IndustrialEstate.objects.filter(county__province=province).order_by("name")  # type: ignore[attr-defined]
+        self.fields["sector"].queryset = Sector.objects.filter(level=SectorLevel.DIVISION).order_by("code")  # type: ignore[attr-defined]
+        self.fields["sector"].label_from_instance = lambda s: s.choice_label  # type: ignore[attr-defined]
+
+    def apply(self, cases: QuerySet[RevivalCase]) -> QuerySet[RevivalCase]:
+        if not self.is_valid():
+            return cases
+        data = self.cleaned_data
+        if data.get("county"):
+            cases = cases.filter(unit__county=data["county"])
+        if data.get("estate"):
+            cases = cases.filter(unit__estate=data["estate"])
+        if data.get("sector"):
+            cases = cases.filter(unit__sector__code__startswith=data["sector"].code)
+        return cases

@@ -3,6 +3,7 @@ submitted version, the history of the report's states, and the validation rules 
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -244,3 +245,118 @@ class Reminder(models.Model):
 
     def __str__(self) -> str:
         return f"{self.unit_id} {self.year}/{self.month}"
+
+
+# -- the revival of idle and closed units ----------------------------------------------------------------
+
+
+class RevivalCause(models.TextChoices):
+    WORKING_CAPITAL = "working_capital", _("Working capital")
+    MARKET = "market", _("Market")
+    RAW_MATERIAL = "raw_material", _("Raw material")
+    PARTNERS_DISPUTE = "partners_dispute", _("Partners' dispute")
+    MANAGEMENT = "management", _("Management")
+    LICENCE_OR_LAND = "licence_or_land", _("Licence or land")
+    ENERGY = "energy", _("Energy")
+
+
+class RevivalStage(models.TextChoices):
+    IDENTIFIED = "identified", _("Identified")
+    DIAGNOSED = "diagnosed", _("Diagnosed")
+    PLAN_AGREED = "plan_agreed", _("Plan agreed")
+    IN_PROGRESS = "in_progress", _("In progress")
+    RESTARTED = "restarted", _("Restarted")
+    ABANDONED = "abandoned", _("Abandoned")
+
+
+# The stages of a case still being worked on (a unit has at most one such case).
+OPEN_STAGES = frozenset(
+    {RevivalStage.IDENTIFIED, RevivalStage.DIAGNOSED, RevivalStage.PLAN_AGREED, RevivalStage.IN_PROGRESS}
+)
+
+
+class RevivalCase(models.Model):
+    """The work of bringing one idle or closed unit back into production: why it stopped, what it needs,
+    the plan of steps, and, once it restarts, the jobs and the share of capacity restored."""
+
+    unit = models.ForeignKey(
+        "registry.Unit", verbose_name=_("unit"), on_delete=models.CASCADE, related_name="revival_cases"
+    )
+    stage = models.CharField(_("stage"), max_length=12, choices=RevivalStage.choices, default=RevivalStage.IDENTIFIED)
+    cause = models.CharField(_("main cause"), max_length=20, choices=RevivalCause.choices)
+    diagnosis = models.TextField(_("diagnosis"), blank=True)
+    support_needed = models.TextField(_("support needed"), blank=True)
+    # Obstacle cases cannot be linked from monitoring (it may not import obstacles): their numbers are typed.
+    related_cases = models.CharField(_("related case references"), max_length=300, blank=True)
+    abandon_reason = models.TextField(_("reason for abandoning"), blank=True)
+    jobs_restored = models.PositiveIntegerField(_("jobs restored (employees back)"), null=True, blank=True)
+    capacity_restored = models.DecimalField(
+        _("capacity restored (% of nominal capacity)"), max_digits=5, decimal_places=1, null=True, blank=True
+    )
+    restarted_on = models.DateField(_("restarted on"), null=True, blank=True)
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("opened by"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    version = models.PositiveIntegerField(default=1, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("revival case")
+        verbose_name_plural = _("revival cases")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["unit"],
+                condition=models.Q(stage__in=sorted(OPEN_STAGES)),
+                name="monitoring_revival_one_open_per_unit",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(capacity_restored__isnull=True)
+                | models.Q(capacity_restored__gte=0, capacity_restored__lte=100),
+                name="monitoring_revival_capacity_share",
+            ),
+        ]
+        indexes = [models.Index(fields=["stage", "restarted_on"], name="monitoring_revival_stage")]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id} {self.stage}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.stage in OPEN_STAGES
+
+
+class RevivalStep(models.Model):
+    """One step of a case's plan: what, who owns it (an agency or a person, as text), by when, and whether done."""
+
+    case = models.ForeignKey(RevivalCase, on_delete=models.CASCADE, related_name="steps")
+    title = models.CharField(_("step"), max_length=300)
+    owner = models.CharField(_("owner (agency or person)"), max_length=200)
+    due = models.DateField(_("due date"))
+    done = models.BooleanField(_("done"), default=False)
+    done_at = models.DateTimeField(_("done at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("revival step")
+        verbose_name_plural = _("revival steps")
+        ordering = ["due", "pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def is_overdue(self, today: dt.date | None = None) -> bool:
+        return not self.done and self.due < (today or timezone.localdate())
+
+
+class RevivalEvent(TransitionRecord):
+    """One move of a revival case between stages: who, when, from which stage to which, and why."""
+
+    case = models.ForeignKey(RevivalCase, on_delete=models.CASCADE, related_name="events")
+    from_state = models.CharField(_("from"), max_length=12, choices=RevivalStage.choices, blank=True)
+    to_state = models.CharField(_("to"), max_length=12, choices=RevivalStage.choices)
+
+    class Meta:
+        verbose_name = _("revival case event")
+        verbose_name_plural = _("revival case events")
+        ordering = ["at", "pk"]

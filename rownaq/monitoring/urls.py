@@ -1,6 +1,6 @@
 from django.urls import path
 
-from rownaq.monitoring import views
+from rownaq.monitoring import revival_views, views
 
 urlpatterns = [
     path("", views.dashboard, name="monitoring-dashboard"),
@@ -9,4 +9,14 @@ urlpatterns = [
     path("reports/<int:pk>/<str:action>/", views.report_action, name="monitoring-report-action"),
     path("units/<int:unit_id>/<int:year>/<int:month>/", views.report_fill, name="monitoring-report-fill"),
     path("completeness/", views.completeness, name="monitoring-completeness"),
+    path("revival/", revival_views.revival_pipeline, name="monitoring-revival-pipeline"),
+    path("revival/new/", revival_views.revival_open, name="monitoring-revival-open"),
+    path("revival/<int:pk>/", revival_views.revival_detail, name="monitoring-revival-detail"),
+    path("revival/<int:pk>/steps/", revival_views.revival_step_add, name="monitoring-revival-step-add"),
+    path(
+        "revival/<int:pk>/steps/<int:step_id>/done/",
+        revival_views.revival_step_done,
+        name="monitoring-revival-step-done",
+    ),
+    path("revival/<int:pk>/<str:action>/", revival_views.revival_action, name="monitoring-revival-action"),
 ]

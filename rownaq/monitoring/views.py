@@ -26,7 +26,7 @@ from rownaq.geography.places import Places
 from rownaq.monitoring import access, figures, services, workflow
 from rownaq.monitoring.filters import ReportFilter
 from rownaq.monitoring.forms import LABELS, ActionForm, ReportForm, ReturnForm
-from rownaq.monitoring.models import FIGURE_FIELDS, MONEY_FIELDS, MonthlyReport, ReportState
+from rownaq.monitoring.models import FIGURE_FIELDS, MONEY_FIELDS, MonthlyReport, ReportState, RevivalStage
 from rownaq.registry.access import get_unit_for_user, page_province
 from rownaq.registry.models import Unit
 
@@ -65,6 +65,16 @@ def dashboard(request: AuthenticatedRequest) -> HttpResponse:
         "reviews": reviews,
         "at_risk": at_risk,
         "due": services.due_date(month),
+        "revival": [
+            (value, label, count)
+            for (value, label), count in zip(
+                RevivalStage.choices,
+                figures.revival_stage_counts(
+                    access.revival_cases_visible_to(request.user).filter(places.q("unit__county"))
+                ).values(),
+                strict=True,
+            )
+        ],
     }
     return render(request, "monitoring/dashboard.html", context)
 
