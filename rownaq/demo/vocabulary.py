@@ -470,3 +470,34 @@ def cases() -> CasesVocabulary:
 def report_return_reasons() -> tuple[str, ...]:
     """The expert's reasons to return a monthly report for correction (``reports.py``)."""
     return read_lines("reports", "return_reasons.txt")
+
+
+# ---------------------------------------------------------------------------------------------
+# Revival of idle units (``revival.py``)
+
+
+@dataclass(frozen=True)
+class RevivalText:
+    """One revival case's words: the main cause (a ``RevivalCause`` value), the diagnosis, the support needed,
+    the plan's steps (title, owner) and, for a case the demo abandons, why."""
+
+    cause: str
+    diagnosis: str
+    support: str
+    steps: tuple[tuple[str, str], ...]
+    abandon: str
+
+
+@cache
+def revival_texts() -> tuple[RevivalText, ...]:
+    """The demo's revival cases (``data/revival/cases.jsonl``)."""
+    return tuple(
+        RevivalText(
+            cause=record["cause"],
+            diagnosis=record["diagnosis"],
+            support=record["support"],
+            steps=tuple((title, owner) for title, owner in record["steps"]),
+            abandon=record["abandon"],
+        )
+        for record in read_records("revival", "cases.jsonl")
+    )

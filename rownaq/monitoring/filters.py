@@ -13,7 +13,7 @@ from rownaq.core.filters import IdFilter, SearchFilterSet
 from rownaq.core.forms import style_widgets
 from rownaq.core.normalise import search_terms
 from rownaq.core.periods import Period, PeriodError
-from rownaq.monitoring.models import MonthlyReport, ReportState
+from rownaq.monitoring.models import MonthlyReport, ReportState, RevivalCase, RevivalCause, RevivalStage
 
 
 class StyledForm(forms.Form):
@@ -47,3 +47,15 @@ class ReportFilter(SearchFilterSet):
         except PeriodError:
             return reports.none()
         return reports.for_period(period)  # type: ignore[attr-defined,no-any-return]
+
+
+class RevivalFilter(django_filters.FilterSet):
+    """The API's list of revival cases: by stage, cause or unit."""
+
+    stage = django_filters.ChoiceFilter(label=_("Stage"), choices=RevivalStage.choices)
+    cause = django_filters.ChoiceFilter(label=_("Main cause"), choices=RevivalCause.choices)
+    unit = IdFilter(label=_("Unit"), field_name="unit_id")
+
+    class Meta:
+        model = RevivalCase
+        fields = ["stage", "cause", "unit"]

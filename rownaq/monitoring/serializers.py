@@ -1,4 +1,5 @@
-"""What the monitoring API sends and accepts: reports with their lines and versions; a report's entry; an action."""
+"""What the monitoring API sends and accepts: reports with their lines and versions; a report's entry; an action;
+revival cases (read-only) with their plan and history."""
 
 from __future__ import annotations
 
@@ -8,11 +9,21 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from rownaq.core.api import VERSION_HELP
+from rownaq.core.api import VERSION_HELP, read_only_choice
 from rownaq.core.api_fields import FreeTextField, IdField, WholeNumberField
 from rownaq.core.normalise import WHOLE_NUMBER_MAX
 from rownaq.core.periods import Period, PeriodError
-from rownaq.monitoring.models import FIGURE_FIELDS, MonthlyReport, ReportLine, ReportVersion
+from rownaq.monitoring.models import (
+    FIGURE_FIELDS,
+    MonthlyReport,
+    ReportLine,
+    ReportVersion,
+    RevivalCase,
+    RevivalCause,
+    RevivalEvent,
+    RevivalStage,
+    RevivalStep,
+)
 from rownaq.monitoring.services import due_date
 
 
@@ -133,3 +144,66 @@ class FindingSerializer(serializers.Serializer[Any]):
     severity = serializers.CharField()
     message = serializers.CharField()
     value = serializers.CharField()
+
+
+class RevivalStepSerializer(serializers.ModelSerializer[RevivalStep]):
+    class Meta:
+        model = RevivalStep
+        fields = ["id", "title", "owner", "due", "done", "done_at"]
+        read_only_fields = fields
+
+
+class RevivalEventSerializer(serializers.ModelSerializer[RevivalEvent]):
+    from_state = read_only_choice(RevivalStage, blank=True, help_text="Empty for the opening of the case.")
+    to_state = read_only_choice(RevivalStage)
+    by: serializers.StringRelatedField[Any] = serializers.StringRelatedField()
+
+    class Meta:
+        model = RevivalEvent
+        fields = ["action", "from_state", "to_state", "by", "at", "comment"]
+        read_only_fields = fields
+
+
+class RevivalCaseSerializer(serializers.ModelSerializer[RevivalCase]):
+    unit_name = serializers.CharField(source="unit.name", read_only=True)
+    stage = read_only_choice(RevivalStage)
+    cause = read_only_choice(RevivalCause, help_text="Why the unit stopped (the main cause).")
+    capacity_restored = serializers.DecimalField(
+        max_digits=5, decimal_places=1, read_only=True, allow_null=True, help_text="Percent of nominal capacity."
+    )
+
+    class Meta:
+        model = RevivalCase
+        fields = [
+            "id",
+            "unit",
+            "unit_name",
+            "stage",
+            "cause",
+            "jobs_restored",
+            "capacity_restored",
+            "restarted_on",
+            "created_at",
+            "updated_at",
+            "version",
+        ]
+        read_only_fields = fields
+
+
+class RevivalCaseDetailSerializer(RevivalCaseSerializer):
+    """A case with its diagnosis, the support it needs, its plan of steps and its history."""
+
+    steps = RevivalStepSerializer(many=True, read_only=True)
+    events = RevivalEventSerializer(many=True, read_only=True)
+
+    class Meta(RevivalCaseSerializer.Meta):
+        fields = [
+            *RevivalCaseSerializer.Meta.fields,
+            "diagnosis",
+            "support_needed",
+            "related_cases",
+            "abandon_reason",
+            "steps",
+            "events",
+        ]
+        read_only_fields = fields
