@@ -31,10 +31,11 @@ from rownaq.monitoring.models import MonthlyReport, ReportEvent, ReportLine, Rep
 from rownaq.monitoring.services import (
     due_date,
     last_reportable_month,
-    line_utilisation,
+    lines_snapshot,
     monthly_capacity,
     overall_utilisation,
     previous_month,
+    report_line,
 )
 from rownaq.registry.models import Product, Unit, UnitStatus
 
@@ -164,16 +165,7 @@ class _Builder:
         for product in products:
             capacity = monthly_capacity(product)
             quantity = (capacity * Decimal(str(round(share * rng.uniform(0.9, 1.1), 3)))).quantize(Decimal(1))
-            lines.append(
-                ReportLine(
-                    product=product,
-                    product_name=product.name,
-                    measure=product.measure,
-                    monthly_capacity=capacity,
-                    quantity=quantity,
-                    utilisation=line_utilisation(quantity, capacity),
-                )
-            )
+            lines.append(report_line(product, quantity))
         employees = max(1, round(unit.employees * rng.uniform(0.95, 1.03)))
         sales = round(employees * share * rng.uniform(0.6, 1.4) * 90_000_000) * 10
         exporter = unit.is_exporter
@@ -238,17 +230,7 @@ class _Builder:
                         report=report,
                         number=len(versions) + 1,
                         figures=report.figures(),
-                        lines=[
-                            {
-                                "product": line.product_id,
-                                "name": line.product_name,
-                                "measure": line.measure,
-                                "quantity": str(line.quantity),
-                                "capacity": str(line.monthly_capacity),
-                                "utilisation": None if line.utilisation is None else str(line.utilisation),
-                            }
-                            for line in lines
-                        ],
+                        lines=lines_snapshot(lines),
                         utilisation=report.utilisation,
                         submitted_by=report.entered_by,
                         on_behalf=report.on_behalf,

@@ -5,8 +5,9 @@ from them, and the dates a report is due by. The moves between states (submit, a
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
@@ -71,6 +72,38 @@ def line_utilisation(quantity: Decimal, capacity: Decimal) -> Decimal | None:
     if capacity <= 0:
         return None
     return (quantity * 100 / capacity).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+
+def report_line(product: Product, quantity: Decimal, *, report: MonthlyReport | None = None) -> ReportLine:
+    """A line of ``product``'s output, with its name, measure and month's capacity as they stand today and the
+    utilisation derived from them (unsaved)."""
+    capacity = monthly_capacity(product)
+    line = ReportLine(
+        product=product,
+        product_name=product.name,
+        measure=product.measure,
+        monthly_capacity=capacity,
+        quantity=quantity,
+        utilisation=line_utilisation(quantity, capacity),
+    )
+    if report is not None:
+        line.report = report
+    return line
+
+
+def lines_snapshot(lines: Iterable[ReportLine]) -> list[dict[str, Any]]:
+    """The lines as a submitted version keeps them (JSON)."""
+    return [
+        {
+            "product": line.product_id,
+            "name": line.product_name,
+            "measure": line.measure,
+            "quantity": str(line.quantity),
+            "capacity": str(line.monthly_capacity),
+            "utilisation": None if line.utilisation is None else str(line.utilisation),
+        }
+        for line in lines
+    ]
 
 
 def overall_utilisation(values: list[Decimal | None]) -> Decimal | None:
@@ -161,18 +194,6 @@ def _write_lines(report: MonthlyReport, unit: Unit, quantities: Mapping[int, Dec
     report.lines.all().delete()
     lines = []
     for product in products:
-        capacity = monthly_capacity(product)
-        quantity = Decimal(quantities.get(product.pk) or 0)
-        lines.append(
-            ReportLine(
-                report=report,
-                product=product,
-                product_name=product.name,
-                measure=product.measure,
-                monthly_capacity=capacity,
-                quantity=quantity,
-                utilisation=line_utilisation(quantity, capacity),
-            )
-        )
+        lines.append(report_line(product, Decimal(quantities.get(product.pk) or 0), report=report))
     ReportLine.objects.bulk_create(lines)
     report.utilisation = overall_utilisation([line.utilisation for line in lines])

@@ -32,6 +32,7 @@ from rownaq.monitoring.services import (
     approved_history,
     check_month_reportable,
     due_date,
+    lines_snapshot,
     report_figures,
 )
 from rownaq.notifications.services import notify
@@ -134,17 +135,7 @@ def report_submit(
         report=locked,
         number=locked.versions.count() + 1,
         figures=locked.figures(),
-        lines=[
-            {
-                "product": line.product_id,
-                "name": line.product_name,
-                "measure": line.measure,
-                "quantity": str(line.quantity),
-                "capacity": str(line.monthly_capacity),
-                "utilisation": None if line.utilisation is None else str(line.utilisation),
-            }
-            for line in locked.lines.all()
-        ],
+        lines=lines_snapshot(locked.lines.all()),
         utilisation=locked.utilisation,
         warnings=[w.as_dict() for w in warnings],
         explanation=explanation,
