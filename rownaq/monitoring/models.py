@@ -360,3 +360,118 @@ class RevivalEvent(TransitionRecord):
         verbose_name = _("revival case event")
         verbose_name_plural = _("revival case events")
         ordering = ["at", "pk"]
+
+
+# -- signals the agencies hold ----------------------------------------------------------------------------
+
+
+class SignalKind(models.TextChoices):
+    """What an agency's monthly row says about a unit; ``SIGNAL_AGENCY`` says which agency sends which."""
+
+    ELECTRICITY_KWH = "electricity_kwh", _("Electricity use (kWh)")
+    GAS_M3 = "gas_m3", _("Gas use (m³)")
+    INSURED_HEADCOUNT = "insured_headcount", _("Insured headcount")
+    INSURANCE_DEBT = "insurance_debt", _("Insurance debt (rials)")
+    TAX_ARREARS = "tax_arrears", _("Tax arrears (rials)")
+    RETURNED_CHEQUES = "returned_cheques", _("Returned cheques (count)")
+    RETURNED_CHEQUES_AMOUNT = "returned_cheques_amount", _("Returned cheques (rials)")
+    OVERDUE_INSTALMENTS = "overdue_instalments", _("Overdue loan instalments (rials)")
+
+
+# The agency (``accounts.AgencyCode``) whose liaison may send each kind of signal.
+SIGNAL_AGENCY: dict[str, str] = {
+    SignalKind.ELECTRICITY_KWH: "electricity",
+    SignalKind.GAS_M3: "gas",
+    SignalKind.INSURED_HEADCOUNT: "social_security",
+    SignalKind.INSURANCE_DEBT: "social_security",
+    SignalKind.TAX_ARREARS: "tax",
+    SignalKind.RETURNED_CHEQUES: "bank",
+    SignalKind.RETURNED_CHEQUES_AMOUNT: "bank",
+    SignalKind.OVERDUE_INSTALMENTS: "bank",
+}
+SIGNAL_MONEY_KINDS = frozenset(
+    {
+        SignalKind.INSURANCE_DEBT,
+        SignalKind.TAX_ARREARS,
+        SignalKind.RETURNED_CHEQUES_AMOUNT,
+        SignalKind.OVERDUE_INSTALMENTS,
+    }
+)
+
+
+class SignalSource(models.TextChoices):
+    UPLOAD = "upload", _("Excel file")
+    API = "api", _("API")
+    DEMO = "demo", _("Demo")
+
+
+class SignalFeed(models.Model):
+    """One delivery of an agency's signals for one Jalali month of one province: an uploaded file or an API push."""
+
+    organisation = models.ForeignKey(
+        "accounts.Organisation", verbose_name=_("agency"), on_delete=models.PROTECT, related_name="+"
+    )
+    province = models.ForeignKey(
+        "geography.Province", verbose_name=_("province"), on_delete=models.PROTECT, related_name="+"
+    )
+    year = models.PositiveSmallIntegerField(_("Jalali year"))
+    month = models.PositiveSmallIntegerField(_("Jalali month"))
+    source = models.CharField(_("source"), max_length=8, choices=SignalSource.choices, default=SignalSource.UPLOAD)
+    original_name = models.CharField(_("file name"), max_length=255, blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("sent by"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("sent at"), auto_now_add=True)
+    total_rows = models.PositiveIntegerField(_("rows"), default=0)
+    matched_rows = models.PositiveIntegerField(_("rows matched to a unit"), default=0)
+
+    class Meta:
+        verbose_name = _("agency signal feed")
+        verbose_name_plural = _("agency signal feeds")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(month__gte=1, month__lte=12), name="monitoring_feed_month"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation_id} {self.year}/{self.month}"
+
+    @property
+    def period(self) -> Period:
+        return Period.month(self.year, self.month)
+
+
+class Signal(models.Model):
+    """One figure an agency holds about one unit for one Jalali month (money in rials). Rows are matched to
+    units by national ID; a row no unit matches keeps ``unit`` empty until someone corrects it."""
+
+    feed = models.ForeignKey(SignalFeed, on_delete=models.CASCADE, related_name="signals")
+    unit = models.ForeignKey(
+        "registry.Unit", verbose_name=_("unit"), null=True, blank=True, on_delete=models.CASCADE, related_name="signals"
+    )
+    national_id = models.CharField(_("national ID"), max_length=11)
+    name = models.CharField(_("name in the agency's file"), max_length=200, blank=True)
+    year = models.PositiveSmallIntegerField(_("Jalali year"))
+    month = models.PositiveSmallIntegerField(_("Jalali month"))
+    kind = models.CharField(_("signal"), max_length=24, choices=SignalKind.choices)
+    value = models.BigIntegerField(_("value"))
+
+    class Meta:
+        verbose_name = _("agency signal")
+        verbose_name_plural = _("agency signals")
+        ordering = ["-year", "-month", "kind", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["feed", "national_id", "kind"], name="monitoring_signal_once_per_feed"),
+            models.CheckConstraint(condition=models.Q(month__gte=1, month__lte=12), name="monitoring_signal_month"),
+        ]
+        indexes = [
+            models.Index(fields=["unit", "year", "month", "kind"], name="monitoring_signal_unit_month"),
+            models.Index(fields=["national_id"], name="monitoring_signal_national_id"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.national_id} {self.year}/{self.month} {self.kind}"
+
+    @property
+    def period(self) -> Period:
+        return Period.month(self.year, self.month)
