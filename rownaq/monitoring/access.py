@@ -48,6 +48,15 @@ def reports_visible_to(user: User | AnonymousUser) -> QuerySet[MonthlyReport]:
     return reports.none()
 
 
+def sees_unit_reports(user: User | AnonymousUser, unit: Unit) -> bool:
+    """Whether the person sees ``unit``'s reports and figures: its managers, and staff serving its province."""
+    if not isinstance(user, User) or not user.is_active:
+        return False
+    if user.is_province_staff:
+        return user.serves_province(unit.county.province_id)  # type: ignore[union-attr]
+    return user.role == Role.UNIT_MANAGER and unit.owner_id is not None and unit.owner_id == user.organisation_id
+
+
 def reporting_units(user: User | AnonymousUser) -> QuerySet[Unit]:
     """The units whose reports the person enters: a manager's company's units, an expert's province's units."""
     if not isinstance(user, User) or not user.is_active:

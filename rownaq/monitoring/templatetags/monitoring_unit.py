@@ -1,0 +1,26 @@
+"""The monitoring card of a unit's page (composed by ``front``): monthly series and the revival case."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+
+from rownaq.monitoring.access import can_enter
+from rownaq.monitoring.unit_page import unit_revival_case, unit_series
+from rownaq.registry.models import Unit
+
+register = template.Library()
+
+
+@register.inclusion_tag("monitoring/_unit_monitoring.html", takes_context=True)
+def unit_monitoring(context: dict[str, Any], unit: Unit) -> dict[str, Any]:
+    user = context["request"].user
+    series = unit_series(user, unit)
+    return {
+        "unit": unit,
+        "series": series,
+        "chart_data": series.chart_data() if series is not None and series.reports else None,
+        "revival": unit_revival_case(user, unit),
+        "can_enter": can_enter(user, unit),
+    }
