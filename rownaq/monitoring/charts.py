@@ -36,11 +36,12 @@ def _url(name: str, **query: Any) -> str:
 
 
 def band_label(low: int, high: int | None) -> str:
+    """A band of utilisation in percent (the % is in the title: in a left-to-right chart it would stray)."""
     if high is None:
-        return _("%(low)s%% and above") % {"low": format_number(low)}
+        return _("%(low)s and above") % {"low": format_number(low)}
     if low == 0:
-        return _("below %(high)s%%") % {"high": format_number(high)}
-    return _("%(low)s to %(high)s%%") % {"low": format_number(low), "high": format_number(high)}
+        return _("below %(high)s") % {"high": format_number(high)}
+    return _("%(low)s to %(high)s") % {"low": format_number(low), "high": format_number(high)}
 
 
 def utilisation_chart(places: Places) -> dict[str, Any]:
