@@ -7,6 +7,7 @@ import io
 from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
+from unittest import mock
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -21,9 +22,14 @@ from rownaq.accounts.testing import browser_for, login
 from rownaq.core.periods import Period
 from rownaq.core.testing import run_worker
 from rownaq.geography.models import County
-from rownaq.monitoring import services
+from rownaq.monitoring import services, workflow
 from rownaq.monitoring.models import MonthlyReport, ReportImport, ReportState, ValidationRule
-from rownaq.monitoring.report_imports import report_import_confirm, report_import_create, report_import_validate
+from rownaq.monitoring.report_imports import (
+    report_import_commit,
+    report_import_confirm,
+    report_import_create,
+    report_import_validate,
+)
 from rownaq.monitoring.report_sheet import COLUMNS, COLUMNS_BY_KEY, GUIDE_TITLE
 from rownaq.monitoring.tests.conftest import FIGURES
 from rownaq.monitoring.workflow import act
@@ -91,6 +97,8 @@ def test_a_good_file_is_checked_and_committed_as_submitted_reports_on_the_units_
     assert response.status_code == 302, response.content.decode()
     batch = ReportImport.objects.get()
     assert (batch.state, batch.year, batch.month) == (ImportState.PENDING, month.year, month.number)
+    progress = client.get(reverse("monitoring-import-progress", args=[batch.pk])).content.decode()
+    assert 'id="import-progress"' in progress
 
     run_worker()
     batch.refresh_from_db()
@@ -147,6 +155,32 @@ def test_one_bad_cell_commits_nothing_and_is_named_by_row_and_column(
     batch.refresh_from_db()
     assert batch.state == ImportState.VALIDATED
     assert not MonthlyReport.objects.exists()
+
+
+def test_a_refusal_while_writing_undoes_every_unit_already_written(
+    expert: User, unit: Unit, other_unit: Unit, tiles: Product, glaze: Product
+) -> None:
+    month = services.last_reportable_month()
+    rows = [*good_rows(unit, month), row(other_unit, "", "", month=month.code, **FIGURES)]
+    batch = checked(rows, expert, month)
+    assert (batch.problems, batch.unit_count) == ([], 2)
+    report_import_confirm(batch=batch, by=expert)
+    real_submit = workflow.report_submit
+    calls: list[int] = []
+
+    def second_refused(**kwargs: Any) -> Any:
+        calls.append(1)
+        if len(calls) == 2:
+            raise services.ReportError("refused")
+        return real_submit(**kwargs)
+
+    with mock.patch.object(workflow, "report_submit", second_refused), pytest.raises(ImportStateError):
+        report_import_commit(batch=batch, by=expert)
+    batch.refresh_from_db()
+    assert batch.state == ImportState.FAILED
+    assert "refused" in batch.error_message
+    assert len(calls) == 2
+    assert not MonthlyReport.objects.exists()  # the first unit's report was undone too
 
 
 # -- the checks of each row ----------------------------------------------------------------------------------
@@ -223,6 +257,21 @@ def test_a_hard_error_rule_refuses_the_unit_at_its_output_column(
     assert problems(batch) == [(2, "مقدار تولید", "بهره‌برداری ۱۸۰ درصد است؛ بیش از ۱۵۰ درصد پذیرفته نیست.")]
 
 
+def test_a_file_without_the_header_row_fails_with_a_message(expert: User) -> None:
+    month = services.last_reportable_month()
+    workbook = Workbook()
+    workbook.active.append(["نام", "مقدار"])
+    workbook.active.append(["واحد", 12])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    file = SimpleUploadedFile("other.xlsx", buffer.getvalue(), content_type=XLSX)
+    batch = report_import_validate(batch=report_import_create(file=file, period=month, by=expert))
+    assert batch.state == ImportState.FAILED
+    assert "شناسه ملی" in batch.error_message
+    page = browser_for(expert).get(reverse("monitoring-import-detail", args=[batch.pk])).content.decode()
+    assert 'id="import-failed"' in page
+
+
 def test_a_figure_given_twice_differently_for_one_unit_is_a_problem(
     expert: User, unit: Unit, tiles: Product, glaze: Product
 ) -> None:
@@ -280,6 +329,7 @@ def test_only_experts_import(request: pytest.FixtureRequest, persona: str, exper
         reverse("monitoring-import-upload"),
         reverse("monitoring-import-template"),
         reverse("monitoring-import-detail", args=[batch.pk]),
+        reverse("monitoring-import-progress", args=[batch.pk]),
     ):
         assert client.get(url).status_code == 403, url
     assert client.post(reverse("monitoring-import-commit", args=[batch.pk])).status_code == 403
