@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from rownaq.accounts.http import AuthenticatedRequest
 from rownaq.accounts.models import User
+from rownaq.core.normalise import to_persian_digits
 from rownaq.core.periods import Period, PeriodError
 from rownaq.geography.places import Places
 from rownaq.monitoring import access, figures, services
@@ -40,9 +41,8 @@ def _importer(request: AuthenticatedRequest) -> User:
 @require_http_methods(["GET", "POST"])
 def report_import_upload(request: AuthenticatedRequest) -> HttpResponse:
     user = _importer(request)
-    form = ReportImportForm(
-        request.POST or None, request.FILES or None, initial={"month": services.last_reportable_month().code}
-    )
+    last_month = to_persian_digits(services.last_reportable_month().code)
+    form = ReportImportForm(request.POST or None, request.FILES or None, initial={"month": last_month})
     if request.method == "POST" and form.is_valid():
         try:
             batch = report_import_create(file=form.cleaned_data["file"], period=form.cleaned_data["month"], by=user)
@@ -55,6 +55,7 @@ def report_import_upload(request: AuthenticatedRequest) -> HttpResponse:
     context = {
         "form": form,
         "columns": COLUMNS,
+        "template_month": last_month,
         "imports": access.report_imports_visible_to(user).select_related("uploaded_by")[:RECENT_IMPORTS],
     }
     return render(request, "monitoring/imports/upload.html", context, status=400 if form.errors else 200)
