@@ -10,6 +10,8 @@ from collections.abc import Callable
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -149,3 +151,21 @@ def test_the_dashboard_charts_open_the_lists_behind_their_numbers(
 def test_a_unit_manager_sees_no_dashboard_charts(manager: User, unit: Unit) -> None:
     page = browser_for(manager).get("/monitoring/").content.decode()
     assert "monitoring-chart-data" not in page
+
+
+def test_the_dashboards_queries_do_not_grow_with_the_units(
+    expert: User, make_unit: Callable[..., Unit], qom_county: County
+) -> None:
+    client = browser_for(expert)
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get("/monitoring/").status_code == 200
+        return len(captured)
+
+    make_unit("یکم")
+    few = queries()
+    for serial in range(4):
+        unit = make_unit(f"واحد {serial}")
+        change(unit, "", UnitStatus.ACTIVE, day_of(Period.current(), 1))
+    assert queries() == few
