@@ -16,7 +16,7 @@ from django.http import Http404
 
 from rownaq.accounts.models import Role, User
 from rownaq.geography.places import Places
-from rownaq.monitoring.models import MonthlyReport, RevivalCase
+from rownaq.monitoring.models import MonthlyReport, ReportImport, RevivalCase
 from rownaq.registry.access import acts_for_unit, units_visible_to
 from rownaq.registry.models import Unit, UnitStatus
 
@@ -69,6 +69,28 @@ def reporting_units(user: User | AnonymousUser) -> QuerySet[Unit]:
 def can_enter(user: User | AnonymousUser, unit: Unit) -> bool:
     """Whether the person fills and submits ``unit``'s reports (its managers; its province's experts)."""
     return isinstance(user, User) and acts_for_unit(user, unit)
+
+
+def can_import_reports(user: User | AnonymousUser) -> bool:
+    """Whether the person imports a month's reports from Excel: SMT experts (and system admins), who enter
+    reports on the units' behalf."""
+    return isinstance(user, User) and user.is_expert
+
+
+def report_imports_visible_to(user: User | AnonymousUser) -> QuerySet[ReportImport]:
+    """The report imports of the person's province (every one for national staff); none without the right."""
+    if not isinstance(user, User) or not can_import_reports(user):
+        return ReportImport.objects.none()
+    imports = ReportImport.objects.all()
+    return imports if user.province_id is None else imports.filter(province_id=user.province_id)
+
+
+def get_report_import_for_user(user: User | AnonymousUser, pk: int) -> ReportImport:
+    """The import ``pk`` if the person may see it; 404 otherwise."""
+    try:
+        return report_imports_visible_to(user).select_related("uploaded_by").get(pk=pk)
+    except ReportImport.DoesNotExist:
+        raise Http404 from None
 
 
 def enters_on_behalf(user: User, unit: Unit) -> bool:

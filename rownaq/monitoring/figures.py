@@ -12,7 +12,7 @@ from decimal import Decimal
 from typing import Literal
 
 from django.conf import settings
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -20,7 +20,7 @@ from rownaq.core.periods import Period
 from rownaq.geography.places import Places
 from rownaq.monitoring.models import REPORTED_STATES, MonthlyReport, ReportState, RevivalCase, RevivalStage
 from rownaq.monitoring.services import last_reportable_month
-from rownaq.registry.models import Unit, UnitQuerySet, UnitStatus
+from rownaq.registry.models import StatusChange, Unit, UnitQuerySet, UnitStatus
 
 # Six months missed in a row suspend a unit's licence services; four or five flag it as near.
 SUSPENSION_MONTHS = 6
@@ -292,3 +292,151 @@ def revival_stage_counts(cases: QuerySet[RevivalCase]) -> dict[str, int]:
     """How many of ``cases`` are at each stage (every stage named, zero included)."""
     counts = dict(cases.order_by().values_list("stage").annotate(n=Count("pk")).values_list("stage", "n"))
     return {stage: counts.get(stage, 0) for stage in RevivalStage.values}
+
+
+# -- the dashboard's charts --------------------------------------------------------------------------------
+
+# The bands of capacity utilisation (%, lower bound included, upper excluded); ``None``: no upper bound.
+UTILISATION_BANDS: tuple[tuple[int, int | None], ...] = ((0, 25), (25, 50), (50, 75), (75, 100), (100, None))
+
+
+@dataclass(frozen=True)
+class Band:
+    low: int
+    high: int | None
+    count: int
+
+
+@dataclass(frozen=True)
+class UtilisationBands:
+    period: Period
+    bands: list[Band]
+    unknown: int  # reports without a utilisation (no product with a capacity)
+
+    @property
+    def total(self) -> int:
+        return sum(band.count for band in self.bands) + self.unknown
+
+
+def last_reported_month(places: Places, *, today: dt.date | None = None) -> Period:
+    """The latest month (not after last month) that some unit of the places has reported; last month if none."""
+    last = last_reportable_month(today)
+    latest = (
+        MonthlyReport.objects.in_places(places)
+        .filter(state__in=REPORTED_STATES)
+        .filter(Q(year__lt=last.year) | Q(year=last.year, month__lte=last.number))
+        .order_by("-year", "-month")
+        .values_list("year", "month")
+        .first()
+    )
+    return Period.month(*latest) if latest else last
+
+
+def utilisation_bands(places: Places, period: Period) -> UtilisationBands:
+    """How many of the month's reports (submitted, approved or returned) fall in each band of capacity
+    utilisation, in one query."""
+    counts = {
+        f"b{i}": Count("pk", filter=Q(utilisation__gte=low) & (Q(utilisation__lt=high) if high is not None else Q()))
+        for i, (low, high) in enumerate(UTILISATION_BANDS)
+    }
+    row = (
+        MonthlyReport.objects.in_places(places)
+        .filter(year=period.year, month=period.number, state__in=REPORTED_STATES)
+        .aggregate(unknown=Count("pk", filter=Q(utilisation__isnull=True)), **counts)
+    )
+    bands = [Band(low, high, row[f"b{i}"]) for i, (low, high) in enumerate(UTILISATION_BANDS)]
+    return UtilisationBands(period=period, bands=bands, unknown=row["unknown"])
+
+
+def last_months(count: int, *, until: Period | None = None) -> list[Period]:
+    """The ``count`` Jalali months ending with ``until`` (this month by default), oldest first."""
+    last = month_index(until or Period.current())
+    return [month_of(index) for index in range(last - count + 1, last + 1)]
+
+
+@dataclass(frozen=True)
+class StatusMonth:
+    period: Period
+    counts: dict[str, int]  # every status, zero included
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+
+def units_by_status_over_months(
+    places: Places, months: list[Period], *, today: dt.date | None = None
+) -> list[StatusMonth]:
+    """How many units of the places stood in each status at the end of each of ``months`` (today, for a month
+    not ended), derived from the history of status changes (``registry.StatusChange``).
+
+    A unit's status on a day is the new status of its last change effective by then; before its first change,
+    that change's previous status (none if it was the unit's registration, and then the unit is not counted);
+    a unit without any recorded change has stood in its present status since it was registered."""
+    today = today or timezone.localdate()
+    ends = [min(month.last_day, today) for month in months]
+    units = list(Unit.objects.in_places(places).values_list("pk", "status", "created_at"))
+    history: dict[int, list[tuple[dt.date, str, str]]] = defaultdict(list)
+    changes = (
+        StatusChange.objects.filter(places.q("unit__county"))
+        .order_by("effective_on", "recorded_at", "pk")
+        .values_list("unit_id", "effective_on", "old_status", "new_status")
+    )
+    for unit_id, effective_on, old_status, new_status in changes:
+        history[unit_id].append((effective_on, old_status, new_status))
+    result = [StatusMonth(month, dict.fromkeys(UnitStatus.values, 0)) for month in months]
+    for unit_id, status, created_at in units:
+        steps = history.get(unit_id, [])
+        registered = timezone.localdate(created_at)
+        for month, end in zip(result, ends, strict=True):
+            standing = _status_on(end, steps, present=status, registered=registered)
+            if standing in month.counts:
+                month.counts[standing] += 1
+    return result
+
+
+def _status_on(day: dt.date, steps: list[tuple[dt.date, str, str]], *, present: str, registered: dt.date) -> str:
+    if not steps:
+        return present if registered <= day else ""
+    standing = ""
+    for effective_on, _old, new in steps:
+        if effective_on > day:
+            break
+        standing = new
+    if standing:
+        return standing
+    return steps[0][1]  # before the first change: what it changed from ("" if that was the registration)
+
+
+@dataclass(frozen=True)
+class MonthCompleteness:
+    period: Period
+    expected: int
+    reported: int
+
+    @property
+    def missing(self) -> int:
+        return self.expected - self.reported
+
+    @property
+    def rate(self) -> float | None:
+        return self.reported * 100 / self.expected if self.expected else None
+
+
+def completeness_by_month(
+    places: Places, months: list[Period], *, today: dt.date | None = None
+) -> list[MonthCompleteness]:
+    """For each of ``months`` that a report may already be asked for, the units expected to report it (not
+    closed, from their first month) and how many did; the counts ``completeness`` gives for one month."""
+    asked = [m for m in months if m.first_day >= platform_start().first_day and m <= last_reportable_month(today)]
+    if not asked:
+        return []
+    units = list(reporting_units(places).only("pk", "created_at"))
+    indexes = [month_index(m) for m in asked]
+    reported = _reported_months([u.pk for u in units], indexes[0])
+    firsts = _first_months(units, reported)
+    rows = []
+    for month, index in zip(asked, indexes, strict=True):
+        expected = [u.pk for u in units if firsts[u.pk] <= index]
+        rows.append(MonthCompleteness(month, len(expected), sum(1 for pk in expected if index in reported[pk])))
+    return rows

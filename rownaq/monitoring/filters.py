@@ -9,11 +9,18 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from rownaq.core.filters import IdFilter, SearchFilterSet
+from rownaq.core.filters import IdFilter, SearchFilterSet, WholeNumberFilter
 from rownaq.core.forms import style_widgets
 from rownaq.core.normalise import search_terms
 from rownaq.core.periods import Period, PeriodError
-from rownaq.monitoring.models import MonthlyReport, ReportState, RevivalCase, RevivalCause, RevivalStage
+from rownaq.monitoring.models import (
+    REPORTED_STATES,
+    MonthlyReport,
+    ReportState,
+    RevivalCase,
+    RevivalCause,
+    RevivalStage,
+)
 
 
 class StyledForm(forms.Form):
@@ -30,11 +37,20 @@ class ReportFilter(SearchFilterSet):
     )
     unit = IdFilter(label=_("Unit"), field_name="unit_id")
     late = django_filters.BooleanFilter(label=_("Late"), field_name="is_late")
+    reported = django_filters.BooleanFilter(label=_("Reported (not a draft)"), method="only_reported")
+    util_from = WholeNumberFilter(label=_("Utilisation from (%)"), field_name="utilisation", lookup_expr="gte")
+    util_to = WholeNumberFilter(label=_("Utilisation below (%)"), field_name="utilisation", lookup_expr="lt")
+    no_utilisation = django_filters.BooleanFilter(
+        label=_("Without a utilisation"), field_name="utilisation", lookup_expr="isnull"
+    )
 
     class Meta:
         model = MonthlyReport
-        fields = ["q", "state", "period", "unit", "late"]
+        fields = ["q", "state", "period", "unit", "late", "reported", "util_from", "util_to", "no_utilisation"]
         form = StyledForm
+
+    def only_reported(self, reports: QuerySet[MonthlyReport], name: str, value: bool) -> QuerySet[MonthlyReport]:
+        return reports.filter(state__in=REPORTED_STATES) if value else reports
 
     def search(self, reports: QuerySet[MonthlyReport], name: str, value: str) -> QuerySet[MonthlyReport]:
         for term in search_terms(value):

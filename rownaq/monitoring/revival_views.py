@@ -42,9 +42,11 @@ def revival_pipeline(request: AuthenticatedRequest) -> HttpResponse:
     cases = form.apply(access.revival_cases_visible_to(request.user).filter(unit__county__province=province))
     counts = figures.revival_stage_counts(cases)
     listed = cases.select_related("unit", "unit__county").order_by("-updated_at", "-pk")
+    only = request.GET.get("stage")  # ?stage=: the dashboard's chart opens the cases of one stage
     stages = [
         (value, label, counts[value], list(listed.filter(stage=value)[:PER_STAGE]))
         for value, label in RevivalStage.choices
+        if only not in RevivalStage.values or value == only
     ]
     grouping = form.cleaned_data.get("group") if form.is_bound and form.is_valid() else ""
     year = Period.current("year")

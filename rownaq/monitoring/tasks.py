@@ -1,5 +1,6 @@
-"""Background work of monitoring (run by ``manage.py db_worker``): reminding the managers of units whose last
-month's report is missing after the 5th of this month. ``run_scheduler`` enqueues it at every tick; it is
+"""Background work of monitoring (run by ``manage.py db_worker``): checking and committing a month's reports
+imported from Excel (``validate_report_import``, ``commit_report_import``); and reminding the managers of units
+whose last month's report is missing after the 5th of this month. ``run_scheduler`` enqueues it at every tick; it is
 idempotent, because a unit is reminded once per month (``Reminder``)."""
 
 from __future__ import annotations
@@ -8,9 +9,13 @@ import logging
 
 from django.conf import settings
 from django.utils import translation
+from django.utils.translation import gettext as _
 from django_tasks import task
 
+from rownaq.accounts.models import User
+from rownaq.monitoring.models import ReportImport
 from rownaq.monitoring.reminders import reports_remind_missing
+from rownaq.registry.models import ImportState
 
 logger = logging.getLogger(__name__)
 
@@ -23,3 +28,49 @@ def remind_missing_reports() -> int:
     if count:
         logger.info("Reminded the managers of %s units of their missing monthly report", count)
     return count
+
+
+def _import_failed(batch_id: int, exc: Exception) -> None:
+    from rownaq.monitoring.report_imports import report_import_fail
+
+    batch = ReportImport.objects.get(pk=batch_id)
+    if batch.state != ImportState.FAILED:  # the service has not recorded the failure itself
+        logger.exception("Report import %s failed", batch_id)
+        report_import_fail(
+            batch=batch,
+            message=_("The import failed and nothing was saved. Technical detail: %(detail)s") % {"detail": exc},
+        )
+
+
+@task()
+def validate_report_import(batch_id: int) -> None:
+    """Check an uploaded workbook of a month's reports; safe to run twice (it claims the import first)."""
+    from rownaq.monitoring.report_imports import REPORT_IMPORT_STATES, report_import_validate
+
+    claimed = ReportImport.objects.filter(pk=batch_id, state__in=REPORT_IMPORT_STATES["validate"].sources).update(
+        state=ImportState.VALIDATING
+    )
+    if not claimed:
+        return  # already checked: nothing to do
+    batch = ReportImport.objects.select_related("uploaded_by").get(pk=batch_id)
+    with translation.override(settings.LANGUAGE_CODE):
+        try:
+            report_import_validate(batch=batch)
+        except Exception as exc:
+            _import_failed(batch_id, exc)
+
+
+@task()
+def commit_report_import(batch_id: int, user_id: int) -> None:
+    """Write the confirmed import's reports; does nothing unless it is waiting to be committed."""
+    from rownaq.monitoring.report_imports import report_import_commit
+
+    batch = ReportImport.objects.get(pk=batch_id)
+    if batch.state != ImportState.COMMITTING:
+        return
+    user = User.objects.get(pk=user_id)
+    with translation.override(settings.LANGUAGE_CODE):
+        try:
+            report_import_commit(batch=batch, by=user)
+        except Exception as exc:
+            _import_failed(batch_id, exc)

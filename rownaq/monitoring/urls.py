@@ -1,6 +1,6 @@
 from django.urls import path
 
-from rownaq.monitoring import revival_views, views
+from rownaq.monitoring import report_import_views, revival_views, views
 
 urlpatterns = [
     path("", views.dashboard, name="monitoring-dashboard"),
@@ -8,6 +8,11 @@ urlpatterns = [
     path("reports/<int:pk>/", views.report_detail, name="monitoring-report-detail"),
     path("reports/<int:pk>/<str:action>/", views.report_action, name="monitoring-report-action"),
     path("units/<int:unit_id>/<int:year>/<int:month>/", views.report_fill, name="monitoring-report-fill"),
+    path("imports/", report_import_views.report_import_upload, name="monitoring-import-upload"),
+    path("imports/template.xlsx", report_import_views.report_import_template, name="monitoring-import-template"),
+    path("imports/<int:pk>/", report_import_views.report_import_detail, name="monitoring-import-detail"),
+    path("imports/<int:pk>/progress/", report_import_views.report_import_progress, name="monitoring-import-progress"),
+    path("imports/<int:pk>/commit/", report_import_views.report_import_commit, name="monitoring-import-commit"),
     path("completeness/", views.completeness, name="monitoring-completeness"),
     path("revival/", revival_views.revival_pipeline, name="monitoring-revival-pipeline"),
     path("revival/new/", revival_views.revival_open, name="monitoring-revival-open"),

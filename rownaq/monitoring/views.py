@@ -23,7 +23,7 @@ from rownaq.accounts.http import AuthenticatedRequest
 from rownaq.core.periods import Period, PeriodError
 from rownaq.core.versions import StaleEditError
 from rownaq.geography.places import Places
-from rownaq.monitoring import access, figures, services, workflow
+from rownaq.monitoring import access, charts, figures, services, workflow
 from rownaq.monitoring.filters import ReportFilter
 from rownaq.monitoring.forms import LABELS, ActionForm, ReportForm, ReturnForm
 from rownaq.monitoring.models import FIGURE_FIELDS, MONEY_FIELDS, MonthlyReport, ReportState, RevivalStage
@@ -59,6 +59,7 @@ def dashboard(request: AuthenticatedRequest) -> HttpResponse:
         .order_by("submitted_at", "pk")[:LISTED]
     )
     at_risk = figures.units_missing_months(places, least=min(figures.NEAR_SUSPENSION))[:LISTED]
+    revival_cases = access.revival_cases_visible_to(request.user).filter(places.q("unit__county"))
     context = {
         "province": province,
         "counts": figures.month_counts(places, month),
@@ -69,12 +70,11 @@ def dashboard(request: AuthenticatedRequest) -> HttpResponse:
             (value, label, count)
             for (value, label), count in zip(
                 RevivalStage.choices,
-                figures.revival_stage_counts(
-                    access.revival_cases_visible_to(request.user).filter(places.q("unit__county"))
-                ).values(),
+                figures.revival_stage_counts(revival_cases).values(),
                 strict=True,
             )
         ],
+        "charts": charts.dashboard_charts(places, revival_cases),
     }
     return render(request, "monitoring/dashboard.html", context)
 
