@@ -51,17 +51,17 @@ INSERT INTO monitoring_monthlyreport
     (unit_id, year, month, state, sales, exports, employees, electricity_kwh, gas_m3, raw_material_days,
      overdue_wage_months, insurance_debt, returned_cheques, returned_cheques_amount, utilisation, on_behalf,
      submitted_at, is_late, return_reason, version, created_at, updated_at)
-SELECT u.id, m / 12, m % 12 + 1, 'approved',
-       (greatest(u.employees, 1) * 350000000 * util / 100)::bigint,
-       CASE WHEN u.id % 7 = 0 THEN (greatest(u.employees, 1) * 60000000 * util / 100)::bigint ELSE 0 END,
-       greatest(0, u.employees + (u.id + m) % 5 - 2),
-       (greatest(u.employees, 1) * 900 * util / 100)::bigint,
-       (greatest(u.employees, 1) * 300 * util / 100)::bigint,
-       10 + (u.id * 3 + m) % 40,
-       CASE WHEN util < 30 THEN (u.id + m) % 3 ELSE 0 END,
-       CASE WHEN util < 30 THEN greatest(u.employees, 1) * 20000000 ELSE 0 END,
-       CASE WHEN util < 25 AND (u.id + m) % 4 = 0 THEN 1 ELSE 0 END,
-       CASE WHEN util < 25 AND (u.id + m) % 4 = 0 THEN 2500000000 ELSE 0 END,
+SELECT u.id, m / 12, m %% 12 + 1, 'approved',
+       (greatest(u.employees, 1)::bigint * 350000000 * util / 100)::bigint,
+       CASE WHEN u.id %% 7 = 0 THEN (greatest(u.employees, 1)::bigint * 60000000 * util / 100)::bigint ELSE 0 END,
+       greatest(0, u.employees + (u.id + m) %% 5 - 2),
+       (greatest(u.employees, 1)::bigint * 900 * util / 100)::bigint,
+       (greatest(u.employees, 1)::bigint * 300 * util / 100)::bigint,
+       10 + (u.id * 3 + m) %% 40,
+       CASE WHEN util < 30 THEN (u.id + m) %% 3 ELSE 0 END,
+       CASE WHEN util < 30 THEN greatest(u.employees, 1)::bigint * 20000000 ELSE 0 END,
+       CASE WHEN util < 25 AND (u.id + m) %% 4 = 0 THEN 1 ELSE 0 END,
+       CASE WHEN util < 25 AND (u.id + m) %% 4 = 0 THEN 2500000000 ELSE 0 END,
        util, false, now(), false, '', 1, now(), now()
 FROM registry_unit u
 CROSS JOIN generate_series(%(first)s, %(last)s) AS m
