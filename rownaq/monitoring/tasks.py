@@ -8,6 +8,7 @@ import logging
 
 from django.conf import settings
 from django.utils import translation
+from django.utils.translation import gettext as _
 from django_tasks import task
 
 from rownaq.monitoring.reminders import reports_remind_missing
@@ -23,3 +24,24 @@ def remind_missing_reports() -> int:
     if count:
         logger.info("Reminded the managers of %s units of their missing monthly report", count)
     return count
+
+
+@task()
+def check_signal_feed(feed_id: int) -> None:
+    """Check the rows of an uploaded agency feed (``feeds.feed_check``); safe to run twice."""
+    from rownaq.monitoring.feeds import feed_check, feed_fail
+    from rownaq.monitoring.models import SignalFeed
+
+    feed = SignalFeed.objects.select_related("organisation").filter(pk=feed_id).first()
+    if feed is None:
+        return
+    with translation.override(settings.LANGUAGE_CODE):
+        try:
+            feed_check(feed=feed)
+        except Exception as exc:
+            logger.exception("Signal feed %s could not be checked", feed_id)
+            feed_fail(
+                feed_id=feed_id,
+                message=_("The file could not be checked and nothing was saved. Technical detail: %(detail)s")
+                % {"detail": exc},
+            )
