@@ -12,6 +12,7 @@ from __future__ import annotations
 import io
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from typing import cast
 
 from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
@@ -44,6 +45,7 @@ for _kind, _title in KIND_HEADERS.items():
     for _text in (_title, _title.split("(")[0], _kind):
         KIND_BY_HEADER[header_key(_text)] = _kind
 HEADER_SEARCH_ROWS = 20
+PROGRESS_EVERY = 200
 SHEET_TITLE = "نشانه‌های ماهانه"
 
 
@@ -115,17 +117,20 @@ def _sheet_rows(content: bytes) -> Iterator[tuple[object, ...]]:
             _("This file could not be opened as an Excel workbook. Save it again in Excel as .xlsx and upload it.")
         ) from exc
     try:
-        yield from workbook.worksheets[0].iter_rows(values_only=True)
+        sheet = workbook.worksheets[0]
+        yield (sheet.max_row or 0,)  # first, the number of rows the sheet declares (for the progress bar)
+        yield from sheet.iter_rows(values_only=True)
     finally:
         workbook.close()
 
 
-def read_feed_sheet(content: bytes, agency_code: str, *, on_row: Callable[[int], None] | None = None) -> SheetRead:
+def read_feed_sheet(content: bytes, agency_code: str, *, on_row: Callable[[int, int], None] | None = None) -> SheetRead:
     """The entries of an uploaded monthly file for an agency, and the problems of its columns; raises
-    ``FeedFileError`` when the file or its header row cannot be read. ``on_row(count)`` (if given) is
-    called every 100 data rows, for the progress bar."""
+    ``FeedFileError`` when the file or its header row cannot be read. ``on_row(count, declared)`` (if given)
+    is called every ``PROGRESS_EVERY`` data rows with the rows read and the rows the sheet declares."""
     allowed = set(agency_kinds(agency_code))
     rows = _sheet_rows(content)
+    declared = int(cast(int, next(rows)[0]))
     problems: list[dict[str, object]] = []
     header_row = 0
     columns: dict[str, int] = {}
@@ -176,8 +181,8 @@ def read_feed_sheet(content: bytes, agency_code: str, *, on_row: Callable[[int],
         if all(value is None or (isinstance(value, str) and not value.strip()) for value in values):
             continue
         count += 1
-        if on_row is not None and count % 100 == 0:
-            on_row(count)
+        if on_row is not None and count % PROGRESS_EVERY == 0:
+            on_row(count, max(declared - header_row, count))
 
         def cell(index: int | None, values: tuple[object, ...] = values) -> object:
             return values[index] if index is not None and index < len(values) else None

@@ -180,8 +180,8 @@ def feed_upload_create(
     return feed
 
 
-def _progress(feed: SignalFeed, count: int) -> None:
-    SignalFeed.objects.filter(pk=feed.pk).update(processed_rows=count, total_rows=max(count, feed.total_rows))
+def _progress(feed: SignalFeed, count: int, declared: int) -> None:
+    SignalFeed.objects.filter(pk=feed.pk).update(processed_rows=count, total_rows=declared)
 
 
 def feed_check(*, feed: SignalFeed) -> SignalFeed:
@@ -197,16 +197,14 @@ def feed_check(*, feed: SignalFeed) -> SignalFeed:
     try:
         with feed.file.open("rb") as handle:
             content = handle.read()
-        read = read_feed_sheet(content, agency_code, on_row=lambda count: _progress(feed, count))
+        read = read_feed_sheet(content, agency_code, on_row=lambda count, declared: _progress(feed, count, declared))
     except FeedFileError as exc:
         feed.state, feed.error_message = FeedState.REFUSED, str(exc)
         feed.save(update_fields=["state", "error_message"])
         return feed
     rows, problems = check_entries(read.entries, agency_code)
     problems = sorted(read.problems + problems, key=lambda item: int(str(item["row"])))
-    feed.total_rows = len(rows) + len({item["row"] for item in problems})
-    feed.total_rows = max(feed.total_rows, read.rows)
-    feed.processed_rows = feed.total_rows
+    feed.total_rows = feed.processed_rows = read.rows  # the file's rows; once committed, its values
     feed.problems = problems[:MAX_STORED_PROBLEMS]
     feed.checked_rows = [] if problems else [row.as_dict() for row in rows]
     if problems:
@@ -284,6 +282,7 @@ def feed_push(*, organisation: Organisation, year: int, month: int, rows: list[d
 
 def _commit(feed: SignalFeed, rows: list[CleanRow]) -> None:
     """Write the rows of a checked feed, matched by national ID, and supersede the earlier feed of its month."""
+    Organisation.objects.select_for_update().filter(pk=feed.organisation_id).first()  # one commit per agency at once
     units = dict(
         Unit.objects.filter(
             county__province_id=feed.province_id, national_id__in={row.national_id for row in rows}
@@ -342,7 +341,10 @@ def signal_assign_unit(*, signal: Signal, unit: Unit, by: User) -> Signal:
         raise PermissionDenied
     if unit.county.province_id != signal.feed.province_id:
         raise FeedError(_("This unit is not in the feed's province."))
-    signal.feed.signals.filter(unit__isnull=True, national_id=signal.national_id).update(unit=unit, matched_by=by)
+    rows = signal.feed.signals.filter(unit__isnull=True, national_id=signal.national_id)
+    if signal.feed.signals.filter(unit=unit, kind__in=rows.values("kind")).exists():
+        raise FeedError(_("The feed already has this signal for this unit; correct the agency's file instead."))
+    rows.update(unit=unit, matched_by=by)
     feed_recount([signal.feed_id])
     signal.refresh_from_db()
     return signal

@@ -80,7 +80,7 @@ def latest_signals(
         query = query.filter(unit_id__in=list(unit_ids))
     if kinds is not None:
         query = query.filter(kind__in=list(kinds))
-    ordered = query.order_by("unit_id", "year", "month", "kind", "-feed__created_at", "-feed_id").values_list(
+    ordered = query.order_by("unit_id", "year", "month", "kind", "-feed__created_at", "-feed_id", "-pk").values_list(
         "unit_id", "year", "month", "kind", "value", "feed_id"
     )
     rows: list[SignalRow] = []

@@ -15,10 +15,16 @@ from rownaq.accounts.models import AgencyCode, Organisation, User
 from rownaq.core.periods import Period
 from rownaq.geography.models import County
 from rownaq.monitoring import feeds
-from rownaq.monitoring.feed_sheet import KIND_HEADERS, feed_template_xlsx
+from rownaq.monitoring.feed_sheet import KIND_HEADERS, feed_template_xlsx, read_feed_sheet
 from rownaq.monitoring.models import FeedState, Signal, SignalFeed, SignalKind, SignalSource
 from rownaq.monitoring.signals import latest_signals
-from rownaq.monitoring.tests.feeds_helpers import BANK_HEADERS, power_company, power_liaison, xlsx_file
+from rownaq.monitoring.tests.feeds_helpers import (
+    BANK_HEADERS,
+    power_company,
+    power_liaison,
+    workbook_bytes,
+    xlsx_file,
+)
 from rownaq.registry.models import Unit
 
 __all__ = ["power_company", "power_liaison"]
@@ -180,3 +186,29 @@ def test_a_unit_whose_national_id_is_corrected_gets_its_unmatched_rows(
     assert feed.matched_rows == 1
     assert [r.value for r in latest_signals([unit.pk], MONTH, MONTH)] == [3]
     assert feeds.signals_match_unit(unit) == 0
+
+
+def test_reading_a_file_reports_its_progress_against_the_rows_the_sheet_declares(bank: Organisation) -> None:
+    rows = [[make_national_id(serial), "واحد", serial, ""] for serial in range(1, 451)]
+    calls: list[tuple[int, int]] = []
+
+    read = read_feed_sheet(workbook_bytes(rows), AgencyCode.BANK, on_row=lambda n, total: calls.append((n, total)))
+
+    assert read.rows == 450
+    assert len(read.entries) == 450
+    assert calls == [(200, 450), (400, 450)]
+
+
+def test_a_row_is_not_matched_by_hand_to_a_unit_that_already_has_that_signal_in_the_feed(
+    bank: Organisation, bank_liaison: User, expert: User, unit: Unit
+) -> None:
+    rows = [
+        {"national_id": unit.national_id, "kind": SignalKind.RETURNED_CHEQUES, "value": 1},
+        {"national_id": make_national_id(904), "kind": SignalKind.RETURNED_CHEQUES, "value": 5},
+    ]
+    feed = feeds.feed_push(organisation=bank, year=1405, month=3, rows=rows, by=bank_liaison)
+    stray = feed.signals.get(unit__isnull=True)
+
+    with pytest.raises(feeds.FeedError):
+        feeds.signal_assign_unit(signal=stray, unit=unit, by=expert)
+    assert feed.signals.filter(unit=unit).count() == 1
