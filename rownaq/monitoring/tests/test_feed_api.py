@@ -94,3 +94,12 @@ def test_the_schema_documents_the_push() -> None:
     operation = schema["paths"]["/api/v1/monitoring/signals/"]["post"]
     assert set(operation["responses"]) >= {"201", "400", "403"}
     assert FeedState.COMMITTED in str(schema["components"]["schemas"])
+
+
+def test_a_row_missing_a_field_is_refused_by_its_index(power_liaison: User, unit: Unit) -> None:
+    body = push(unit)
+    del body["rows"][1]["value"]
+    response = api_client_for(power_liaison).post(URL, body, format="json")
+    assert response.status_code == 400
+    assert list(response.json()["rows"]) == ["1"]
+    assert list(response.json()["rows"]["1"]) == ["value"]

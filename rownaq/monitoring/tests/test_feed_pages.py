@@ -180,3 +180,17 @@ def test_the_agency_corrects_a_national_id_on_the_page(
     assert 'value="۱۲۳"' in page
     client.post(f"{LIST}rows/{signal.pk}/national-id/", {"national_id": to_persian_digits(other_unit.national_id)})
     assert Signal.objects.get(pk=signal.pk).unit == other_unit
+
+
+def test_staff_upload_on_an_agencys_behalf_choosing_the_agency(
+    bank: Organisation, power_company: Organisation, tax_office: Organisation, expert: User, unit: Unit
+) -> None:
+    client = browser_for(expert)
+    form = client.get(UPLOAD).content.decode()
+    assert f'<option value="{bank.pk}"' in form
+    assert f'<option value="{power_company.pk}"' in form
+    file = xlsx_file([[unit.national_id, "کاشی", 2, 1]])
+    response = client.post(UPLOAD, {"agency": bank.pk, "year": 1405, "month": 3, "file": file})
+    feed = SignalFeed.objects.get()
+    assert response["Location"] == f"{LIST}{feed.pk}/"
+    assert (feed.organisation, feed.uploaded_by, feed.province_id) == (bank, expert, bank.province_id)
