@@ -27,6 +27,8 @@ from django.utils.translation import gettext as _
 from rownaq.accounts.models import Organisation, User
 from rownaq.core.normalise import normalise_digits_only, normalise_text
 from rownaq.core.numbers import format_number
+from rownaq.core.periods import Period
+from rownaq.core.workflow import StateMachine, Transition
 from rownaq.monitoring import access
 from rownaq.monitoring.feed_sheet import NATIONAL_ID_HEADER, Entry, FeedFileError, problem, read_feed_sheet
 from rownaq.monitoring.models import SIGNAL_AGENCY, FeedState, Signal, SignalFeed, SignalKind, SignalSource
@@ -41,6 +43,21 @@ MAX_VALUE = 10**16  # rials, kWh, m³ or a count: larger is a typing mistake
 MAX_STORED_PROBLEMS = 2000
 FIRST_YEAR, LAST_YEAR = 1390, 1499
 RUNNING_STATES = frozenset({FeedState.PENDING, FeedState.CHECKING})
+
+_F = FeedState
+# The life of a feed. An uploaded file: pending → checking (the worker) → checked or refused → committed when the
+# person confirms. An API push is checked at once and committed ("commit" from checked). Any unexpected error of
+# the worker fails the feed. A committed feed never moves again (a re-sent month supersedes it instead).
+FEED_STATES: StateMachine[SignalFeed] = StateMachine(
+    {
+        "check": Transition(_F.CHECKING.label, frozenset({_F.PENDING}), _F.CHECKING),
+        "pass": Transition(_F.CHECKED.label, frozenset({_F.CHECKING}), _F.CHECKED),
+        "refuse": Transition(_F.REFUSED.label, frozenset({_F.CHECKING}), _F.REFUSED),
+        "commit": Transition(_F.COMMITTED.label, frozenset({_F.CHECKED}), _F.COMMITTED),
+        "fail": Transition(_F.FAILED.label, frozenset({_F.PENDING, _F.CHECKING, _F.CHECKED}), _F.FAILED),
+    },
+    initial=_F.PENDING,
+)
 
 
 class FeedError(Exception):
@@ -136,8 +153,11 @@ def check_entries(
 
 
 def check_month(year: int, month: int) -> None:
+    """A Jalali month that has begun: an agency sends what it holds of a past (or the current) month."""
     if not FIRST_YEAR <= year <= LAST_YEAR or not 1 <= month <= 12:
         raise FeedError(_("This is not a Jalali month, season or year."))
+    if Period.month(year, month) > Period.current():
+        raise FeedError(_("This month has not begun yet: signals are sent for past months."))
 
 
 # -- the uploaded file --------------------------------------------------------------------------------------
@@ -187,8 +207,8 @@ def _progress(feed: SignalFeed, count: int, declared: int) -> None:
 def feed_check(*, feed: SignalFeed) -> SignalFeed:
     """Read and check every row of an uploaded feed (run by the worker): the feed is then checked, waiting for
     confirmation, or refused with its problems. Safe to run twice: only a pending feed is checked."""
-    claimed = SignalFeed.objects.filter(pk=feed.pk, state=FeedState.PENDING).update(
-        state=FeedState.CHECKING, processed_rows=0
+    claimed = SignalFeed.objects.filter(pk=feed.pk, state__in=FEED_STATES["check"].sources).update(
+        state=FEED_STATES.target("check", FeedState.PENDING), processed_rows=0
     )
     if not claimed:
         return feed
@@ -199,7 +219,7 @@ def feed_check(*, feed: SignalFeed) -> SignalFeed:
             content = handle.read()
         read = read_feed_sheet(content, agency_code, on_row=lambda count, declared: _progress(feed, count, declared))
     except FeedFileError as exc:
-        feed.state, feed.error_message = FeedState.REFUSED, str(exc)
+        feed.state, feed.error_message = FEED_STATES.target("refuse", feed.state), str(exc)
         feed.save(update_fields=["state", "error_message"])
         return feed
     rows, problems = check_entries(read.entries, agency_code)
@@ -208,18 +228,21 @@ def feed_check(*, feed: SignalFeed) -> SignalFeed:
     feed.problems = problems[:MAX_STORED_PROBLEMS]
     feed.checked_rows = [] if problems else [row.as_dict() for row in rows]
     if problems:
-        feed.state = FeedState.REFUSED
+        feed.state = FEED_STATES.target("refuse", feed.state)
     elif not rows:
-        feed.state, feed.error_message = FeedState.REFUSED, _("The file has no row with a value.")
+        feed.state, feed.error_message = (
+            FEED_STATES.target("refuse", feed.state),
+            _("The file has no row with a value."),
+        )
     else:
-        feed.state = FeedState.CHECKED
+        feed.state = FEED_STATES.target("pass", feed.state)
     feed.save(update_fields=["state", "total_rows", "processed_rows", "problems", "checked_rows", "error_message"])
     return feed
 
 
 def feed_fail(*, feed_id: int, message: str) -> None:
-    SignalFeed.objects.filter(pk=feed_id).exclude(state=FeedState.COMMITTED).update(
-        state=FeedState.FAILED, error_message=message
+    SignalFeed.objects.filter(pk=feed_id, state__in=FEED_STATES["fail"].sources).update(
+        state=FEED_STATES["fail"].target, error_message=message
     )
 
 
@@ -229,7 +252,7 @@ def feed_confirm(*, feed: SignalFeed, by: User) -> SignalFeed:
     locked = SignalFeed.objects.select_for_update().get(pk=feed.pk)
     if not access.can_send_feed(by, locked):
         raise PermissionDenied
-    if locked.state != FeedState.CHECKED:
+    if not FEED_STATES.can("commit", locked.state):
         raise FeedError(_("This file is not waiting for confirmation."))
     rows = [CleanRow(**row) for row in locked.checked_rows]
     _commit(locked, rows)
@@ -312,7 +335,7 @@ def _commit(feed: SignalFeed, rows: list[CleanRow]) -> None:
         state=FeedState.COMMITTED,
         superseded_by__isnull=True,
     ).exclude(pk=feed.pk).update(superseded_by=feed)
-    feed.state = FeedState.COMMITTED
+    feed.state = FEED_STATES.target("commit", feed.state)
     feed.total_rows = len(rows)
     feed.matched_rows = sum(1 for row in rows if row.national_id in units)
     feed.processed_rows = len(rows)

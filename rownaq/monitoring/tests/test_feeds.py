@@ -212,3 +212,19 @@ def test_a_row_is_not_matched_by_hand_to_a_unit_that_already_has_that_signal_in_
     with pytest.raises(feeds.FeedError):
         feeds.signal_assign_unit(signal=stray, unit=unit, by=expert)
     assert feed.signals.filter(unit=unit).count() == 1
+
+
+def test_a_month_that_has_not_begun_is_refused(bank: Organisation, bank_liaison: User, unit: Unit) -> None:
+    coming = Period.current()
+    coming = Period.month(coming.year + 1, coming.number)
+    rows = [{"national_id": unit.national_id, "kind": SignalKind.RETURNED_CHEQUES, "value": 1}]
+    with pytest.raises(feeds.FeedError, match="هنوز"):
+        feeds.feed_push(organisation=bank, year=coming.year, month=coming.number, rows=rows, by=bank_liaison)
+    now = Period.current()
+    feeds.feed_push(organisation=bank, year=now.year, month=now.number, rows=rows, by=bank_liaison)
+
+
+def test_the_feed_states_are_one_table() -> None:
+    assert feeds.FEED_STATES.can("commit", FeedState.CHECKED)
+    assert not feeds.FEED_STATES.can("commit", FeedState.REFUSED)
+    assert not any(feeds.FEED_STATES.can(action, FeedState.COMMITTED) for action in feeds.FEED_STATES.transitions)
