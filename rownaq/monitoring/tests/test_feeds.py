@@ -228,3 +228,22 @@ def test_the_feed_states_are_one_table() -> None:
     assert feeds.FEED_STATES.can("commit", FeedState.CHECKED)
     assert not feeds.FEED_STATES.can("commit", FeedState.REFUSED)
     assert not any(feeds.FEED_STATES.can(action, FeedState.COMMITTED) for action in feeds.FEED_STATES.transitions)
+
+
+def test_an_unexpected_error_of_the_check_fails_the_feed_with_a_message(
+    bank: Organisation, bank_liaison: User, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from rownaq.monitoring.tasks import check_signal_feed
+
+    feed = feeds.feed_upload_create(file=xlsx_file([]), organisation=bank, year=1405, month=3, by=bank_liaison)
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise OSError("disk gone")
+
+    monkeypatch.setattr(feeds, "read_feed_sheet", broken)
+    check_signal_feed.call(feed.pk)
+
+    feed.refresh_from_db()
+    assert feed.state == FeedState.FAILED
+    assert "disk gone" in feed.error_message
+    assert "چیزی ذخیره نشد" in feed.error_message
