@@ -265,9 +265,18 @@ def feed_confirm(*, feed: SignalFeed, by: User) -> SignalFeed:
 
 
 @transaction.atomic
-def feed_push(*, organisation: Organisation, year: int, month: int, rows: list[dict[str, Any]], by: User) -> SignalFeed:
+def feed_push(
+    *,
+    organisation: Organisation,
+    year: int,
+    month: int,
+    rows: list[dict[str, Any]],
+    by: User,
+    source: str = SignalSource.API,
+) -> SignalFeed:
     """Check and commit the rows an agency pushes (``national_id``, ``name``, ``kind``, ``value``; the row
-    numbers of problems count from 1). Raises ``FeedRowsError`` (nothing written) if any row has a problem."""
+    numbers of problems count from 1). Raises ``FeedRowsError`` (nothing written) if any row has a problem.
+    The demo sends its months through here too (``source=SignalSource.DEMO``)."""
     if organisation not in access.feed_agencies(by):
         raise PermissionDenied
     check_month(year, month)
@@ -292,7 +301,7 @@ def feed_push(*, organisation: Organisation, year: int, month: int, rows: list[d
         province_id=feed_province_id(organisation, by),
         year=year,
         month=month,
-        source=SignalSource.API,
+        source=source,
         uploaded_by=by,
         state=FeedState.CHECKED,
     )

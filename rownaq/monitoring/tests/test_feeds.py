@@ -247,3 +247,13 @@ def test_an_unexpected_error_of_the_check_fails_the_feed_with_a_message(
     assert feed.state == FeedState.FAILED
     assert "disk gone" in feed.error_message
     assert "چیزی ذخیره نشد" in feed.error_message
+
+
+def test_the_demo_pushes_through_the_same_checks_and_is_marked_as_such(
+    power_company: Organisation, power_liaison: User, unit: Unit
+) -> None:
+    rows = [{"national_id": unit.national_id, "kind": SignalKind.ELECTRICITY_KWH, "value": 5}]
+    feed = feeds.feed_push(
+        organisation=power_company, year=1405, month=2, rows=rows, by=power_liaison, source=SignalSource.DEMO
+    )
+    assert (feed.source, feed.state, feed.matched_rows) == (SignalSource.DEMO, FeedState.COMMITTED, 1)
