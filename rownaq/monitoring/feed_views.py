@@ -19,7 +19,7 @@ from rownaq.core.normalise import is_digits, normalise_digits_only, search_terms
 from rownaq.monitoring import access, feeds
 from rownaq.monitoring.feed_forms import FeedUploadForm, RowNationalIdForm, RowUnitForm
 from rownaq.monitoring.feed_sheet import feed_template_xlsx
-from rownaq.monitoring.models import FeedState, Signal, SignalFeed
+from rownaq.monitoring.models import SIGNAL_MONEY_KINDS, FeedState, Signal, SignalFeed
 from rownaq.registry.models import Unit
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -108,6 +108,7 @@ def _detail_context(request: AuthenticatedRequest, feed: SignalFeed) -> dict[str
         "can_match": access.can_match_rows(request.user, feed),
         "can_correct": access.can_correct_rows(request.user, feed),
         "superseded_by": feed.superseded_by,
+        "money_kinds": SIGNAL_MONEY_KINDS,  # shown in billion rials, as money on every page
     }
 
 

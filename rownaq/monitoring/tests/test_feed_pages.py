@@ -194,3 +194,17 @@ def test_staff_upload_on_an_agencys_behalf_choosing_the_agency(
     feed = SignalFeed.objects.get()
     assert response["Location"] == f"{LIST}{feed.pk}/"
     assert (feed.organisation, feed.uploaded_by, feed.province_id) == (bank, expert, bank.province_id)
+
+
+def test_unmatched_money_is_shown_in_billion_rials_and_counts_as_numbers(
+    bank: Organisation, bank_liaison: User, expert: User
+) -> None:
+    stray = make_national_id(905)
+    rows = [
+        {"national_id": stray, "kind": SignalKind.RETURNED_CHEQUES_AMOUNT, "value": 150_000_000},
+        {"national_id": stray, "kind": SignalKind.RETURNED_CHEQUES, "value": 3},
+    ]
+    feed = feeds.feed_push(organisation=bank, year=1405, month=3, rows=rows, by=bank_liaison)
+    page = browser_for(expert).get(f"{LIST}{feed.pk}/").content.decode()
+    assert "۰٫۱۵ میلیارد ریال" in page
+    assert '<td class="text-end">۳</td>' in page
