@@ -7,6 +7,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.db.models import F, QuerySet
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -23,7 +24,7 @@ from rownaq.monitoring.models import SIGNAL_MONEY_KINDS, FeedState, Signal, Sign
 from rownaq.registry.models import Unit
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-LISTED = 100
+PAGE_SIZE = 50
 PROBLEMS_SHOWN = 500
 UNMATCHED_SHOWN = 200
 
@@ -46,14 +47,16 @@ def feed_list(request: AuthenticatedRequest) -> HttpResponse:
         access.feeds_visible_to(request.user)
         .select_related("organisation", "province", "uploaded_by")
         .annotate(unmatched=F("total_rows") - F("matched_rows"))
-        .order_by("-year", "-month", "-created_at", "-pk")[:LISTED]
+        .order_by("-year", "-month", "-created_at", "-pk")
     )
+    page = Paginator(listed, PAGE_SIZE).get_page(request.GET.get("page"))
     agencies = access.feed_agencies(request.user)
     return render(
         request,
         "monitoring/feed_list.html",
         {
-            "feeds": listed,
+            "feeds": page.object_list,
+            "page": page,
             "can_upload": agencies.exists(),
             "template_links": _template_links(agencies),
         },

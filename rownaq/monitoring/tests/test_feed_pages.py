@@ -208,3 +208,14 @@ def test_unmatched_money_is_shown_in_billion_rials_and_counts_as_numbers(
     page = browser_for(expert).get(f"{LIST}{feed.pk}/").content.decode()
     assert "۰٫۱۵ میلیارد ریال" in page
     assert '<td class="text-end">۳</td>' in page
+
+
+def test_the_list_is_paged(bank: Organisation, bank_liaison: User, unit: Unit) -> None:
+    for month in range(1, 7):
+        for _again in range(10):  # each month sent ten times: sixty feeds
+            pushed(bank, bank_liaison, unit.national_id, month=month)
+    client = browser_for(bank_liaison)
+    first = client.get(LIST).content.decode()
+    assert first.count('class="feed-row"') == 50
+    assert 'id="next-page"' in first
+    assert client.get(LIST, {"page": 2}).content.decode().count('class="feed-row"') == 10
