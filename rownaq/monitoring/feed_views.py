@@ -108,8 +108,9 @@ def _detail_context(request: AuthenticatedRequest, feed: SignalFeed) -> dict[str
         "unmatched": unmatched[:UNMATCHED_SHOWN],
         "unmatched_total": unmatched.count(),
         "can_confirm": feed.state == FeedState.CHECKED and access.can_send_feed(request.user, feed),
-        "can_match": access.can_match_rows(request.user, feed),
-        "can_correct": access.can_correct_rows(request.user, feed),
+        # a superseded feed no longer counts: its rows are not worth correcting
+        "can_match": feed.superseded_by_id is None and access.can_match_rows(request.user, feed),
+        "can_correct": feed.superseded_by_id is None and access.can_correct_rows(request.user, feed),
         "superseded_by": feed.superseded_by,
         "money_kinds": SIGNAL_MONEY_KINDS,  # shown in billion rials, as money on every page
     }

@@ -219,3 +219,14 @@ def test_the_list_is_paged(bank: Organisation, bank_liaison: User, unit: Unit) -
     assert first.count('class="feed-row"') == 50
     assert 'id="next-page"' in first
     assert client.get(LIST, {"page": 2}).content.decode().count('class="feed-row"') == 10
+
+
+def test_a_superseded_feed_says_so_and_offers_no_corrections(
+    bank_feed: SignalFeed, bank: Organisation, bank_liaison: User, expert: User, unit: Unit
+) -> None:
+    newer = pushed(bank, bank_liaison, unit.national_id)
+    page = browser_for(expert).get(f"{LIST}{bank_feed.pk}/").content.decode()
+    assert 'id="feed-superseded"' in page
+    assert f'href="{LIST}{newer.pk}/"' in page
+    assert "match-form" not in page
+    assert 'class="unmatched-row"' in page
