@@ -74,3 +74,22 @@ def commit_report_import(batch_id: int, user_id: int) -> None:
             report_import_commit(batch=batch, by=user)
         except Exception as exc:
             _import_failed(batch_id, exc)
+@task()
+def check_signal_feed(feed_id: int) -> None:
+    """Check the rows of an uploaded agency feed (``feeds.feed_check``); safe to run twice."""
+    from rownaq.monitoring.feeds import feed_check, feed_fail
+    from rownaq.monitoring.models import SignalFeed
+
+    feed = SignalFeed.objects.select_related("organisation").filter(pk=feed_id).first()
+    if feed is None:
+        return
+    with translation.override(settings.LANGUAGE_CODE):
+        try:
+            feed_check(feed=feed)
+        except Exception as exc:
+            logger.exception("Signal feed %s could not be checked", feed_id)
+            feed_fail(
+                feed_id=feed_id,
+                message=_("The file could not be checked and nothing was saved. Technical detail: %(detail)s")
+                % {"detail": exc},
+            )

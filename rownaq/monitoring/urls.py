@@ -1,6 +1,6 @@
 from django.urls import path
 
-from rownaq.monitoring import report_import_views, revival_views, views
+from rownaq.monitoring import feed_views, report_import_views, revival_views, views
 
 urlpatterns = [
     path("", views.dashboard, name="monitoring-dashboard"),
@@ -24,4 +24,12 @@ urlpatterns = [
         name="monitoring-revival-step-done",
     ),
     path("revival/<int:pk>/<str:action>/", revival_views.revival_action, name="monitoring-revival-action"),
+    path("signals/", feed_views.feed_list, name="monitoring-feed-list"),
+    path("signals/upload/", feed_views.feed_upload, name="monitoring-feed-upload"),
+    path("signals/template/<str:code>/", feed_views.feed_template, name="monitoring-feed-template"),
+    path("signals/<int:pk>/", feed_views.feed_detail, name="monitoring-feed-detail"),
+    path("signals/<int:pk>/progress/", feed_views.feed_progress, name="monitoring-feed-progress"),
+    path("signals/<int:pk>/confirm/", feed_views.feed_confirm, name="monitoring-feed-confirm"),
+    path("signals/rows/<int:pk>/match/", feed_views.signal_match, name="monitoring-signal-match"),
+    path("signals/rows/<int:pk>/national-id/", feed_views.signal_correct, name="monitoring-signal-correct"),
 ]
