@@ -30,6 +30,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             "imports": registry_access.can_import(user),
             "monitoring": monitoring_access.sees_monitoring(user),
             "monitoring_dashboard": monitoring_access.sees_dashboard(user),
+            "visits": monitoring_access.sees_visits(user),
             "admin": user.is_staff,
         }
     }

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from rownaq.monitoring import revival_views, views
+from rownaq.monitoring import revival_views, views, visit_views
 
 urlpatterns = [
     path("", views.dashboard, name="monitoring-dashboard"),
@@ -19,4 +19,12 @@ urlpatterns = [
         name="monitoring-revival-step-done",
     ),
     path("revival/<int:pk>/<str:action>/", revival_views.revival_action, name="monitoring-revival-action"),
+    path("visits/", visit_views.visit_calendar, name="monitoring-visit-calendar"),
+    path("visits/new/", visit_views.visit_new, name="monitoring-visit-new"),
+    path("visits/sw.js", visit_views.visit_worker, name="monitoring-visit-worker"),
+    path("visits/<int:pk>/", visit_views.visit_detail, name="monitoring-visit-detail"),
+    path("visits/<int:pk>/record/", visit_views.visit_record, name="monitoring-visit-record"),
+    path("visits/<int:pk>/revival/", visit_views.visit_follow_up_revival, name="monitoring-visit-revival"),
+    path("visits/<int:pk>/obstacle/", visit_views.visit_follow_up_obstacle, name="monitoring-visit-obstacle"),
+    path("visits/photos/<int:pk>/", visit_views.visit_photo, name="monitoring-visit-photo"),
 ]
