@@ -60,7 +60,7 @@ def _wants_json(request: AuthenticatedRequest) -> bool:
 
 @login_required
 @never_cache
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def visit_new(request: AuthenticatedRequest) -> HttpResponse:
     """Plan a visit (and record it if it was made). Another agency's visit to the unit in the same week is
     shown as a warning to confirm; a visit sent from the offline queue is stored without asking."""

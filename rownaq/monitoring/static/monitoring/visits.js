@@ -59,7 +59,7 @@
 
   let sending = false;
   function sendKept() {
-    if (sending || !navigator.onLine) return Promise.resolve();
+    if (sending) return Promise.resolve();
     sending = true;
     return kept().then((items) => {
       if (!items || !items.length) return;
@@ -85,9 +85,7 @@
     }).catch(() => {}).finally(() => { sending = false; });
   }
 
-  form.addEventListener("submit", (event) => {
-    if (navigator.onLine) return;
-    event.preventDefault();
+  function keepOffline() {
     const data = new FormData(form);
     const fields = [];
     data.forEach((value, name) => {
@@ -95,14 +93,33 @@
       fields.push([name, value]);
     });
     const uuid = data.get("uuid");
-    keep({ uuid, fields, action: form.action, csrf: csrfToken(), at: Date.now() }).then(() => {
+    return keep({ uuid, fields, action: form.action, csrf: csrfToken(), at: Date.now() }).then(() => {
       say(status.dataset.saved, "info");
       form.reset();
       if (keyField) keyField.value = newKey();
     }).catch(() => say(status.dataset.failed, "danger"));
+  }
+
+  // Whether the server answers now: ``navigator.onLine`` only knows of a network, not of a way to the server.
+  function reachable() {
+    if (!navigator.onLine) return Promise.resolve(false);
+    return fetch(form.action, { method: "HEAD", cache: "no-store", credentials: "same-origin" })
+      .then(() => true, () => false);
+  }
+
+  let checked = false;
+  form.addEventListener("submit", (event) => {
+    if (checked) return; // reachable: the form goes to the server as usual
+    event.preventDefault();
+    reachable().then((online) => {
+      if (!online) return keepOffline();
+      checked = true;
+      form.requestSubmit ? form.requestSubmit() : form.submit();
+      return undefined;
+    });
   });
 
   window.addEventListener("online", () => { sendKept(); });
-  window.setInterval(sendKept, 15000);
+  window.setInterval(sendKept, 3000); // a failed attempt costs nothing: the visits stay kept
   sendKept();
 })();
