@@ -193,7 +193,7 @@ class VisitViewSet(
                 by=request.user,  # type: ignore[arg-type]
             )
         except DjangoValidationError as exc:
-            raise exceptions.ValidationError({"detail": exc.messages}) from exc
+            raise exceptions.ValidationError({"detail": " ".join(exc.messages)}) from exc
         except DjangoPermissionDenied as exc:
             raise exceptions.PermissionDenied(str(exc)) from exc
         body = self.get_serializer(visit).data

@@ -26,6 +26,7 @@ from rownaq.core.normalise import normalise_paragraphs
 from rownaq.monitoring import access, revival
 from rownaq.monitoring.models import RevivalCase
 from rownaq.monitoring.visit_models import FollowUpKind, Visit, VisitFollowUp, VisitObstacle, VisitPhoto
+from rownaq.registry.access import acts_for_unit
 from rownaq.registry.models import Unit
 
 ANSWER_FIELDS = ("sales_outlook", "employment_outlook", "main_obstacle", "expansion")
@@ -226,8 +227,6 @@ def may_open_revival(user: User, visit: Visit) -> bool:
 
 def may_file_obstacle(user: User, visit: Visit) -> bool:
     """The obstacle case form is offered to those who file cases for the unit (its province's experts)."""
-    from rownaq.registry.access import acts_for_unit
-
     return visit.offers_follow_ups and access.sees_visit_details(user, visit) and acts_for_unit(user, visit.unit)
 
 

@@ -67,7 +67,9 @@ def test_post_refuses_wrong_fields_with_persian_messages(liaison: User, unit: Un
     for body in cases:
         response = client.post(URL, body, format="json")
         assert response.status_code == 400, body
-    assert "روز بازدید" in str(client.post(URL, _entry(unit, notes="یادداشت"), format="json").json())
+    detail = client.post(URL, _entry(unit, notes="یادداشت"), format="json").json()["detail"]
+    assert isinstance(detail, str)  # as the schema documents
+    assert "روز بازدید" in detail
     assert not Visit.objects.exists()
 
 

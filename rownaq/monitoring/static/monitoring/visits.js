@@ -63,6 +63,9 @@
     sending = true;
     return kept().then((items) => {
       if (!items || !items.length) return;
+      if (status.classList.contains("d-none")) {
+        say(`${status.dataset.waiting} ${items.length.toLocaleString("fa-IR")}`, "info");
+      }
       let sent = 0;
       let refused = 0;
       return items.reduce((chain, item) => chain.then(() => {
