@@ -52,7 +52,10 @@
     status.className = `alert alert-${kind}`;
   }
 
+  // The CSRF token of now (the cookie), else the form's: a page kept offline may hold an older one.
   function csrfToken() {
+    const cookie = document.cookie.split("; ").find((c) => c.startsWith("csrftoken="));
+    if (cookie) return decodeURIComponent(cookie.slice("csrftoken=".length));
     const field = form.elements.namedItem("csrfmiddlewaretoken");
     return field ? field.value : "";
   }
@@ -70,12 +73,13 @@
       let refused = 0;
       return items.reduce((chain, item) => chain.then(() => {
         const body = new FormData();
-        item.fields.forEach(([name, value]) => body.append(name, value));
+        // The token goes in the header: Django would read a stale one in the body first.
+        item.fields.forEach(([name, value]) => { if (name !== "csrfmiddlewaretoken") body.append(name, value); });
         return fetch(item.action, {
           method: "POST",
           body,
           credentials: "same-origin",
-          headers: { "X-CSRFToken": item.csrf || csrfToken(), Accept: "application/json" },
+          headers: { "X-CSRFToken": csrfToken() || item.csrf, Accept: "application/json" },
         }).then((response) => {
           if (response.ok) { sent += 1; return forget(item.uuid); }
           if (response.status === 400) { refused += 1; return forget(item.uuid); }
