@@ -198,6 +198,7 @@ def test_liaisons_see_every_agencys_entries_but_the_details_of_their_own_only(
 ) -> None:
     link = f'href="/monitoring/visits/{bank_visit.pk}/"'
     other = browser_for(tax_qom_liaison).get(CALENDAR).content.decode()
+    assert 'id="nav-visits"' in other  # the liaison's menu leads to the calendar
     assert bank_visit.unit.name in other
     assert "بانک ملی ایران" in other
     assert link not in other
