@@ -20,6 +20,7 @@ from rownaq.registry.models import Unit
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PHONE = {"width": 390, "height": 844}
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 
 
 def _screenshot(page: Any, name: str) -> None:
@@ -56,6 +57,7 @@ def test_a_visit_filled_offline_is_kept_on_the_phone_and_sent_once_when_the_conn
     page.select_option("#id_expansion", "undecided")
     page.select_option("#id_flag", "red")
     page.fill("#id_notes", "مواد اولیه برای دو هفته مانده است")
+    page.set_input_files("#id_photos", {"name": "انبار.png", "mimeType": "image/png", "buffer": PNG})
     page.click("#visit-submit")
     page.wait_for_selector("#offline-status.alert-info")
     assert "روی همین دستگاه ذخیره شد" in page.inner_text("#offline-status")
@@ -77,6 +79,7 @@ def test_a_visit_filled_offline_is_kept_on_the_phone_and_sent_once_when_the_conn
         "red",
     )
     assert visit.notes == "مواد اولیه برای دو هفته مانده است"
+    assert [photo.name for photo in visit.photos.all()] == ["انبار.png"]  # kept on the device with the visit
     page.reload()  # nothing is left in the device's queue: no second visit
     page.wait_for_selector("#visit-form")
     assert Visit.objects.count() == 1
