@@ -283,6 +283,7 @@ SPECTACULAR_SETTINGS = {
         "ObjectionStateEnum": "rownaq.hq.models.ObjectionState",
         "RegulationKindEnum": "rownaq.hq.models.RegulationKind",
         "MonthlyReportStateEnum": "rownaq.monitoring.models.ReportState",
+        "VisitOutlookEnum": "rownaq.monitoring.visit_models.Outlook",
     },
 }
 

@@ -31,6 +31,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             "monitoring": monitoring_access.sees_monitoring(user),
             "monitoring_dashboard": monitoring_access.sees_dashboard(user),
             "signals": monitoring_access.sends_signals(user),  # an agency's liaison: its monthly feeds
+            "visits": monitoring_access.sees_visits(user),
             "admin": user.is_staff,
         }
     }

@@ -11,12 +11,21 @@
 from __future__ import annotations
 
 from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from rownaq.accounts.models import Organisation, Role, User
 from rownaq.geography.places import Places
-from rownaq.monitoring.models import SIGNAL_AGENCY, MonthlyReport, ReportImport, RevivalCase, Signal, SignalFeed
+from rownaq.monitoring.models import (
+    SIGNAL_AGENCY,
+    MonthlyReport,
+    ReportImport,
+    RevivalCase,
+    Signal,
+    SignalFeed,
+    Visit,
+)
 from rownaq.registry.access import acts_for_unit, units_visible_to
 from rownaq.registry.models import Unit, UnitStatus
 
@@ -255,3 +264,78 @@ def get_signal_for_user(user: User | AnonymousUser, pk: int) -> Signal:
         return signals_visible_to(user).select_related("feed", "unit").get(pk=pk)
     except Signal.DoesNotExist:
         raise Http404 from None
+
+
+# -- field visits ---------------------------------------------------------------------------------------
+# Province staff and agency liaisons plan and record visits; everyone of them sees every agency's visits in
+# the province on the calendar (unit, day, agency), but a liaison sees the answers, notes and photos only of
+# their own agency's visits (staff see all). A unit's managers see which agency visits their units and when,
+# never the agencies' answers, notes, flags or photos (the agencies' own assessment). Others: 403.
+
+
+def _liaison(user: User | AnonymousUser) -> bool:
+    return (
+        isinstance(user, User)
+        and user.is_active
+        and user.role == Role.AGENCY_LIAISON
+        and user.organisation_id is not None
+    )
+
+
+def sees_visits(user: User | AnonymousUser) -> bool:
+    """The visit calendar: province staff, agency liaisons and unit managers."""
+    return isinstance(user, User) and user.is_active and (sees_monitoring(user) or _liaison(user))
+
+
+def plans_visits(user: User | AnonymousUser) -> bool:
+    """Who plans and records visits: province staff and agency liaisons, for their organisation."""
+    return isinstance(user, User) and user.organisation_id is not None and (user.is_province_staff or _liaison(user))
+
+
+def visits_visible_to(user: User | AnonymousUser) -> QuerySet[Visit]:
+    """The visits the person sees on the calendar (the details of some of them: ``sees_visit_details``)."""
+    visits = Visit.objects.all()
+    if not isinstance(user, User) or not user.is_active:
+        return visits.none()
+    if user.is_superuser:
+        return visits
+    if user.is_province_staff or _liaison(user):
+        province_id = user.province_id
+        return visits if province_id is None else visits.filter(Places.province(province_id).q("unit__county"))
+    if user.role == Role.UNIT_MANAGER and user.organisation_id is not None:
+        return visits.filter(unit__owner_id=user.organisation_id)
+    return visits.none()
+
+
+def sees_visit_details(user: User | AnonymousUser, visit: Visit) -> bool:
+    """The answers, notes, flag and photos of ``visit``: staff of its province, and its own agency's people."""
+    if not isinstance(user, User) or not user.is_active:
+        return False
+    if user.is_province_staff:
+        return user.serves_province(visit.unit.county.province_id)  # type: ignore[union-attr]
+    return _liaison(user) and visit.agency_id == user.organisation_id
+
+
+def can_record_visit(user: User | AnonymousUser, visit: Visit) -> bool:
+    """Who records what was found: the people of the visiting agency (the superuser too)."""
+    return plans_visits(user) and (user.is_superuser or visit.agency_id == user.organisation_id)  # type: ignore[union-attr]
+
+
+def visit_units(user: User | AnonymousUser) -> QuerySet[Unit]:
+    """The units the person may plan a visit to: those of their province (every province for national staff)."""
+    if not plans_visits(user):
+        return Unit.objects.none()
+    province_id = user.province_id  # type: ignore[union-attr]
+    units = Unit.objects.all()
+    return units if province_id is None else units.filter(Places.province(province_id).q("county"))
+
+
+def get_visit_for_user(user: User | AnonymousUser, pk: int, *, details: bool = True) -> Visit:
+    """The visit ``pk``: 404 if the person does not see it at all, 403 if they see only its calendar entry."""
+    try:
+        visit = visits_visible_to(user).select_related("unit", "unit__county__province", "agency", "visitor").get(pk=pk)
+    except Visit.DoesNotExist:
+        raise Http404 from None
+    if details and not sees_visit_details(user, visit):
+        raise PermissionDenied
+    return visit

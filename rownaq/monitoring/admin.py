@@ -21,6 +21,7 @@ from rownaq.monitoring.models import (
     RevivalStep,
     ValidationRule,
 )
+from rownaq.monitoring.visit_models import Visit, VisitFollowUp
 
 
 class _ReadOnly:
@@ -110,3 +111,23 @@ class RevivalCaseAdmin(_ReadOnly, admin.ModelAdmin[RevivalCase]):
     search_fields = ["unit__name", "unit__national_id"]
     list_select_related = ["unit"]
     inlines = [RevivalStepInline, RevivalEventInline]
+
+
+# -- field visits (read-only: they change through ``rownaq.monitoring.visits``) ---------------------------
+
+
+class VisitFollowUpInline(_ReadOnly, admin.TabularInline[VisitFollowUp, Visit]):
+    model = VisitFollowUp
+    extra = 0
+    fields = ["kind", "revival_case", "by", "at"]
+    readonly_fields = ["kind", "revival_case", "by", "at"]
+
+
+@admin.register(Visit)
+class VisitAdmin(_ReadOnly, admin.ModelAdmin[Visit]):
+    list_display = ["unit", "agency", "planned_on", "visited_on", "flag"]
+    list_filter = ["flag", "main_obstacle"]
+    search_fields = ["unit__name", "unit__national_id", "agency__name"]
+    list_select_related = ["unit", "agency"]
+    date_hierarchy = "planned_on"
+    inlines = [VisitFollowUpInline]

@@ -515,3 +515,4 @@ class Signal(models.Model):
 
 
 from rownaq.monitoring.import_models import *  # noqa: E402,F403
+from rownaq.monitoring.visit_models import *  # noqa: E402,F403

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from rownaq.monitoring import feed_views, report_import_views, revival_views, views
+from rownaq.monitoring import feed_views, report_import_views, revival_views, views, visit_views
 
 urlpatterns = [
     path("", views.dashboard, name="monitoring-dashboard"),
@@ -32,4 +32,12 @@ urlpatterns = [
     path("signals/<int:pk>/confirm/", feed_views.feed_confirm, name="monitoring-feed-confirm"),
     path("signals/rows/<int:pk>/match/", feed_views.signal_match, name="monitoring-signal-match"),
     path("signals/rows/<int:pk>/national-id/", feed_views.signal_correct, name="monitoring-signal-correct"),
+    path("visits/", visit_views.visit_calendar, name="monitoring-visit-calendar"),
+    path("visits/new/", visit_views.visit_new, name="monitoring-visit-new"),
+    path("visits/sw.js", visit_views.visit_worker, name="monitoring-visit-worker"),
+    path("visits/<int:pk>/", visit_views.visit_detail, name="monitoring-visit-detail"),
+    path("visits/<int:pk>/record/", visit_views.visit_record, name="monitoring-visit-record"),
+    path("visits/<int:pk>/revival/", visit_views.visit_follow_up_revival, name="monitoring-visit-revival"),
+    path("visits/<int:pk>/obstacle/", visit_views.visit_follow_up_obstacle, name="monitoring-visit-obstacle"),
+    path("visits/photos/<int:pk>/", visit_views.visit_photo, name="monitoring-visit-photo"),
 ]
