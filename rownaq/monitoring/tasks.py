@@ -74,6 +74,8 @@ def commit_report_import(batch_id: int, user_id: int) -> None:
             report_import_commit(batch=batch, by=user)
         except Exception as exc:
             _import_failed(batch_id, exc)
+
+
 @task()
 def check_signal_feed(feed_id: int) -> None:
     """Check the rows of an uploaded agency feed (``feeds.feed_check``); safe to run twice."""
