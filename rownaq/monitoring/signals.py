@@ -7,7 +7,10 @@ again; then the newer feed is the one that counts. The rule, per unit, month and
 - only rows matched to a unit, of committed feeds, are read;
 - a feed superseded by a re-sent month (``SignalFeed.superseded_by``) is not read at all, so a unit the
   newer file leaves out has no value that month rather than the stale one;
-- of what remains, the row of the newest feed (latest ``created_at``, then highest id) wins.
+- of what remains, per agency (organisation), the row of its newest feed (latest ``created_at``, then
+  highest id) wins;
+- the agencies' values are added up: two banks that each report a unit's returned cheques, or two
+  distribution companies that each bill one of its meters, together make the unit's figure.
 """
 
 from __future__ import annotations
@@ -30,7 +33,7 @@ class SignalRow:
     month: int
     kind: str  # a ``SignalKind`` value
     value: int
-    feed_id: int
+    feed_id: int  # the newest of the feeds the value adds up
 
     @property
     def period(self) -> Period:
@@ -64,8 +67,8 @@ def latest_signals(
 ) -> list[SignalRow]:
     """The signals that count for ``unit_ids`` (``None``: every unit) from the first month of
     ``first_period`` to the last month of ``last_period`` (months, seasons or years), optionally only
-    some ``kinds``: per unit, month and kind, the value of the newest committed feed that is not
-    superseded (see the module's docstring). Sorted by unit, year, month, kind. Access is the caller's
+    some ``kinds``: per unit, month and kind, the sum over the agencies of each agency's newest committed
+    feed that is not superseded (see the module's docstring). Sorted by unit, year, month, kind. Access is the caller's
     business: this reads every province.
 
     Example: ``latest_signals([unit.pk], Period.month(1404, 7), Period.month(1405, 6))`` for a year of months.
@@ -80,15 +83,26 @@ def latest_signals(
         query = query.filter(unit_id__in=list(unit_ids))
     if kinds is not None:
         query = query.filter(kind__in=list(kinds))
-    ordered = query.order_by("unit_id", "year", "month", "kind", "-feed__created_at", "-feed_id", "-pk").values_list(
-        "unit_id", "year", "month", "kind", "value", "feed_id"
-    )
+    ordered = query.order_by(
+        "unit_id", "year", "month", "kind", "feed__organisation_id", "-feed__created_at", "-feed_id", "-pk"
+    ).values_list("unit_id", "year", "month", "kind", "feed__organisation_id", "value", "feed_id", "feed__created_at")
     rows: list[SignalRow] = []
     last_key: tuple[int, int, int, str] | None = None
-    for unit_id, year, month, kind, value, feed_id in ordered.iterator(chunk_size=2000):
+    last_agency: int | None = None
+    newest = None
+    for unit_id, year, month, kind, agency, value, feed_id, created_at in ordered.iterator(chunk_size=2000):
         key = (unit_id, year, month, kind)
         if key == last_key:
-            continue  # an older feed's row for the same unit, month and kind
-        last_key = key
+            if agency == last_agency:
+                continue  # an older feed of the same agency for the same unit, month and kind
+            last_agency = agency
+            previous = rows[-1]
+            newer = newest is None or created_at > newest
+            newest = created_at if newer else newest
+            rows[-1] = SignalRow(
+                unit_id, year, month, kind, previous.value + value, feed_id if newer else previous.feed_id
+            )
+            continue
+        last_key, last_agency, newest = key, agency, created_at
         rows.append(SignalRow(unit_id, year, month, kind, value, feed_id))
     return rows

@@ -77,3 +77,17 @@ def test_the_period_bounds_are_months_seasons_or_years(bank: Organisation, unit:
     assert read(Period.month(1404, 12), Period.quarter(1405, 1)) == [140412, 140501]
     assert read(Period.month(1405, 2), Period.month(1405, 3)) == []
     assert latest_signals([unit.pk], Period.whole_year(1405), Period.whole_year(1406), kinds=["gas_m3"]) == []
+
+
+def test_two_banks_values_add_up(
+    bank: Organisation, make_agency: Callable[..., Organisation], unit: Unit, other_unit: Unit
+) -> None:
+    """Each bank reports the cheques drawn on it: the unit's returned cheques are the banks' sum."""
+    second_bank = make_agency("بانک دوم", "bank")
+    feed_with(bank, [(unit, SignalKind.RETURNED_CHEQUES, 2), (other_unit, SignalKind.RETURNED_CHEQUES, 1)])
+    newest = feed_with(second_bank, [(unit, SignalKind.RETURNED_CHEQUES, 3)])
+
+    rows = latest_signals(None, Period.month(*MONTH), Period.month(*MONTH))
+
+    assert [(r.unit_id, r.value) for r in rows] == [(unit.pk, 5), (other_unit.pk, 1)]
+    assert rows[0].feed_id == newest.pk
