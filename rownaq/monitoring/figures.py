@@ -12,7 +12,7 @@ from decimal import Decimal
 from typing import Literal
 
 from django.conf import settings
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, ExpressionWrapper, F, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -54,20 +54,55 @@ def reporting_units(places: Places) -> UnitQuerySet:
     return Unit.objects.in_places(places).exclude(status=UnitStatus.CLOSED)
 
 
+def _months_q(first: Period, last: Period) -> Q:
+    """Reports of the months from ``first`` to ``last`` (both months), by their year and month."""
+    # the years as a range of their own, so the database reads the index from the first year to the last
+    years = Q(year__gte=first.year, year__lte=last.year)
+    return (
+        years
+        & (Q(year__gt=first.year) | Q(month__gte=first.number))
+        & (Q(year__lt=last.year) | Q(month__lte=last.number))
+    )
+
+
 def _reported_months(unit_ids: list[int], since: int) -> dict[int, set[int]]:
     """The months (as indexes) each unit has reported since the month ``since``."""
     reported: dict[int, set[int]] = defaultdict(set)
-    rows = MonthlyReport.objects.filter(
-        unit_id__in=unit_ids, state__in=REPORTED_STATES, year__gte=month_of(since).year
-    ).values_list("unit_id", "year", "month")
+    start = month_of(since)
+    rows = (
+        MonthlyReport.objects.filter(unit_id__in=unit_ids, state__in=REPORTED_STATES)
+        .filter(Q(year__gt=start.year) | Q(year=start.year, month__gte=start.number))
+        .values_list("unit_id", "year", "month")
+    )
     for unit_id, year, month in rows:
         reported[unit_id].add(year * 12 + month - 1)
     return reported
 
 
-def _first_months(units: list[Unit], reported: dict[int, set[int]]) -> dict[int, int]:
+def _report_spans(units: list[int] | QuerySet[Unit], *, until: int) -> dict[int, tuple[int, int]]:
+    """The first and the last month (as indexes, not after ``until``) each unit has reported: two lookups per
+    unit in the index of reported months (``monitoring_report_reported``), not a read of its years of reports."""
+    end = month_of(until)
+    reported = MonthlyReport.objects.filter(unit=OuterRef("pk"), state__in=sorted(REPORTED_STATES)).filter(
+        Q(year__lt=end.year) | Q(year=end.year, month__lte=end.number)
+    )
+    index = ExpressionWrapper(F("year") * 12 + F("month") - 1, output_field=IntegerField())
+    rows = (
+        Unit.objects.filter(pk__in=units.values("pk") if isinstance(units, QuerySet) else units)
+        .annotate(
+            first=Subquery(reported.order_by("year", "month").annotate(i=index).values("i")[:1]),
+            last=Subquery(reported.order_by("-year", "-month").annotate(i=index).values("i")[:1]),
+        )
+        .filter(first__isnull=False)
+        .values_list("pk", "first", "last")
+    )
+    return {unit_id: (first, last) for unit_id, first, last in rows}
+
+
+def _first_months(units: list[Unit], reported: dict[int, set[int]] | dict[int, tuple[int, int]]) -> dict[int, int]:
     """The first month each unit is expected to report: from its registration (or its first report, if
-    earlier), but never before the platform's start."""
+    earlier), but never before the platform's start. ``reported`` holds each unit's reported months, or the
+    first and last of them (``_report_spans``)."""
     start = month_index(platform_start())
     firsts = {}
     months: dict[dt.date, int] = {}  # the Jalali month of each day, computed once per day
@@ -80,20 +115,20 @@ def _first_months(units: list[Unit], reported: dict[int, set[int]]) -> dict[int,
     return firsts
 
 
-def missed_in_a_row(units: Iterable[Unit], *, today: dt.date | None = None) -> dict[int, int]:
-    """How many months each unit has missed in a row, counting back from last month."""
+def missed_in_a_row(
+    units: Iterable[Unit], *, today: dt.date | None = None, among: QuerySet[Unit] | None = None
+) -> dict[int, int]:
+    """How many months each unit has missed in a row, counting back from last month (down to the first month
+    it was expected to report). ``among``: the query the units come from, if the caller has it (the database
+    then reads it rather than a list of their ids)."""
     rows = list(units)
     last = month_index(last_reportable_month(today))
-    start = month_index(platform_start())
-    reported = _reported_months([u.pk for u in rows], start)
-    firsts = _first_months(rows, reported)
+    spans = _report_spans([u.pk for u in rows] if among is None else among, until=last)
+    firsts = _first_months(rows, spans)
     missed = {}
     for unit in rows:
-        count, index = 0, last
-        while index >= firsts[unit.pk] and index not in reported[unit.pk]:
-            count += 1
-            index -= 1
-        missed[unit.pk] = count
+        last_reported = spans[unit.pk][1] if unit.pk in spans else -1
+        missed[unit.pk] = max(0, last - max(last_reported, firsts[unit.pk] - 1))
     return missed
 
 
@@ -113,8 +148,9 @@ class AtRisk:
 
 def units_missing_months(places: Places, *, today: dt.date | None = None, least: int = 1) -> list[AtRisk]:
     """The units of the places that missed at least ``least`` months in a row, most missed first."""
-    units = list(reporting_units(places).only("pk", "name", "name_sort", "created_at"))
-    missed = missed_in_a_row(units, today=today)
+    expected = reporting_units(places)
+    units = list(expected.only("pk", "name", "name_sort", "created_at"))
+    missed = missed_in_a_row(units, today=today, among=expected)
     rows = [AtRisk(unit, missed[unit.pk]) for unit in units if missed[unit.pk] >= least]
     return sorted(rows, key=lambda row: (-row.missed, row.unit.name_sort))
 
@@ -433,10 +469,17 @@ def completeness_by_month(
         return []
     units = list(reporting_units(places).only("pk", "created_at"))
     indexes = [month_index(m) for m in asked]
-    reported = _reported_months([u.pk for u in units], indexes[0])
-    firsts = _first_months(units, reported)
-    rows = []
-    for month, index in zip(asked, indexes, strict=True):
-        expected = [u.pk for u in units if firsts[u.pk] <= index]
-        rows.append(MonthCompleteness(month, len(expected), sum(1 for pk in expected if index in reported[pk])))
-    return rows
+    firsts = _first_months(units, _report_spans(reporting_units(places), until=indexes[-1]))
+    # the reports of each month, counted by the database (a unit that reported a month was expected to)
+    counted = (
+        MonthlyReport.objects.filter(unit__in=reporting_units(places), state__in=REPORTED_STATES)
+        .filter(_months_q(asked[0], asked[-1]))
+        .values("year", "month")
+        .annotate(n=Count("pk"))
+        .values_list("year", "month", "n")
+    )
+    reported = {year * 12 + month - 1: n for year, month, n in counted}
+    return [
+        MonthCompleteness(month, sum(1 for u in units if firsts[u.pk] <= index), reported.get(index, 0))
+        for month, index in zip(asked, indexes, strict=True)
+    ]

@@ -107,7 +107,16 @@ class MonthlyReport(models.Model):
             models.UniqueConstraint(fields=["unit", "year", "month"], name="monitoring_report_one_per_month"),
             models.CheckConstraint(condition=models.Q(month__gte=1, month__lte=12), name="monitoring_report_month"),
         ]
-        indexes = [models.Index(fields=["year", "month", "state"], name="monitoring_report_month_state")]
+        indexes = [
+            models.Index(fields=["year", "month", "state"], name="monitoring_report_month_state"),
+            # a unit's reported months, read without the table (first and last reported, counts per month)
+            models.Index(
+                fields=["unit", "year", "month"],
+                condition=models.Q(state__in=sorted(REPORTED_STATES)),
+                name="monitoring_report_reported",
+            ),
+            models.Index(fields=["state", "submitted_at"], name="monitoring_report_queue"),  # awaiting review
+        ]
 
     def __str__(self) -> str:
         return f"{self.unit_id} {self.period}"
