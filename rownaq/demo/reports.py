@@ -39,7 +39,6 @@ from rownaq.monitoring.models import (
     ReportState,
     ReportVersion,
 )
-from rownaq.monitoring.reference import default_status_rule_specs as status_rule_specs
 from rownaq.monitoring.services import (
     due_date,
     last_reportable_month,
@@ -49,6 +48,7 @@ from rownaq.monitoring.services import (
     previous_month,
     report_line,
 )
+from rownaq.monitoring.status import status_rule_specs
 from rownaq.monitoring.status_rules import MonthActivity, electricity_share
 from rownaq.registry.models import Product, StatusChange, Unit, UnitStatus
 

@@ -14,7 +14,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.db.models import QuerySet
 from django.http import Http404
 
-from rownaq.accounts.models import Role, User
+from rownaq.accounts.models import REGISTRY_EDITOR_ROLES, Role, User
 from rownaq.geography.places import Places
 from rownaq.monitoring.models import MonthlyReport, RevivalCase
 from rownaq.registry.access import acts_for_unit, units_visible_to
@@ -134,3 +134,16 @@ def get_revival_case_for_user(user: User | AnonymousUser, pk: int) -> RevivalCas
         )
     except RevivalCase.DoesNotExist:
         raise Http404 from None
+
+
+# A unit's status is set by hand (an override of the rules) by the SMT experts and system admins of its
+# province; everyone else gets 403.
+
+
+def can_override_status(user: User | AnonymousUser, unit: Unit) -> bool:
+    return (
+        isinstance(user, User)
+        and user.is_active
+        and (user.is_superuser or user.role in REGISTRY_EDITOR_ROLES)
+        and user.serves_province(unit.county.province_id)  # type: ignore[union-attr]
+    )

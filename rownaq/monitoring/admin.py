@@ -21,6 +21,10 @@ from rownaq.monitoring.models import (
     RevivalStep,
     ValidationRule,
 )
+from rownaq.monitoring.status_models import (
+    StatusOverride,
+    StatusRule,
+)
 
 
 class _ReadOnly:
@@ -110,3 +114,34 @@ class RevivalCaseAdmin(_ReadOnly, admin.ModelAdmin[RevivalCase]):
     search_fields = ["unit__name", "unit__national_id"]
     list_select_related = ["unit"]
     inlines = [RevivalStepInline, RevivalEventInline]
+
+
+class StatusRuleForm(forms.ModelForm[StatusRule]):
+    class Meta:
+        model = StatusRule
+        fields = ["code", "to_status", "operator", "threshold", "months", "electricity_threshold", "message", "active"]
+
+    def clean_message(self) -> str:
+        message: str = self.cleaned_data["message"]
+        try:
+            message.format_map({"value": "1", "threshold": "1", "months": "1", "values": "1"})
+        except (KeyError, ValueError, IndexError) as exc:
+            raise forms.ValidationError(
+                _("The note may contain only {threshold}, {months} and {values} in braces.")
+            ) from exc
+        return message
+
+
+@admin.register(StatusRule)
+class StatusRuleAdmin(admin.ModelAdmin[StatusRule]):
+    form = StatusRuleForm
+    list_display = ["code", "to_status", "operator", "threshold", "months", "electricity_threshold", "active"]
+    list_filter = ["to_status", "active"]
+    list_editable = ["threshold", "months", "active"]
+
+
+@admin.register(StatusOverride)
+class StatusOverrideAdmin(_ReadOnly, admin.ModelAdmin[StatusOverride]):
+    list_display = ["unit", "status", "until", "by", "created_at", "lifted_at"]
+    list_filter = ["status"]
+    raw_id_fields = ["unit"]

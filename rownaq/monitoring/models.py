@@ -475,3 +475,6 @@ class Signal(models.Model):
     @property
     def period(self) -> Period:
         return Period.month(self.year, self.month)
+
+
+from rownaq.monitoring.status_models import StatusEvaluation, StatusOverride, StatusRule  # noqa: E402,F401

@@ -1,12 +1,12 @@
-"""The monitoring app's reference data: the default validation rules of monthly reports, loaded by a data
-migration and again by ``load_reference_data`` where they are missing (the admin's edits are kept)."""
+"""The monitoring app's reference data: the default validation rules of monthly reports and status rules of
+units, loaded by data migrations and again by ``load_reference_data`` where they are missing (the admin's edits
+are kept)."""
 
 from __future__ import annotations
 
 from decimal import Decimal
 
-from rownaq.monitoring.models import ValidationRule
-from rownaq.monitoring.status_rules import RuleSpec
+from rownaq.monitoring.models import StatusRule, ValidationRule
 
 DEFAULT_RULES: list[tuple[str, str, str, Decimal, str, str]] = [
     (
@@ -104,9 +104,20 @@ DEFAULT_STATUS_RULES: list[tuple[str, str, str, Decimal, int, Decimal | None, st
 ]
 
 
-def default_status_rule_specs() -> list[RuleSpec]:
-    """The default status rules as values (what the data migration loads)."""
-    return [
-        RuleSpec(code, target, operator, threshold, months, electricity, message)
-        for code, target, operator, threshold, months, electricity, message in DEFAULT_STATUS_RULES
-    ]
+def default_status_rules_load() -> int:
+    """Create the default status rules that are missing; return how many were created."""
+    created = 0
+    for code, to_status, operator, threshold, months, electricity, message in DEFAULT_STATUS_RULES:
+        _rule, new = StatusRule.objects.get_or_create(
+            code=code,
+            defaults={
+                "to_status": to_status,
+                "operator": operator,
+                "threshold": threshold,
+                "months": months,
+                "electricity_threshold": electricity,
+                "message": message,
+            },
+        )
+        created += new
+    return created

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from rownaq.monitoring import revival_views, views
+from rownaq.monitoring import revival_views, status_views, views
 
 urlpatterns = [
     path("", views.dashboard, name="monitoring-dashboard"),
@@ -8,6 +8,7 @@ urlpatterns = [
     path("reports/<int:pk>/", views.report_detail, name="monitoring-report-detail"),
     path("reports/<int:pk>/<str:action>/", views.report_action, name="monitoring-report-action"),
     path("units/<int:unit_id>/<int:year>/<int:month>/", views.report_fill, name="monitoring-report-fill"),
+    path("units/<int:unit_id>/status/", status_views.unit_status, name="monitoring-unit-status"),
     path("completeness/", views.completeness, name="monitoring-completeness"),
     path("revival/", revival_views.revival_pipeline, name="monitoring-revival-pipeline"),
     path("revival/new/", revival_views.revival_open, name="monitoring-revival-open"),
