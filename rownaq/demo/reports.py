@@ -76,6 +76,7 @@ class DemoReportsSummary:
     signals: int = 0
     courses: Counter[str] = field(default_factory=Counter)
     status_changes: Counter[str] = field(default_factory=Counter)
+    statuses: Counter[str] = field(default_factory=Counter)  # of the simulated units, after the simulation
 
 
 def demo_reports(*, province: Province) -> QuerySet[MonthlyReport]:
@@ -235,6 +236,7 @@ class _Builder:
         self.summary.status_changes = status_history_write(
             units=simulated, activity=activity, months=self.months, rules=status_rule_specs(), today=self.today
         )
+        self.summary.statuses = Counter(unit.status for unit in units)
         return self.summary
 
     def _activity(self, utilisation: dict[int, Decimal | None], electricity: list[int]) -> list[MonthActivity]:

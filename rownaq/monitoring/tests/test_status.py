@@ -178,10 +178,11 @@ def test_the_monthly_task_runs_once_per_month_after_the_due_day(active: Unit, la
     assert status.status_evaluate(units=[active], period=last) == []
 
 
-def test_the_task_is_scheduled(settings: object) -> None:
-    from django.conf import settings as django_settings
+def test_the_monthly_task_is_declared() -> None:
+    from rownaq.core.management.commands.run_scheduler import periodic_tasks
+    from rownaq.monitoring.tasks import evaluate_unit_statuses
 
-    assert "rownaq.monitoring.tasks.evaluate_unit_statuses" in django_settings.ROWNAQ_PERIODIC_TASKS
+    assert evaluate_unit_statuses in periodic_tasks()
 
 
 def test_only_experts_set_a_status(client: Client, active: Unit, expert: User, deputy: User, manager: User) -> None:

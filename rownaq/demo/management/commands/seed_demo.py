@@ -127,9 +127,10 @@ class Command(BaseCommand):
             )
             courses = ", ".join(f"{kind} {count:,}" for kind, count in sorted(reports.courses.items()))
             changes = ", ".join(f"{status} {count:,}" for status, count in sorted(reports.status_changes.items()))
+            statuses = ", ".join(f"{status} {count:,}" for status, count in sorted(reports.statuses.items()))
             self.stdout.write(
                 f"{province.name}: distress simulation ({courses}), {reports.signals:,} agency signals, "
-                f"status changes by the rules ({changes})"
+                f"status changes by the rules ({changes}); statuses of the units that are not closed now ({statuses})"
             )
         # Revival cases of idle and closed units (after the users exist); also added to an earlier demo.
         revived = demo_revival_build(province=province, seed=seed, today=today)
