@@ -301,6 +301,7 @@ ROWNAQ_PERIODIC_TASKS = [
     "rownaq.obstacles.tasks.escalate_overdue_referrals",
     "rownaq.needs.tasks.remind_overdue_proposals",
     "rownaq.monitoring.tasks.remind_missing_reports",
+    "rownaq.monitoring.tasks.evaluate_unit_statuses",
 ]
 
 # Obstacles and the facilitation HQ.

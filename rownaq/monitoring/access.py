@@ -15,7 +15,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from rownaq.accounts.models import Organisation, Role, User
+from rownaq.accounts.models import REGISTRY_EDITOR_ROLES, Organisation, Role, User
 from rownaq.geography.places import Places
 from rownaq.monitoring.models import (
     SIGNAL_AGENCY,
@@ -339,3 +339,16 @@ def get_visit_for_user(user: User | AnonymousUser, pk: int, *, details: bool = T
     if details and not sees_visit_details(user, visit):
         raise PermissionDenied
     return visit
+
+
+# A unit's status is set by hand (an override of the rules) by the SMT experts and system admins of its
+# province; everyone else gets 403.
+
+
+def can_override_status(user: User | AnonymousUser, unit: Unit) -> bool:
+    return (
+        isinstance(user, User)
+        and user.is_active
+        and (user.is_superuser or user.role in REGISTRY_EDITOR_ROLES)
+        and user.serves_province(unit.county.province_id)  # type: ignore[union-attr]
+    )

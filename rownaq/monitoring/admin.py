@@ -21,6 +21,10 @@ from rownaq.monitoring.models import (
     RevivalStep,
     ValidationRule,
 )
+from rownaq.monitoring.status_models import (
+    StatusOverride,
+    StatusRule,
+)
 from rownaq.monitoring.visit_models import Visit, VisitFollowUp
 
 
@@ -131,3 +135,34 @@ class VisitAdmin(_ReadOnly, admin.ModelAdmin[Visit]):
     list_select_related = ["unit", "agency"]
     date_hierarchy = "planned_on"
     inlines = [VisitFollowUpInline]
+
+
+class StatusRuleForm(forms.ModelForm[StatusRule]):
+    class Meta:
+        model = StatusRule
+        fields = ["code", "to_status", "operator", "threshold", "months", "electricity_threshold", "message", "active"]
+
+    def clean_message(self) -> str:
+        message: str = self.cleaned_data["message"]
+        try:
+            message.format_map({"value": "1", "threshold": "1", "months": "1", "values": "1"})
+        except (KeyError, ValueError, IndexError) as exc:
+            raise forms.ValidationError(
+                _("The note may contain only {threshold}, {months} and {values} in braces.")
+            ) from exc
+        return message
+
+
+@admin.register(StatusRule)
+class StatusRuleAdmin(admin.ModelAdmin[StatusRule]):
+    form = StatusRuleForm
+    list_display = ["code", "to_status", "operator", "threshold", "months", "electricity_threshold", "active"]
+    list_filter = ["to_status", "active"]
+    list_editable = ["threshold", "months", "active"]
+
+
+@admin.register(StatusOverride)
+class StatusOverrideAdmin(_ReadOnly, admin.ModelAdmin[StatusOverride]):
+    list_display = ["unit", "status", "until", "by", "created_at", "lifted_at"]
+    list_filter = ["status"]
+    raw_id_fields = ["unit"]

@@ -23,7 +23,7 @@ from rownaq.core.normalise import to_persian_digits
 from rownaq.geography.models import County, IndustrialEstate, Province
 from rownaq.monitoring.filters import StyledForm
 from rownaq.monitoring.models import FIGURE_FIELDS, MONEY_FIELDS, MonthlyReport, RevivalCase, RevivalCause
-from rownaq.registry.models import Product, Sector, SectorLevel, Unit
+from rownaq.registry.models import Product, Sector, SectorLevel, Unit, UnitStatus
 
 # Money is typed in billion rials, the unit officials use (stored in rials).
 LABELS = {
@@ -197,3 +197,11 @@ class RevivalFilterForm(StyledForm):
         if data.get("sector"):
             cases = cases.filter(unit__sector__code__startswith=data["sector"].code)
         return cases
+
+
+class StatusOverrideForm(StyledForm):
+    """An expert's decision on a unit's status: the rules leave the unit alone while it holds."""
+
+    status = forms.ChoiceField(label=_("Status"), choices=UnitStatus.choices)
+    reason = PersianCharField(label=_("Reason"), max_length=250, widget=forms.Textarea(attrs={"rows": 3}))
+    until = JalaliDateField(label=_("Holds until (empty: until lifted)"), required=False)

@@ -1,11 +1,12 @@
-"""The monitoring app's reference data: the default validation rules of monthly reports, loaded by a data
-migration and again by ``load_reference_data`` where they are missing (the admin's edits are kept)."""
+"""The monitoring app's reference data: the default validation rules of monthly reports and status rules of
+units, loaded by data migrations and again by ``load_reference_data`` where they are missing (the admin's edits
+are kept)."""
 
 from __future__ import annotations
 
 from decimal import Decimal
 
-from rownaq.monitoring.models import ValidationRule
+from rownaq.monitoring.models import StatusRule, ValidationRule
 
 DEFAULT_RULES: list[tuple[str, str, str, Decimal, str, str]] = [
     (
@@ -62,6 +63,59 @@ def default_rules_load() -> int:
                 "operator": operator,
                 "threshold": threshold,
                 "severity": severity,
+                "message": message,
+            },
+        )
+        created += new
+    return created
+
+
+# The default status rules: (code, target status, operator, utilisation threshold (%), months, electricity
+# threshold (% of the usual use, for months without a reported utilisation; None: such months break the run),
+# message with {threshold}, {months} and {values}).
+DEFAULT_STATUS_RULES: list[tuple[str, str, str, Decimal, int, Decimal | None, str]] = [
+    (
+        "idle-no-output",
+        "idle",
+        "le",
+        Decimal(0),
+        3,
+        Decimal(10),
+        "بدون تولید در {months} ماه پیاپی: {values}",
+    ),
+    (
+        "semi-active-below-half",
+        "semi_active",
+        "lt",
+        Decimal(50),
+        3,
+        None,
+        "بهره‌برداری زیر {threshold}٪ در {months} ماه: {values}",
+    ),
+    (
+        "active-back-above-half",
+        "active",
+        "ge",
+        Decimal(50),
+        2,
+        None,
+        "بازگشت بهره‌برداری به {threshold}٪ یا بیشتر در {months} ماه: {values}",
+    ),
+]
+
+
+def default_status_rules_load() -> int:
+    """Create the default status rules that are missing; return how many were created."""
+    created = 0
+    for code, to_status, operator, threshold, months, electricity, message in DEFAULT_STATUS_RULES:
+        _rule, new = StatusRule.objects.get_or_create(
+            code=code,
+            defaults={
+                "to_status": to_status,
+                "operator": operator,
+                "threshold": threshold,
+                "months": months,
+                "electricity_threshold": electricity,
                 "message": message,
             },
         )

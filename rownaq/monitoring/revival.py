@@ -25,6 +25,7 @@ from rownaq.core.versions import lock_for_edit
 from rownaq.core.workflow import StateMachine, Step, Transition
 from rownaq.monitoring import access
 from rownaq.monitoring.models import OPEN_STAGES, RevivalCase, RevivalEvent, RevivalStage, RevivalStep
+from rownaq.monitoring.status import status_after_restart
 from rownaq.registry.models import Unit
 
 S = RevivalStage
@@ -187,6 +188,8 @@ def act(
                     raise ValidationError({"reason": [_("Say why the case is abandoned.")]})
                 locked.abandon_reason = comment
         _record(locked, action, before, by, comment)
+        if action == "restart":
+            status_after_restart(unit=locked.unit, case_number=locked.pk, by=by)
     case.refresh_from_db()
     return case
 

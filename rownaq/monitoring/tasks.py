@@ -1,7 +1,8 @@
 """Background work of monitoring (run by ``manage.py db_worker``): checking and committing a month's reports
-imported from Excel (``validate_report_import``, ``commit_report_import``); and reminding the managers of units
-whose last month's report is missing after the 5th of this month. ``run_scheduler`` enqueues it at every tick; it is
-idempotent, because a unit is reminded once per month (``Reminder``)."""
+imported from Excel (``validate_report_import``, ``commit_report_import``); reminding the managers of units
+whose last month's report is missing after the 5th of this month; and, after the due day, evaluating units'
+statuses by the status rules (once per province and month, ``StatusEvaluation``). ``run_scheduler`` enqueues
+the periodic ones at every tick; each is idempotent (a unit is reminded once per month, ``Reminder``)."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from django_tasks import task
 from rownaq.accounts.models import User
 from rownaq.monitoring.models import ReportImport
 from rownaq.monitoring.reminders import reports_remind_missing
+from rownaq.monitoring.status import status_evaluate_due
 from rownaq.registry.models import ImportState
 
 logger = logging.getLogger(__name__)
@@ -95,3 +97,14 @@ def check_signal_feed(feed_id: int) -> None:
                 message=_("The file could not be checked and nothing was saved. Technical detail: %(detail)s")
                 % {"detail": exc},
             )
+
+
+@task()
+def evaluate_unit_statuses() -> int:
+    """After last month's due day, apply the status rules to each province's units, once per month; returns
+    how many units changed status."""
+    with translation.override(settings.LANGUAGE_CODE):
+        count = status_evaluate_due()
+    if count:
+        logger.info("The status rules changed the status of %s units", count)
+    return count

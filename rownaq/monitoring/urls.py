@@ -1,6 +1,6 @@
 from django.urls import path
 
-from rownaq.monitoring import feed_views, report_import_views, revival_views, views, visit_views
+from rownaq.monitoring import feed_views, report_import_views, revival_views, status_views, views, visit_views
 
 urlpatterns = [
     path("", views.dashboard, name="monitoring-dashboard"),
@@ -13,6 +13,7 @@ urlpatterns = [
     path("imports/<int:pk>/", report_import_views.report_import_detail, name="monitoring-import-detail"),
     path("imports/<int:pk>/progress/", report_import_views.report_import_progress, name="monitoring-import-progress"),
     path("imports/<int:pk>/commit/", report_import_views.report_import_commit, name="monitoring-import-commit"),
+    path("units/<int:unit_id>/status/", status_views.unit_status, name="monitoring-unit-status"),
     path("completeness/", views.completeness, name="monitoring-completeness"),
     path("revival/", revival_views.revival_pipeline, name="monitoring-revival-pipeline"),
     path("revival/new/", revival_views.revival_open, name="monitoring-revival-open"),

@@ -234,6 +234,7 @@ def _detail_page(
         "can_return": "return" in allowed,
         "return_form": return_form or ReturnForm(initial={"version": report.version}),
         "due": services.due_date(report.period),
+        "can_set_status": access.can_override_status(request.user, report.unit),
     }
     return render(request, "monitoring/report_detail.html", context, status=status)
 
