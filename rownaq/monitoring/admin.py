@@ -138,6 +138,8 @@ class VisitAdmin(_ReadOnly, admin.ModelAdmin[Visit]):
 
 
 class StatusRuleForm(forms.ModelForm[StatusRule]):
+    months = forms.IntegerField(label=_("months in a row"), min_value=1, max_value=12)
+
     class Meta:
         model = StatusRule
         fields = ["code", "to_status", "operator", "threshold", "months", "electricity_threshold", "message", "active"]

@@ -7,6 +7,7 @@ import datetime as dt
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -27,7 +28,9 @@ class StatusRule(models.Model):
     to_status = models.CharField(_("new status"), max_length=12, choices=RULE_STATUSES)
     operator = models.CharField(_("operator"), max_length=2, choices=Operator.choices, default=Operator.LT)
     threshold = models.DecimalField(_("capacity utilisation (%)"), max_digits=6, decimal_places=1, default=Decimal(50))
-    months = models.PositiveSmallIntegerField(_("months in a row"), default=3)
+    months = models.PositiveSmallIntegerField(
+        _("months in a row"), default=3, validators=[MinValueValidator(1), MaxValueValidator(12)]
+    )
     electricity_threshold = models.DecimalField(
         _("electricity use (% of usual), for months not reported"),
         max_digits=6,
