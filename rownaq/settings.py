@@ -300,6 +300,7 @@ ROWNAQ_PERIODIC_TASKS = [
     "rownaq.obstacles.tasks.escalate_overdue_referrals",
     "rownaq.needs.tasks.remind_overdue_proposals",
     "rownaq.monitoring.tasks.remind_missing_reports",
+    "rownaq.monitoring.tasks.score_risk_monthly",
 ]
 
 # Obstacles and the facilitation HQ.

@@ -475,3 +475,6 @@ class Signal(models.Model):
     @property
     def period(self) -> Period:
         return Period.month(self.year, self.month)
+
+
+from rownaq.monitoring.risk_models import *  # noqa: E402, F403

@@ -1,6 +1,7 @@
 """Background work of monitoring (run by ``manage.py db_worker``): reminding the managers of units whose last
-month's report is missing after the 5th of this month. ``run_scheduler`` enqueues it at every tick; it is
-idempotent, because a unit is reminded once per month (``Reminder``)."""
+month's report is missing after the 5th of this month, and scoring the units' risk of last month.
+``run_scheduler`` enqueues both at every tick; both are idempotent (a unit is reminded once per month,
+``Reminder``; a province's month is scored once, ``RiskRun``)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,11 @@ from django.conf import settings
 from django.utils import translation
 from django_tasks import task
 
+from rownaq.geography.models import Province
+from rownaq.monitoring.models import RiskRunState
 from rownaq.monitoring.reminders import reports_remind_missing
+from rownaq.monitoring.risk_scoring import risk_score_province
+from rownaq.monitoring.services import last_reportable_month
 
 logger = logging.getLogger(__name__)
 
@@ -23,3 +28,16 @@ def remind_missing_reports() -> int:
     if count:
         logger.info("Reminded the managers of %s units of their missing monthly report", count)
     return count
+
+
+@task()
+def score_risk_monthly() -> int:
+    """Retrain the early-warning model and score every province's units for last month; idempotent per month
+    (a province's month is scored once: ``RiskRun``). Returns how many provinces have the month scored."""
+    period = last_reportable_month()
+    done = 0
+    with translation.override(settings.LANGUAGE_CODE):
+        for province in Province.objects.filter(counties__units__isnull=False).distinct().order_by("pk"):
+            run = risk_score_province(province=province, period=period)
+            done += run.state == RiskRunState.DONE
+    return done
