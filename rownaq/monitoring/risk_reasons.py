@@ -4,7 +4,7 @@ money in billion rials."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from django.utils.translation import gettext as _
@@ -67,5 +67,5 @@ def reason_text(reason: Mapping[str, Any]) -> str:
         return ""
 
 
-def reason_texts(reasons: list[Mapping[str, Any]]) -> list[str]:
+def reason_texts(reasons: Sequence[Mapping[str, Any]]) -> list[str]:
     return [text for text in (reason_text(reason) for reason in reasons) if text]

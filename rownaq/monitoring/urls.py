@@ -1,6 +1,6 @@
 from django.urls import path
 
-from rownaq.monitoring import revival_views, views
+from rownaq.monitoring import revival_views, views, watch_views
 
 urlpatterns = [
     path("", views.dashboard, name="monitoring-dashboard"),
@@ -19,4 +19,7 @@ urlpatterns = [
         name="monitoring-revival-step-done",
     ),
     path("revival/<int:pk>/<str:action>/", revival_views.revival_action, name="monitoring-revival-action"),
+    path("watch/", watch_views.watch_list, name="monitoring-watch-list"),
+    path("watch/units/<int:unit_id>/action/", watch_views.action_plan, name="monitoring-watch-action-plan"),
+    path("watch/actions/<int:pk>/done/", watch_views.action_done, name="monitoring-watch-action-done"),
 ]
