@@ -14,13 +14,15 @@ from django.core.management import CommandError, call_command
 from django.utils import translation
 
 from rownaq.core.periods import Period
+from rownaq.core.testing import run_worker
 from rownaq.geography.models import Province
-from rownaq.monitoring.figures import month_index
+from rownaq.monitoring.figures import month_index, month_of
 from rownaq.monitoring.models import RiskRun, RiskRunState, RiskScore
 from rownaq.monitoring.risk import COLUMNS, at_k, reasons_for, rule_order
 from rownaq.monitoring.risk_features import FEATURES, FeatureTable
 from rownaq.monitoring.risk_reasons import reason_text, reason_texts
 from rownaq.monitoring.risk_scoring import risk_score_province
+from rownaq.monitoring.services import last_reportable_month
 from rownaq.monitoring.tests.risk_history import build_province
 from rownaq.registry.models import Unit
 
@@ -164,3 +166,18 @@ def test_backtest_prints_both_methods_and_ends_with_the_fixed_line(province_hist
 def test_backtest_refuses_bad_arguments(db: Any, args: list[str], message: str) -> None:
     with pytest.raises(CommandError, match=message):
         call_command("backtest_early_warning", *args, stdout=StringIO())
+
+
+def test_the_monthly_task_scores_last_month_through_the_worker_once(make_unit: Callable[..., Unit]) -> None:
+    from rownaq.core.management.commands.run_scheduler import periodic_tasks
+    from rownaq.monitoring.tasks import score_risk_monthly
+
+    assert score_risk_monthly in periodic_tasks()
+    last = last_reportable_month()
+    build_province(make_unit, first=month_of(month_index(last) - 29), months=30, units=80)
+    score_risk_monthly.enqueue()
+    score_risk_monthly.enqueue()  # a second tick while the first is queued
+    run_worker()
+    run = RiskRun.objects.get()
+    assert (run.year, run.month, run.state) == (last.year, last.number, RiskRunState.DONE)
+    assert RiskScore.objects.filter(year=last.year, month=last.number).count() == run.scored_units > 0
