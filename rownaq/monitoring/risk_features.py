@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from django.db.models import QuerySet
@@ -99,8 +100,9 @@ class FeatureTable:
 
 def load_history(units: QuerySet[Unit] | Iterable[Unit], first: Period, last: Period) -> History:
     """Read the units' reports and signals of the months ``first``..``last`` (inclusive) and their registry data."""
+    chosen: Any = units.values("pk") if isinstance(units, QuerySet) else [u.pk for u in units]
     rows = list(
-        Unit.objects.filter(pk__in=[u.pk for u in units] if not isinstance(units, QuerySet) else units.values("pk"))
+        Unit.objects.filter(pk__in=chosen)
         .order_by("pk")
         .values_list("pk", "employees", "sector__code", "status", "status_since")
     )
@@ -111,7 +113,7 @@ def load_history(units: QuerySet[Unit] | Iterable[Unit], first: Period, last: Pe
     shape = (len(unit_ids), months)
     reports = {name: np.full(shape, np.nan) for name in REPORT_FIELDS}
     report_rows = (
-        MonthlyReport.objects.filter(unit_id__in=position.keys(), state__in=REPORTED_STATES)
+        MonthlyReport.objects.filter(unit_id__in=chosen, state__in=REPORTED_STATES)
         .filter(year__gte=first.year, year__lte=last.year)
         .values_list("unit_id", "year", "month", *REPORT_FIELDS)
     )
@@ -123,7 +125,7 @@ def load_history(units: QuerySet[Unit] | Iterable[Unit], first: Period, last: Pe
                 reports[name][row, col] = np.nan if value is None else float(value)
     signals = {kind: np.full(shape, np.nan) for kind in SIGNAL_KINDS}
     signal_rows = (
-        Signal.objects.filter(unit_id__in=position.keys(), year__gte=first.year, year__lte=last.year)
+        Signal.objects.filter(unit_id__in=chosen, year__gte=first.year, year__lte=last.year)
         .order_by("feed__created_at", "feed_id")  # later feeds overwrite earlier ones: the newest wins
         .values_list("unit_id", "year", "month", "kind", "value")
     )
@@ -133,15 +135,13 @@ def load_history(units: QuerySet[Unit] | Iterable[Unit], first: Period, last: Pe
             signals[kind][position[unit_id], col] = float(value)
     expiry = np.full(len(unit_ids), np.nan)
     for unit_id, expires_on in Licence.objects.filter(
-        unit_id__in=position.keys(), kind=LicenceKind.OPERATING, expires_on__isnull=False
+        unit_id__in=chosen, kind=LicenceKind.OPERATING, expires_on__isnull=False
     ).values_list("unit_id", "expires_on"):
         if expires_on is not None:
             expiry[position[unit_id]] = expires_on.toordinal()
     changes = [
         (position[unit_id], month_index(Period.containing(day)), day.toordinal(), old or "", new)
-        for unit_id, old, new, day in StatusChange.objects.filter(
-            unit_id__in=position.keys(), effective_on__isnull=False
-        )
+        for unit_id, old, new, day in StatusChange.objects.filter(unit_id__in=chosen, effective_on__isnull=False)
         .order_by("effective_on", "recorded_at", "pk")
         .values_list("unit_id", "old_status", "new_status", "effective_on")
     ]
