@@ -30,6 +30,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             "imports": registry_access.can_import(user),
             "monitoring": monitoring_access.sees_monitoring(user),
             "monitoring_dashboard": monitoring_access.sees_dashboard(user),
+            "signals": monitoring_access.sends_signals(user),  # an agency's liaison: its monthly feeds
             "admin": user.is_staff,
         }
     }

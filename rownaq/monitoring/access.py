@@ -11,12 +11,20 @@
 from __future__ import annotations
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from rownaq.accounts.models import Role, User
+from rownaq.accounts.models import Organisation, Role, User
 from rownaq.geography.places import Places
-from rownaq.monitoring.models import MonthlyReport, PreventiveAction, RevivalCase, RiskScore
+from rownaq.monitoring.models import (
+    SIGNAL_AGENCY,
+    MonthlyReport,
+    PreventiveAction,
+    RevivalCase,
+    RiskScore,
+    Signal,
+    SignalFeed,
+)
 from rownaq.registry.access import acts_for_unit, units_visible_to
 from rownaq.registry.models import Unit, UnitStatus
 
@@ -177,4 +185,94 @@ def get_action_for_user(user: User | AnonymousUser, pk: int) -> PreventiveAction
     try:
         return actions_visible_to(user).select_related("unit", "unit__county").get(pk=pk)
     except PreventiveAction.DoesNotExist:
+        raise Http404 from None
+
+
+# -- the agencies' signal feeds -------------------------------------------------------------------------
+# An agency's liaison (electricity, gas, social security, tax, a bank) sends its organisation's monthly
+# feeds and sees only them and their rows, and corrects the national ID of a row no unit matched.
+# Province staff see every feed of their province (national staff: every province), upload on an agency's
+# behalf and match unmatched rows to units by hand. Everyone else is refused (403).
+
+SIGNAL_AGENCY_CODES = frozenset(SIGNAL_AGENCY.values())
+
+
+def sends_signals(user: User | AnonymousUser) -> bool:
+    """An active liaison of an agency that sends signals."""
+    return (
+        isinstance(user, User)
+        and user.is_active
+        and user.role == Role.AGENCY_LIAISON
+        and user.organisation is not None
+        and user.organisation.agency_code in SIGNAL_AGENCY_CODES
+    )
+
+
+def sees_feeds(user: User | AnonymousUser) -> bool:
+    """The feed pages and API: the agencies' liaisons and province staff."""
+    return sends_signals(user) or (isinstance(user, User) and user.is_province_staff)
+
+
+def feeds_visible_to(user: User | AnonymousUser) -> QuerySet[SignalFeed]:
+    feeds = SignalFeed.objects.all()
+    if not isinstance(user, User) or not user.is_active:
+        return feeds.none()
+    if sends_signals(user):
+        return feeds.filter(organisation_id=user.organisation_id)  # type: ignore[misc]
+    if user.is_superuser:
+        return feeds
+    if user.is_province_staff:
+        province_id = user.province_id
+        return feeds if province_id is None else feeds.filter(province_id=province_id)
+    return feeds.none()
+
+
+def signals_visible_to(user: User | AnonymousUser) -> QuerySet[Signal]:
+    """The rows of the feeds the person sees."""
+    return Signal.objects.filter(feed__in=feeds_visible_to(user))
+
+
+def feed_agencies(user: User | AnonymousUser) -> QuerySet[Organisation]:
+    """The agencies the person may send feeds for: a liaison, their own; province staff, the signal-sending
+    agencies of their province (and national ones)."""
+    agencies = Organisation.objects.filter(agency_code__in=SIGNAL_AGENCY_CODES)
+    if sends_signals(user):
+        return agencies.filter(pk=user.organisation_id)  # type: ignore[union-attr,misc]
+    if isinstance(user, User) and user.is_province_staff:
+        province_id = user.province_id
+        if province_id is None or user.is_superuser:
+            return agencies.order_by("name")
+        return agencies.filter(Q(province_id=province_id) | Q(province__isnull=True)).order_by("name")
+    return agencies.none()
+
+
+def can_send_feed(user: User | AnonymousUser, feed: SignalFeed) -> bool:
+    """Whether the person confirms ``feed``: its agency's liaison, or province staff of its province."""
+    if sends_signals(user):
+        return feed.organisation_id == user.organisation_id  # type: ignore[union-attr]
+    return isinstance(user, User) and user.is_province_staff and user.serves_province(feed.province_id)
+
+
+def can_match_rows(user: User | AnonymousUser, feed: SignalFeed) -> bool:
+    """Whether the person matches a row to a unit by hand: province staff of the feed's province."""
+    return isinstance(user, User) and user.is_province_staff and user.serves_province(feed.province_id)
+
+
+def can_correct_rows(user: User | AnonymousUser, feed: SignalFeed) -> bool:
+    """Whether the person corrects a row's national ID: the liaison of the feed's agency."""
+    return sends_signals(user) and feed.organisation_id == user.organisation_id  # type: ignore[union-attr]
+
+
+def get_feed_for_user(user: User | AnonymousUser, pk: int) -> SignalFeed:
+    """The feed ``pk`` if the person may see it; 404 otherwise (its existence is not told)."""
+    try:
+        return feeds_visible_to(user).select_related("organisation", "province", "uploaded_by").get(pk=pk)
+    except SignalFeed.DoesNotExist:
+        raise Http404 from None
+
+
+def get_signal_for_user(user: User | AnonymousUser, pk: int) -> Signal:
+    try:
+        return signals_visible_to(user).select_related("feed", "unit").get(pk=pk)
+    except Signal.DoesNotExist:
         raise Http404 from None

@@ -29,7 +29,7 @@ from rest_framework.routers import BaseRouter
 from rownaq.accounts.models import User
 from rownaq.core.api import Conflict, invalid, refused, required_version
 from rownaq.core.versions import StaleEditError
-from rownaq.monitoring import access, revival_api, services, workflow
+from rownaq.monitoring import access, feed_api, revival_api, services, workflow
 from rownaq.monitoring.filters import ReportFilter
 from rownaq.monitoring.models import FIGURE_FIELDS, MonthlyReport
 from rownaq.monitoring.serializers import (
@@ -222,3 +222,4 @@ def _quantities(data: dict[str, Any]) -> dict[int, Any]:
 def register(router: BaseRouter) -> None:
     router.register("monitoring/reports", MonthlyReportViewSet, basename="api-monitoring-report")
     revival_api.register(router)
+    feed_api.register(router)

@@ -405,6 +405,18 @@ class SignalSource(models.TextChoices):
     DEMO = "demo", _("Demo")
 
 
+class FeedState(models.TextChoices):
+    """An uploaded file is checked in the background, then committed (all its rows at once) when the person
+    confirms. A feed pushed by the API, or made by the demo, is committed at once: that is the default."""
+
+    PENDING = "pending", _("Waiting to be checked")
+    CHECKING = "checking", _("Checking rows")
+    CHECKED = "checked", _("Checked, waiting for confirmation")
+    REFUSED = "refused", _("Refused: the file has problems")
+    COMMITTED = "committed", _("Received")
+    FAILED = "failed", _("Failed")
+
+
 class SignalFeed(models.Model):
     """One delivery of an agency's signals for one Jalali month of one province: an uploaded file or an API push."""
 
@@ -424,6 +436,17 @@ class SignalFeed(models.Model):
     created_at = models.DateTimeField(_("sent at"), auto_now_add=True)
     total_rows = models.PositiveIntegerField(_("rows"), default=0)
     matched_rows = models.PositiveIntegerField(_("rows matched to a unit"), default=0)
+    # The background check of an uploaded file (``rownaq.monitoring.feeds``); signals exist only once committed.
+    state = models.CharField(_("state"), max_length=10, choices=FeedState.choices, default=FeedState.COMMITTED)
+    file = models.FileField(_("file"), upload_to="signals/%Y/%m/", blank=True)
+    processed_rows = models.PositiveIntegerField(default=0)
+    problems = models.JSONField(default=list, blank=True)
+    checked_rows = models.JSONField(default=list, blank=True)
+    error_message = models.TextField(blank=True)
+    # A month re-sent by the same agency for the same province supersedes the earlier feed.
+    superseded_by = models.ForeignKey(
+        "self", verbose_name=_("superseded by"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         verbose_name = _("agency signal feed")
@@ -440,6 +463,12 @@ class SignalFeed(models.Model):
     def period(self) -> Period:
         return Period.month(self.year, self.month)
 
+    @property
+    def progress_percent(self) -> int:
+        if not self.total_rows:
+            return 0
+        return min(100, round(self.processed_rows * 100 / self.total_rows))
+
 
 class Signal(models.Model):
     """One figure an agency holds about one unit for one Jalali month (money in rials). Rows are matched to
@@ -455,6 +484,14 @@ class Signal(models.Model):
     month = models.PositiveSmallIntegerField(_("Jalali month"))
     kind = models.CharField(_("signal"), max_length=24, choices=SignalKind.choices)
     value = models.BigIntegerField(_("value"))
+    matched_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("matched by hand by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = _("agency signal")

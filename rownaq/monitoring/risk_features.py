@@ -1,6 +1,6 @@
 """The early-warning model's inputs: per unit at a cutoff month, ONLY what the platform holds up to the end of
-that month — the unit's monthly reports, the agencies' signals (the newest feed of a month wins), its operating
-licence, its size and its sector.
+that month: the unit's monthly reports, the agencies' signals (read as ``signals.latest_signals`` reads them:
+per month the newest committed feed wins), its operating licence, its size and its sector.
 
 ``load_history`` reads a set of units' months once into dense arrays (unit × month, NaN where nothing is
 known); ``features_at`` derives every feature for one cutoff from them with array arithmetic, so the training
@@ -19,7 +19,8 @@ from django.db.models import QuerySet
 
 from rownaq.core.periods import Period
 from rownaq.monitoring.figures import month_index, month_of
-from rownaq.monitoring.models import REPORTED_STATES, MonthlyReport, Signal, SignalKind
+from rownaq.monitoring.models import REPORTED_STATES, MonthlyReport, SignalKind
+from rownaq.monitoring.signals import latest_signals
 from rownaq.registry.models import Licence, LicenceKind, StatusChange, Unit, UnitStatus
 
 HORIZON = 6  # months after the cutoff in which going idle or closed counts
@@ -124,15 +125,11 @@ def load_history(units: QuerySet[Unit] | Iterable[Unit], first: Period, last: Pe
             for name, value in zip(REPORT_FIELDS, figures, strict=True):
                 reports[name][row, col] = np.nan if value is None else float(value)
     signals = {kind: np.full(shape, np.nan) for kind in SIGNAL_KINDS}
-    signal_rows = (
-        Signal.objects.filter(unit_id__in=chosen, year__gte=first.year, year__lte=last.year)
-        .order_by("feed__created_at", "feed_id")  # later feeds overwrite earlier ones: the newest wins
-        .values_list("unit_id", "year", "month", "kind", "value")
-    )
-    for unit_id, year, month, kind, value in signal_rows.iterator(chunk_size=5000):
-        col = year * 12 + month - 1 - start
-        if 0 <= col < months and kind in signals:
-            signals[kind][position[unit_id], col] = float(value)
+    # the signals that count (per unit, month and kind the newest committed feed's row: ``signals.latest_signals``)
+    for row in latest_signals(unit_ids.tolist(), first, last):
+        col = row.year * 12 + row.month - 1 - start
+        if 0 <= col < months and row.kind in signals:
+            signals[row.kind][position[row.unit_id], col] = float(row.value)
     expiry = np.full(len(unit_ids), np.nan)
     for unit_id, expires_on in Licence.objects.filter(
         unit_id__in=chosen, kind=LicenceKind.OPERATING, expires_on__isnull=False

@@ -9,6 +9,7 @@ import logging
 
 from django.conf import settings
 from django.utils import translation
+from django.utils.translation import gettext as _
 from django_tasks import task
 
 from rownaq.geography.models import Province
@@ -41,3 +42,24 @@ def score_risk_monthly() -> int:
             run = risk_score_province(province=province, period=period)
             done += run.state == RiskRunState.DONE
     return done
+
+
+@task()
+def check_signal_feed(feed_id: int) -> None:
+    """Check the rows of an uploaded agency feed (``feeds.feed_check``); safe to run twice."""
+    from rownaq.monitoring.feeds import feed_check, feed_fail
+    from rownaq.monitoring.models import SignalFeed
+
+    feed = SignalFeed.objects.select_related("organisation").filter(pk=feed_id).first()
+    if feed is None:
+        return
+    with translation.override(settings.LANGUAGE_CODE):
+        try:
+            feed_check(feed=feed)
+        except Exception as exc:
+            logger.exception("Signal feed %s could not be checked", feed_id)
+            feed_fail(
+                feed_id=feed_id,
+                message=_("The file could not be checked and nothing was saved. Technical detail: %(detail)s")
+                % {"detail": exc},
+            )

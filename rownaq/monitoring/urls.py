@@ -1,6 +1,6 @@
 from django.urls import path
 
-from rownaq.monitoring import revival_views, views, watch_views
+from rownaq.monitoring import feed_views, revival_views, views, watch_views
 
 urlpatterns = [
     path("", views.dashboard, name="monitoring-dashboard"),
@@ -22,4 +22,12 @@ urlpatterns = [
     path("watch/", watch_views.watch_list, name="monitoring-watch-list"),
     path("watch/units/<int:unit_id>/action/", watch_views.action_plan, name="monitoring-watch-action-plan"),
     path("watch/actions/<int:pk>/done/", watch_views.action_done, name="monitoring-watch-action-done"),
+    path("signals/", feed_views.feed_list, name="monitoring-feed-list"),
+    path("signals/upload/", feed_views.feed_upload, name="monitoring-feed-upload"),
+    path("signals/template/<str:code>/", feed_views.feed_template, name="monitoring-feed-template"),
+    path("signals/<int:pk>/", feed_views.feed_detail, name="monitoring-feed-detail"),
+    path("signals/<int:pk>/progress/", feed_views.feed_progress, name="monitoring-feed-progress"),
+    path("signals/<int:pk>/confirm/", feed_views.feed_confirm, name="monitoring-feed-confirm"),
+    path("signals/rows/<int:pk>/match/", feed_views.signal_match, name="monitoring-signal-match"),
+    path("signals/rows/<int:pk>/national-id/", feed_views.signal_correct, name="monitoring-signal-correct"),
 ]
