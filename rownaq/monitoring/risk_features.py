@@ -126,10 +126,10 @@ def load_history(units: QuerySet[Unit] | Iterable[Unit], first: Period, last: Pe
                 reports[name][row, col] = np.nan if value is None else float(value)
     signals = {kind: np.full(shape, np.nan) for kind in SIGNAL_KINDS}
     # the signals that count (per unit, month and kind the newest committed feed's row: ``signals.latest_signals``)
-    for row in latest_signals(unit_ids.tolist(), first, last):
-        col = row.year * 12 + row.month - 1 - start
-        if 0 <= col < months and row.kind in signals:
-            signals[row.kind][position[row.unit_id], col] = float(row.value)
+    for signal in latest_signals(unit_ids.tolist(), first, last):
+        col = signal.year * 12 + signal.month - 1 - start
+        if 0 <= col < months and signal.kind in signals:
+            signals[signal.kind][position[signal.unit_id], col] = float(signal.value)
     expiry = np.full(len(unit_ids), np.nan)
     for unit_id, expires_on in Licence.objects.filter(
         unit_id__in=chosen, kind=LicenceKind.OPERATING, expires_on__isnull=False
