@@ -6,6 +6,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from rownaq.monitoring.models import ValidationRule
+from rownaq.monitoring.status_rules import RuleSpec
 
 DEFAULT_RULES: list[tuple[str, str, str, Decimal, str, str]] = [
     (
@@ -67,3 +68,45 @@ def default_rules_load() -> int:
         )
         created += new
     return created
+
+
+# The default status rules: (code, target status, operator, utilisation threshold (%), months, electricity
+# threshold (% of the usual use, for months without a reported utilisation; None: such months break the run),
+# message with {threshold}, {months} and {values}).
+DEFAULT_STATUS_RULES: list[tuple[str, str, str, Decimal, int, Decimal | None, str]] = [
+    (
+        "idle-no-output",
+        "idle",
+        "le",
+        Decimal(0),
+        3,
+        Decimal(10),
+        "بدون تولید در {months} ماه پیاپی: {values}",
+    ),
+    (
+        "semi-active-below-half",
+        "semi_active",
+        "lt",
+        Decimal(50),
+        3,
+        None,
+        "بهره‌برداری زیر {threshold}٪ در {months} ماه: {values}",
+    ),
+    (
+        "active-back-above-half",
+        "active",
+        "ge",
+        Decimal(50),
+        2,
+        None,
+        "بازگشت بهره‌برداری به {threshold}٪ یا بیشتر در {months} ماه: {values}",
+    ),
+]
+
+
+def default_status_rule_specs() -> list[RuleSpec]:
+    """The default status rules as values (what the data migration loads)."""
+    return [
+        RuleSpec(code, target, operator, threshold, months, electricity, message)
+        for code, target, operator, threshold, months, electricity, message in DEFAULT_STATUS_RULES
+    ]

@@ -125,6 +125,12 @@ class Command(BaseCommand):
                 f"{province.name}: {reports.reports:,} monthly reports ({states}), {reports.lines:,} product lines, "
                 f"{reports.stopped} units that stopped reporting"
             )
+            courses = ", ".join(f"{kind} {count:,}" for kind, count in sorted(reports.courses.items()))
+            changes = ", ".join(f"{status} {count:,}" for status, count in sorted(reports.status_changes.items()))
+            self.stdout.write(
+                f"{province.name}: distress simulation ({courses}), {reports.signals:,} agency signals, "
+                f"status changes by the rules ({changes})"
+            )
         # Revival cases of idle and closed units (after the users exist); also added to an earlier demo.
         revived = demo_revival_build(province=province, seed=seed, today=today)
         if revived.cases:
