@@ -153,6 +153,21 @@ def test_backtest_prints_both_methods_and_ends_with_the_fixed_line(province_hist
     assert any(line.startswith("recall@50") for line in lines)
     assert any("Convention" in line for line in lines)
     assert "cutoffs 1403/07..1404/06" in out.getvalue()  # the last training cutoff's window closed by 1404/12
+    assert re.search(r"training cutoffs only .*: logistic \d\.\d\d, boosting \d\.\d\d", out.getvalue())
+
+
+def test_the_model_choice_reads_no_label_the_test_cutoff_did_not_know(province_history: Province) -> None:
+    from rownaq.monitoring.risk import choose_kind
+    from rownaq.monitoring.risk_scoring import province_history as read_history
+    from rownaq.registry.models import StatusChange
+
+    test = month_index(Period.month(1404, 12))
+    before = choose_kind(read_history(province_history, Period.month(1404, 12)), test)
+    assert all(value is not None and 0 <= value <= 1 for value in before.values())
+    # units going idle after the test cutoff's knowledge (1405/01 on) change nothing in the choice
+    for unit in Unit.objects.order_by("pk")[:40]:
+        StatusChange.objects.create(unit=unit, new_status="idle", effective_on=Period.month(1405, 1).first_day)
+    assert choose_kind(read_history(province_history, Period.month(1404, 12)), test) == before
 
 
 @pytest.mark.parametrize(

@@ -77,8 +77,10 @@ class Command(BaseCommand):
             f" every training label's {HORIZON}-month window closed by the cutoff. Model: {MODEL_KIND} (fixed)."
         )
         figures = ", ".join(f"{kind} {'n/a' if value is None else f'{value:.2f}'}" for kind, value in choice.items())
-        validation = _month(cutoff - HORIZON)
-        out(f"Model choice on training months only (validation cutoff {validation}): precision@50 {figures}")
+        out(
+            "Model choice on the training cutoffs only (units split in two halves, each ranked by a model of the"
+            f" other half; mean precision@25 per half and cutoff): {figures}"
+        )
         out(
             f"Scored units (not idle or closed at the cutoff): {result.scored}; "
             f"went idle or closed within {HORIZON} months: {result.positives}"
