@@ -302,6 +302,7 @@ ROWNAQ_PERIODIC_TASKS = [
     "rownaq.needs.tasks.remind_overdue_proposals",
     "rownaq.monitoring.tasks.remind_missing_reports",
     "rownaq.monitoring.tasks.evaluate_unit_statuses",
+    "rownaq.monitoring.tasks.score_risk_monthly",
 ]
 
 # Obstacles and the facilitation HQ.

@@ -20,8 +20,10 @@ from rownaq.geography.places import Places
 from rownaq.monitoring.models import (
     SIGNAL_AGENCY,
     MonthlyReport,
+    PreventiveAction,
     ReportImport,
     RevivalCase,
+    RiskScore,
     Signal,
     SignalFeed,
     Visit,
@@ -173,6 +175,50 @@ def get_revival_case_for_user(user: User | AnonymousUser, pk: int) -> RevivalCas
             .get(pk=pk)
         )
     except RevivalCase.DoesNotExist:
+        raise Http404 from None
+
+
+# -- early warning ---------------------------------------------------------------------------------------
+# Province staff (SMT experts, deputies, admins) see their province's risk scores on the watch list and plan
+# and close preventive actions; national staff see every province's; nobody else sees a score (403).
+
+
+def sees_watch_list(user: User | AnonymousUser) -> bool:
+    return isinstance(user, User) and user.is_province_staff
+
+
+def risk_scores_visible_to(user: User | AnonymousUser) -> QuerySet[RiskScore]:
+    scores = RiskScore.objects.all()
+    if not sees_watch_list(user):
+        return scores.none()
+    province_id = user.province_id  # type: ignore[union-attr]
+    return scores if province_id is None else scores.filter(Places.province(province_id).q("unit__county"))
+
+
+def actions_visible_to(user: User | AnonymousUser) -> QuerySet[PreventiveAction]:
+    actions = PreventiveAction.objects.all()
+    if not sees_watch_list(user):
+        return actions.none()
+    province_id = user.province_id  # type: ignore[union-attr]
+    return actions if province_id is None else actions.filter(Places.province(province_id).q("unit__county"))
+
+
+def watch_units(user: User | AnonymousUser) -> QuerySet[Unit]:
+    """The units the person may plan a preventive action for: their province's."""
+    return units_visible_to(user) if sees_watch_list(user) else Unit.objects.none()
+
+
+def action_owners(user: User | AnonymousUser, province_id: int) -> QuerySet[User]:
+    """Who may own a preventive action for a unit of ``province_id``: the active users of that province."""
+    if not sees_watch_list(user):
+        return User.objects.none()
+    return User.objects.filter(is_active=True, organisation__province_id=province_id).order_by("last_name", "pk")
+
+
+def get_action_for_user(user: User | AnonymousUser, pk: int) -> PreventiveAction:
+    try:
+        return actions_visible_to(user).select_related("unit", "unit__county").get(pk=pk)
+    except PreventiveAction.DoesNotExist:
         raise Http404 from None
 
 

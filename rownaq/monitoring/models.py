@@ -524,5 +524,6 @@ class Signal(models.Model):
 
 
 from rownaq.monitoring.import_models import *  # noqa: E402,F403
+from rownaq.monitoring.risk_models import *  # noqa: E402, F403
 from rownaq.monitoring.status_models import StatusEvaluation, StatusOverride, StatusRule  # noqa: E402,F401
 from rownaq.monitoring.visit_models import *  # noqa: E402,F403

@@ -2,7 +2,8 @@
 imported from Excel (``validate_report_import``, ``commit_report_import``); reminding the managers of units
 whose last month's report is missing after the 5th of this month; and, after the due day, evaluating units'
 statuses by the status rules (once per province and month, ``StatusEvaluation``). ``run_scheduler`` enqueues
-the periodic ones at every tick; each is idempotent (a unit is reminded once per month, ``Reminder``)."""
+the periodic ones at every tick; each is idempotent (a unit is reminded once per month, ``Reminder``; a
+province's statuses are evaluated and its risk of last month scored once, ``StatusEvaluation``, ``RiskRun``)."""
 
 from __future__ import annotations
 
@@ -14,8 +15,11 @@ from django.utils.translation import gettext as _
 from django_tasks import task
 
 from rownaq.accounts.models import User
-from rownaq.monitoring.models import ReportImport
+from rownaq.geography.models import Province
+from rownaq.monitoring.models import ReportImport, RiskRunState
 from rownaq.monitoring.reminders import reports_remind_missing
+from rownaq.monitoring.risk_scoring import risk_score_province
+from rownaq.monitoring.services import last_reportable_month
 from rownaq.monitoring.status import status_evaluate_due
 from rownaq.registry.models import ImportState
 
@@ -76,6 +80,19 @@ def commit_report_import(batch_id: int, user_id: int) -> None:
             report_import_commit(batch=batch, by=user)
         except Exception as exc:
             _import_failed(batch_id, exc)
+
+
+@task()
+def score_risk_monthly() -> int:
+    """Retrain the early-warning model and score every province's units for last month; idempotent per month
+    (a province's month is scored once: ``RiskRun``). Returns how many provinces have the month scored."""
+    period = last_reportable_month()
+    done = 0
+    with translation.override(settings.LANGUAGE_CODE):
+        for province in Province.objects.filter(counties__units__isnull=False).distinct().order_by("pk"):
+            run = risk_score_province(province=province, period=period)
+            done += run.state == RiskRunState.DONE
+    return done
 
 
 @task()

@@ -1,6 +1,14 @@
 from django.urls import path
 
-from rownaq.monitoring import feed_views, report_import_views, revival_views, status_views, views, visit_views
+from rownaq.monitoring import (
+    feed_views,
+    report_import_views,
+    revival_views,
+    status_views,
+    views,
+    visit_views,
+    watch_views,
+)
 
 urlpatterns = [
     path("", views.dashboard, name="monitoring-dashboard"),
@@ -25,6 +33,9 @@ urlpatterns = [
         name="monitoring-revival-step-done",
     ),
     path("revival/<int:pk>/<str:action>/", revival_views.revival_action, name="monitoring-revival-action"),
+    path("watch/", watch_views.watch_list, name="monitoring-watch-list"),
+    path("watch/units/<int:unit_id>/action/", watch_views.action_plan, name="monitoring-watch-action-plan"),
+    path("watch/actions/<int:pk>/done/", watch_views.action_done, name="monitoring-watch-action-done"),
     path("signals/", feed_views.feed_list, name="monitoring-feed-list"),
     path("signals/upload/", feed_views.feed_upload, name="monitoring-feed-upload"),
     path("signals/template/<str:code>/", feed_views.feed_template, name="monitoring-feed-template"),
