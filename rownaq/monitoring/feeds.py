@@ -16,6 +16,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -344,11 +345,19 @@ def _commit(feed: SignalFeed, rows: list[CleanRow]) -> None:
         state=FeedState.COMMITTED,
         superseded_by__isnull=True,
     ).exclude(pk=feed.pk).update(superseded_by=feed)
+    if feed.source != SignalSource.DEMO:  # the demo's history is written whole, statuses with it
+        transaction.on_commit(partial(_refresh_after, feed.pk))
     feed.state = FEED_STATES.target("commit", feed.state)
     feed.total_rows = len(rows)
     feed.matched_rows = sum(1 for row in rows if row.national_id in units)
     feed.processed_rows = len(rows)
     feed.save(update_fields=["state", "total_rows", "matched_rows", "processed_rows"])
+
+
+def _refresh_after(feed_id: int) -> None:
+    from rownaq.monitoring.tasks import refresh_after_signals
+
+    refresh_after_signals.enqueue(feed_id)
 
 
 def feed_recount(feed_ids: Iterable[int]) -> None:

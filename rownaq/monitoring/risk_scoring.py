@@ -53,16 +53,20 @@ def _progress(run: RiskRun, step: str, **fields: object) -> None:
     run.save(update_fields=["step", *fields])
 
 
-def risk_score_province(*, province: Province, period: Period) -> RiskRun:
+def risk_score_province(*, province: Province, period: Period, again: bool = False) -> RiskRun:
     """Retrain and score the province's units for ``period`` (a month); returns the month's run (an existing
-    finished or running run is returned untouched: the task may be enqueued twice; a failed one is retried)."""
+    finished or running run is returned untouched: the task may be enqueued twice; a failed one is retried).
+    ``again``: score a finished month once more, because new figures came in (an agency's feed)."""
     try:
         with transaction.atomic():
             run = RiskRun.objects.create(province=province, year=period.year, month=period.number)
     except IntegrityError:
         # a month already scored (or being scored) is left alone; a failed one is tried again
         retried = RiskRun.objects.filter(
-            province=province, year=period.year, month=period.number, state=RiskRunState.FAILED
+            province=province,
+            year=period.year,
+            month=period.number,
+            state__in=[RiskRunState.FAILED, RiskRunState.DONE] if again else [RiskRunState.FAILED],
         ).update(state=RiskRunState.RUNNING, message="", started_at=timezone.now(), finished_at=None)
         run = RiskRun.objects.get(province=province, year=period.year, month=period.number)
         if not retried:

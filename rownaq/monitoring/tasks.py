@@ -96,6 +96,24 @@ def score_risk_monthly() -> int:
 
 
 @task()
+def refresh_after_signals(feed_id: int) -> None:
+    """After an agency's feed is received: its units' statuses as of the feed's month by the status rules, and,
+    if last month's risk is already scored, the province scored again with the new figures."""
+    from rownaq.monitoring.models import FeedState, RiskRun, SignalFeed
+    from rownaq.monitoring.status import status_evaluate
+    from rownaq.registry.models import Unit
+
+    feed = SignalFeed.objects.select_related("province").filter(pk=feed_id, state=FeedState.COMMITTED).first()
+    if feed is None:
+        return
+    with translation.override(settings.LANGUAGE_CODE):
+        status_evaluate(units=Unit.objects.filter(signals__feed=feed).distinct(), period=feed.period)
+        period = last_reportable_month()
+        if RiskRun.objects.filter(province=feed.province, year=period.year, month=period.number).exists():
+            risk_score_province(province=feed.province, period=period, again=True)
+
+
+@task()
 def check_signal_feed(feed_id: int) -> None:
     """Check the rows of an uploaded agency feed (``feeds.feed_check``); safe to run twice."""
     from rownaq.monitoring.feeds import feed_check, feed_fail
