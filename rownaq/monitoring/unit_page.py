@@ -1,5 +1,6 @@
 """What monitoring tells on a unit's page: its monthly series (output against capacity, employees, energy,
-sales) and its revival case, for the people who may see the unit's reports."""
+sales) for the people who may see the unit's reports, its risk of going idle with the reasons (province
+staff), its field visits (as the visits' own rules show them) and its revival case."""
 
 from __future__ import annotations
 
@@ -11,8 +12,10 @@ from django.urls import reverse
 
 from rownaq.accounts.models import User
 from rownaq.core.numbers import BILLION
-from rownaq.monitoring.access import revival_cases_visible_to, sees_unit_reports
-from rownaq.monitoring.models import OPEN_STAGES, REPORTED_STATES, MonthlyReport, RevivalCase
+from rownaq.monitoring.access import revival_cases_visible_to, risk_scores_visible_to, sees_unit_reports, sees_visits
+from rownaq.monitoring.models import OPEN_STAGES, REPORTED_STATES, MonthlyReport, RevivalCase, RiskScore
+from rownaq.monitoring.risk_reasons import reason_texts
+from rownaq.monitoring.visits import ShownVisit, unit_visits
 from rownaq.registry.models import Unit
 
 SERIES_MONTHS = 24  # the charts' window: two years of months
@@ -54,3 +57,16 @@ def unit_revival_case(user: User | AnonymousUser, unit: Unit) -> RevivalCase | N
     """The unit's open revival case if it has one, else its latest, if the person may see it."""
     cases = revival_cases_visible_to(user).filter(unit=unit)
     return cases.filter(stage__in=sorted(OPEN_STAGES)).first() or cases.first()
+
+
+def unit_risk(user: User | AnonymousUser, unit: Unit) -> tuple[RiskScore, list[str]] | None:
+    """The unit's latest risk score and its reasons in Persian, if the person may see scores."""
+    score = risk_scores_visible_to(user).filter(unit=unit).order_by("-year", "-month").first()
+    return None if score is None else (score, reason_texts(score.reasons))
+
+
+def unit_visit_list(user: User | AnonymousUser, unit: Unit) -> list[ShownVisit] | None:
+    """The visits to the unit the person sees (``None`` without the visit calendar at all)."""
+    if not isinstance(user, User) or not sees_visits(user):
+        return None
+    return unit_visits(unit, user, limit=5)

@@ -82,3 +82,40 @@ def test_the_card_links_the_units_revival_case(
     text = browser_for(expert).get(f"/units/{idle.pk}/").content.decode()
     assert f"/monitoring/revival/{case.pk}/" in text
     assert 'id="unit-series-empty"' in text
+
+
+def test_staff_see_the_units_risk_with_reasons_and_its_visits_managers_only_the_visits(
+    expert: User, manager: User, unit: Unit
+) -> None:
+    import datetime as dt
+    import uuid
+
+    from django.utils import timezone
+
+    from rownaq.monitoring.models import RiskScore
+    from rownaq.monitoring.visits import visit_save
+
+    RiskScore.objects.create(
+        unit=unit,
+        year=1405,
+        month=6,
+        score=0.62,
+        reasons=[{"code": "returned_cheques", "params": {"count": 3, "year": 1405, "month": 2}}],
+        model_version="logistic-test",
+    )
+    visit, _created = visit_save(
+        key=uuid.uuid4(), unit=unit, planned_on=timezone.localdate() + dt.timedelta(days=2), by=expert
+    )
+    staff_page = browser_for(expert).get(f"/units/{unit.pk}/").content.decode()
+    risk = staff_page[staff_page.index('id="unit-risk"') :]
+    assert "۶۲٪" in risk
+    assert "۳ چک برگشتی از ۱۴۰۵/۰۲" in risk
+    visits = staff_page[staff_page.index('id="unit-visits"') :]
+    assert f"/monitoring/visits/{visit.pk}/" in visits
+    assert f"/monitoring/units/{unit.pk}/status/" in staff_page
+
+    manager_page = browser_for(manager).get(f"/units/{unit.pk}/").content.decode()
+    assert 'id="unit-risk"' not in manager_page
+    assert 'id="unit-visits"' in manager_page
+    assert f"/monitoring/visits/{visit.pk}/" not in manager_page  # the agency's findings are not the unit's
+    assert "/status/" not in manager_page
