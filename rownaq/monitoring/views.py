@@ -20,8 +20,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from rownaq.accounts.http import AuthenticatedRequest
+from rownaq.core.collation import persian_order
 from rownaq.core.periods import Period, PeriodError
 from rownaq.core.versions import StaleEditError
+from rownaq.geography.models import Province
 from rownaq.geography.places import Places
 from rownaq.monitoring import access, charts, figures, services, workflow
 from rownaq.monitoring.filters import ReportFilter
@@ -40,6 +42,8 @@ def _monitoring_user(request: AuthenticatedRequest) -> None:
         raise PermissionDenied
 
 
+WHOLE_NATION = "all"  # the dashboard's ``?province=`` for every province at once (national staff)
+
 # -- the dashboard, or a unit manager's months ------------------------------------------------------------
 
 
@@ -48,8 +52,14 @@ def dashboard(request: AuthenticatedRequest) -> HttpResponse:
     _monitoring_user(request)
     if not access.sees_dashboard(request.user):
         return my_months(request)
-    province = page_province(request.user)
-    places = Places.province(province)
+    code = request.GET.get("province")
+    national = request.user.province_id is None
+    province: Province | None
+    if national and code == WHOLE_NATION:  # national staff: every province at once
+        province, places = None, Places.whole_nation()
+    else:
+        province = page_province(request.user, code)
+        places = Places.province(province)
     month = services.last_reportable_month()
     reviews = (
         access.reports_visible_to(request.user)
@@ -62,6 +72,8 @@ def dashboard(request: AuthenticatedRequest) -> HttpResponse:
     revival_cases = access.revival_cases_visible_to(request.user).filter(places.q("unit__county"))
     context = {
         "province": province,
+        "provinces": Province.objects.order_by(persian_order("name")) if national else [],
+        "whole_nation": WHOLE_NATION,
         "counts": figures.month_counts(places, month),
         "reviews": reviews,
         "at_risk": at_risk,
