@@ -183,6 +183,7 @@ def test_backtest_refuses_bad_arguments(db: Any, args: list[str], message: str) 
         call_command("backtest_early_warning", *args, stdout=StringIO())
 
 
+@pytest.mark.django_db(transaction=True)  # the worker commits and closes its connection, as in production
 def test_the_monthly_task_scores_last_month_through_the_worker_once(make_unit: Callable[..., Unit]) -> None:
     from rownaq.core.management.commands.run_scheduler import periodic_tasks
     from rownaq.monitoring.tasks import score_risk_monthly
