@@ -189,6 +189,8 @@ class BillionRialField(forms.Field):
     def prepare_value(self, value: Any) -> Any:
         if isinstance(value, int) and not isinstance(value, bool):
             return billions_input(value)
+        if isinstance(value, str):  # shown back as typed, in Persian digits like the other number fields
+            return to_persian_digits(value)
         return value
 
 

@@ -85,3 +85,11 @@ def test_shown_back_and_sent_again_it_keeps_the_same_rials() -> None:
     for rials in (2_500_000_000, 1, 123_456_789_012, 10**18):
         shown = MoneyForm(initial={"amount": rials})["amount"].value()
         assert cleaned(shown) == rials
+
+
+def test_an_amount_typed_in_latin_digits_is_shown_back_in_persian_digits() -> None:
+    # The report form shown again with its warnings: the money fields read like the other numbers.
+    form = MoneyForm({"amount": "28.5"})
+    assert form.is_valid()
+    assert 'value="۲۸.۵"' in str(form["amount"])
+    assert cleaned(form["amount"].value()) == 28_500_000_000

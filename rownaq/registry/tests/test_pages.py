@@ -126,7 +126,7 @@ def test_expert_edits_a_unit_with_jalali_date_and_history_shows_the_change(
         employees="۱۲۰",
         status="idle",
         status_since="۱۴۰۳/۰۵/۱۲",
-        status_note="کمبود سرمایه در گردش",
+        status_note="کمبود سرمایه در گردش از ۱۴۰۳/۰۴",
         operating_number="۱۲۳۴۵",
         operating_issued_on="1400/01/15",
         operating_expires_on="۱۴۰۵/۰۱/۱۵",
@@ -146,7 +146,7 @@ def test_expert_edits_a_unit_with_jalali_date_and_history_shows_the_change(
     assert licence.issued_on == dt.date(2021, 4, 4)
     page = client.get(reverse("registry-unit-detail", args=[unit.pk])).content.decode()
     assert "۱۴۰۳/۰۵/۱۲" in page
-    assert "کمبود سرمایه در گردش" in page
+    assert "کمبود سرمایه در گردش از ۱۴۰۳/۰۴" in page  # the status change's note in Persian digits
     history = client.get(reverse("registry-unit-detail", args=[unit.pk])).context["history"]
     changes = [(c.old, c.new) for entry in history for c in entry.changes]
     assert ("۲۵", "۱۲۰") in changes  # employees, in Persian digits
