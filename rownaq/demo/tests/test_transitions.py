@@ -9,9 +9,12 @@ current state; likewise a proposal's ``ProposalEvent`` rows and ``needs.workflow
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from itertools import pairwise
+from typing import Any
 
 import pytest
+from django.db import transaction
 
 from rownaq.core.workflow import Step
 from rownaq.demo.cases import demo_cases, demo_cases_build
@@ -109,14 +112,20 @@ def proposal_problems(proposal: Proposal, events: list[ProposalEvent]) -> list[s
     return problems
 
 
-@pytest.fixture(params=[(1403, dt.date(2025, 10, 1), None), (7, dt.date(2025, 3, 21), 400)], ids=["qom", "nowruz"])
-def demo(request: pytest.FixtureRequest, qom: Province) -> Province:
-    """Qom's default demo (about 2,500 units and 300 cases) and a smaller one on another seed and day."""
+@pytest.fixture(
+    scope="module", params=[(1403, dt.date(2025, 10, 1), None), (7, dt.date(2025, 3, 21), 400)], ids=["qom", "nowruz"]
+)
+def demo(request: pytest.FixtureRequest, django_db_setup: None, django_db_blocker: Any) -> Iterator[Province]:
+    """Qom's default demo (about 2,500 units and 300 cases) and a smaller one on another seed and day: each built
+    once for the module's tests (which only read it) and rolled back after them."""
     seed, today, units = request.param
-    demo_province_build(province=qom, units=units, seed=seed, today=today)
-    assert demo_cases_build(province=qom, seed=seed, today=today).cases
-    assert demo_desk_build(province=qom, seed=seed, today=today).created
-    return qom
+    with django_db_blocker.unblock(), transaction.atomic():
+        qom = Province.objects.get(code="25")
+        demo_province_build(province=qom, units=units, seed=seed, today=today)
+        assert demo_cases_build(province=qom, seed=seed, today=today).cases
+        assert demo_desk_build(province=qom, seed=seed, today=today).created
+        yield qom
+        transaction.set_rollback(True)
 
 
 def test_every_case_history_follows_the_workflow(demo: Province) -> None:
