@@ -2,7 +2,8 @@
 the form), loses the connection, fills and submits the visit (kept on the device, with its UUID), gets the
 connection back and the visit is sent: exactly one stored Visit with those answers. A visit planned online
 (its unit found by typing part of its name) is recorded offline from its kept record form, with a red flag:
-the planned visit itself is recorded, no second one. The calendar fits a 390 px screen. No inline script or style is needed (CSP)."""
+the planned visit itself is recorded, no second one. The calendar fits a 390 px screen. No inline script or
+style is needed (CSP)."""
 
 from __future__ import annotations
 
