@@ -501,3 +501,37 @@ def revival_texts() -> tuple[RevivalText, ...]:
         )
         for record in read_records("revival", "cases.jsonl")
     )
+
+
+# ---------------------------------------------------------------------------------------------
+# Field visits (``visits.py``)
+
+
+@dataclass(frozen=True)
+class VisitText:
+    """One demo visit: who visits (``expert`` or ``bank``), the day as days from today (not after today: made),
+    the kind of unit visited (``idle`` or ``active``), the answers, the flag and the notes (empty if planned)."""
+
+    by: str
+    days: int
+    unit: str
+    answers: dict[str, str]
+    flag: str
+    notes: str
+
+
+@cache
+def visit_texts() -> tuple[VisitText, ...]:
+    """The demo's field visits (``data/visits/visits.jsonl``)."""
+    answers = ("sales_outlook", "employment_outlook", "main_obstacle", "expansion")
+    return tuple(
+        VisitText(
+            by=record["by"],
+            days=int(record["days"]),
+            unit=record["unit"],
+            answers={name: record[name] for name in answers},
+            flag=record["flag"],
+            notes=record["notes"],
+        )
+        for record in read_records("visits", "visits.jsonl")
+    )

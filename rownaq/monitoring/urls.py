@@ -47,6 +47,7 @@ urlpatterns = [
     path("visits/", visit_views.visit_calendar, name="monitoring-visit-calendar"),
     path("visits/new/", visit_views.visit_new, name="monitoring-visit-new"),
     path("visits/sw.js", visit_views.visit_worker, name="monitoring-visit-worker"),
+    path("visits/units/", visit_views.visit_unit_search, name="monitoring-visit-unit-search"),
     path("visits/<int:pk>/", visit_views.visit_detail, name="monitoring-visit-detail"),
     path("visits/<int:pk>/record/", visit_views.visit_record, name="monitoring-visit-record"),
     path("visits/<int:pk>/revival/", visit_views.visit_follow_up_revival, name="monitoring-visit-revival"),

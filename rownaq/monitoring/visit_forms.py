@@ -8,9 +8,11 @@ from typing import Any
 
 from django import forms
 from django.db.models import QuerySet
+from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
 from rownaq.core.forms import JalaliDateField, MultipleFileField, MultipleFileInput, PersianCharField
+from rownaq.core.normalise import to_persian_digits
 from rownaq.monitoring.filters import StyledForm
 from rownaq.monitoring.models import RevivalCause
 from rownaq.monitoring.visit_models import ExpansionPlan, Outlook, VisitFlag, VisitObstacle
@@ -24,8 +26,20 @@ def _blank(choices: list[tuple[str, Any]]) -> list[tuple[str, Any]]:
     return [("", "—"), *choices]
 
 
-def _unit_label(unit: Unit) -> str:
-    return f"{unit.name} ({unit.county.name})"
+def unit_label(unit: Unit) -> str:
+    """A unit as the visit form lists it: its name, its county and its national ID (Persian digits)."""
+    return f"{unit.name} ({unit.county.name}) {to_persian_digits(unit.national_id)}".strip()
+
+
+def unit_search_attrs() -> dict[str, Any]:
+    """The unit select gets a search box over it (site.js's ``data-sector-search`` picker; without JavaScript,
+    or offline, the plain select stays)."""
+    return {
+        "data-sector-search": reverse_lazy("monitoring-visit-unit-search"),
+        "data-search-label": _("Search units by name or national ID"),
+        "data-search-placeholder": _("Part of the name or the national ID"),
+        "data-search-empty": _("No unit found"),
+    }
 
 
 class FindingsForm(StyledForm):
@@ -82,11 +96,15 @@ class VisitForm(FindingsForm):
         field = self.fields["unit"]
         assert isinstance(field, forms.ModelChoiceField)
         field.queryset = units.select_related("county").order_by("name_sort", "pk")
-        field.label_from_instance = _unit_label  # type: ignore[method-assign,assignment]
+        field.widget.attrs.update(unit_search_attrs())
+        field.label_from_instance = unit_label  # type: ignore[method-assign,assignment]
 
 
 class RecordForm(FindingsForm):
-    """Record what a planned visit found."""
+    """Record what a planned visit found. ``version`` is the visit's version the form was filled against (a
+    record sent twice from a phone's queue is stored once)."""
+
+    version = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

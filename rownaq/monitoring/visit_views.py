@@ -23,7 +23,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from rownaq.accounts.http import AuthenticatedRequest
 from rownaq.monitoring import access, revival, visits
-from rownaq.monitoring.visit_forms import RecordForm, RevivalFollowUpForm, VisitForm
+from rownaq.monitoring.visit_forms import RecordForm, RevivalFollowUpForm, VisitForm, unit_label
 from rownaq.monitoring.visit_models import Visit, VisitPhoto
 
 
@@ -37,20 +37,34 @@ def _week(text: str | None) -> dt.date:
 
 
 @login_required
+@never_cache
 def visit_calendar(request: AuthenticatedRequest) -> HttpResponse:
-    """One week (Saturday to Friday) of the visits the person sees."""
+    """One week (Saturday to Friday) of the visits the person sees, and the person's own planned visits (their
+    record forms are kept on the device by the service worker, to be recorded offline)."""
     if not access.sees_visits(request.user):
         raise PermissionDenied
     day = _week(request.GET.get("week"))
     start = visits.week_start(day)
+    planned = visits.planned_to_record(request.user)
     context = {
         "days": visits.calendar_week(request.user, start),
         "today": timezone.localdate(),
         "previous": start - dt.timedelta(days=7),
         "next": start + dt.timedelta(days=7),
         "can_plan": access.plans_visits(request.user),
+        "planned": planned,
+        "keep": [reverse("monitoring-visit-record", args=[visit.pk]) for visit in planned],
     }
     return render(request, "monitoring/visit_calendar.html", context)
+
+
+@login_required
+def visit_unit_search(request: AuthenticatedRequest) -> JsonResponse:
+    """The visit form's unit search (``select[data-sector-search]`` in site.js): units by name or national ID."""
+    if not access.plans_visits(request.user):
+        raise PermissionDenied
+    found = visits.units_matching(request.user, request.GET.get("q", "")[:100])
+    return JsonResponse({"results": [{"id": unit.pk, "label": unit_label(unit)} for unit in found]})
 
 
 def _wants_json(request: AuthenticatedRequest) -> bool:
@@ -123,15 +137,20 @@ def _visit_page(
         "can_record": access.can_record_visit(user, visit),
         "may_open_revival": visits.may_open_revival(user, visit),
         "may_file_obstacle": visits.may_file_obstacle(user, visit),
+        "revival_needs_status": visits.revival_needs_status(visit),
+        "sets_status": access.can_override_status(user, visit.unit),
         "revival_form": revival_form or RevivalFollowUpForm(initial={"cause": cause}),
     }
     return render(request, "monitoring/visit_detail.html", context, status=status)
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
 def visit_record(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    """Record what a planned visit found (the visiting agency's people)."""
+    """Record what a planned visit found (the visiting agency's people). The page is kept by the service worker
+    for use offline; a record sent from the offline queue of ``visits.js`` gets a JSON answer, and the same
+    record sent twice is stored once (``visits.visit_record``'s ``version``)."""
     visit = access.get_visit_for_user(request.user, pk)
     if not access.can_record_visit(request.user, visit):
         raise PermissionDenied
@@ -140,20 +159,32 @@ def visit_record(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             "visited_on": visit.visited_on or min(visit.planned_on, timezone.localdate()),
             "notes": visit.notes,
             "flag": visit.flag,
-            **{name: getattr(visit, name) for name in visits.ANSWER_FIELDS},
+            "version": visits.visit_version(visit),
+            **visits.visit_answers(visit),
         }
         return render(request, "monitoring/visit_record.html", {"visit": visit, "form": RecordForm(initial=initial)})
     form = RecordForm(request.POST, request.FILES)
     if form.is_valid():
         try:
-            visits.visit_record(
-                visit=visit, findings=form.findings(), photos=form.cleaned_data["photos"], by=request.user
+            visit, changed = visits.visit_record(
+                visit=visit,
+                findings=form.findings(),
+                photos=form.cleaned_data["photos"],
+                version=form.cleaned_data["version"] or None,
+                by=request.user,
             )
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
-            messages.success(request, _("The visit was recorded."))
+            if _wants_json(request):
+                return JsonResponse({"id": visit.pk, "changed": changed})
+            if changed:
+                messages.success(request, _("The visit was recorded."))
+            else:
+                messages.info(request, _("This record of the visit was already stored."))
             return redirect("monitoring-visit-detail", pk=visit.pk)
+    if _wants_json(request):
+        return JsonResponse({"errors": form.errors.get_json_data()}, status=400)
     return render(request, "monitoring/visit_record.html", {"visit": visit, "form": form}, status=400)
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid as uuid_module
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 
 from rownaq.accounts.models import User
 from rownaq.core.files import attachment_content_type
-from rownaq.core.normalise import normalise_paragraphs
+from rownaq.core.normalise import is_digits, normalise_digits_only, normalise_paragraphs, search_terms
 from rownaq.monitoring import access, revival
 from rownaq.monitoring.models import RevivalCase
 from rownaq.monitoring.visit_models import FollowUpKind, Visit, VisitFollowUp, VisitObstacle, VisitPhoto
@@ -183,15 +183,51 @@ def visit_save(
     return visit, True
 
 
+def visit_version(visit: Visit) -> str:
+    """The version of ``visit`` a record form was filled against (its last change), sent back with the form."""
+    return visit.updated_at.isoformat()
+
+
+def _same_findings(visit: Visit, findings: Findings, notes: str) -> bool:
+    stored = Findings(visited_on=visit.visited_on, notes=visit.notes, flag=visit.flag, **visit_answers(visit))
+    return stored == replace(findings, notes=notes)
+
+
+def visit_answers(visit: Visit) -> dict[str, str]:
+    return {name: getattr(visit, name) for name in ANSWER_FIELDS}
+
+
 @transaction.atomic
-def visit_record(*, visit: Visit, findings: Findings, by: User, photos: Iterable[UploadedFile] = ()) -> Visit:
-    """Record what a planned (or already recorded) visit found: answers, notes, flag and more photos."""
+def visit_record(
+    *,
+    visit: Visit,
+    findings: Findings,
+    by: User,
+    photos: Iterable[UploadedFile] = (),
+    version: str | None = None,
+) -> tuple[Visit, bool]:
+    """Record what a planned (or already recorded) visit found: answers, notes, flag and more photos. Returns
+    the visit and whether it changed.
+
+    ``version`` is the ``visit_version`` the form was filled against. If the visit changed since (a phone's
+    queue sent the same record twice, or someone else recorded it meanwhile), the same findings are taken as
+    already stored (nothing changes, no photo is added twice) and different ones are refused with a message."""
     if not access.can_record_visit(by, visit):
         raise PermissionDenied(_("Only the visiting agency records this visit."))
     if findings.visited_on is None:
         raise ValidationError(_("Give the day of the visit to record what was found."))
     photos = list(photos)
     notes = normalise_paragraphs(findings.notes)
+    visit = Visit.objects.select_for_update().select_related("unit", "agency").get(pk=visit.pk)
+    if version and version != visit_version(visit):
+        if _same_findings(visit, findings, notes):
+            return visit, False
+        raise ValidationError(
+            _(
+                "This visit was recorded meanwhile (perhaps from another device or a second send). "
+                "Open it again to see what was stored, and correct the record there if needed."
+            )
+        )
     _check_findings(
         planned_on=visit.planned_on,
         visited_on=findings.visited_on,
@@ -210,7 +246,7 @@ def visit_record(*, visit: Visit, findings: Findings, by: User, photos: Iterable
         setattr(visit, name, value)
     visit.save(update_fields=["visited_on", "notes", "flag", *ANSWER_FIELDS, "updated_at"])
     _add_photos(visit, photos)
-    return visit
+    return visit, True
 
 
 # -- follow-ups of a yellow or red visit -------------------------------------------------------------------
@@ -223,6 +259,11 @@ def may_open_revival(user: User, visit: Visit) -> bool:
         and visit.unit.status in access.REVIVABLE_STATUSES
         and access.can_act_on_revival(user, visit.unit)
     )
+
+
+def revival_needs_status(visit: Visit) -> bool:
+    """A yellow or red visit whose unit is neither idle nor closed: no revival case until its status says so."""
+    return visit.offers_follow_ups and visit.unit.status not in access.REVIVABLE_STATUSES
 
 
 def may_file_obstacle(user: User, visit: Visit) -> bool:
@@ -288,3 +329,34 @@ def unit_visits(unit: Unit, user: User, *, limit: int = 20) -> list[ShownVisit]:
         .order_by("-planned_on", "-pk")[:limit]
     )
     return _shown(visits, user)
+
+
+def planned_to_record(user: User, *, limit: int = 30) -> list[Visit]:
+    """The planned visits the person records (their agency's, not yet made, planned from two weeks ago on),
+    soonest first: the calendar lists them, and the service worker keeps their record forms for use offline."""
+    if not access.plans_visits(user):
+        return []
+    since = timezone.localdate() - dt.timedelta(days=14)
+    planned = (
+        access.visits_visible_to(user)
+        .filter(agency_id=user.organisation_id, visited_on__isnull=True, planned_on__gte=since)
+        .select_related("unit")
+        .order_by("planned_on", "pk")
+    )
+    return list(planned[:limit])
+
+
+def units_matching(user: User, query: str, *, limit: int = 12) -> list[Unit]:
+    """The units the person may plan a visit to whose name has the words typed, or whose national ID starts
+    with the digits typed (the visit form's unit search)."""
+    units = access.visit_units(user)
+    digits = normalise_digits_only(query)
+    if is_digits(digits):
+        units = units.filter(national_id__startswith=digits)
+    else:
+        terms = search_terms(query)
+        if not terms:
+            return []
+        for term in terms:
+            units = units.filter(search_text__contains=term)
+    return list(units.select_related("county").order_by("name_sort", "pk")[:limit])

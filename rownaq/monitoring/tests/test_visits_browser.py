@@ -1,7 +1,9 @@
 """In a real browser, on a phone-sized screen: a liaison opens the visit form online (its service worker keeps
 the form), loses the connection, fills and submits the visit (kept on the device, with its UUID), gets the
-connection back and the visit is sent: exactly one stored Visit with those answers. The calendar fits a
-390 px screen. No inline script or style is needed (CSP)."""
+connection back and the visit is sent: exactly one stored Visit with those answers. A visit planned online
+(its unit found by typing part of its name) is recorded offline from its kept record form, with a red flag:
+the planned visit itself is recorded, no second one. The calendar fits a 390 px screen. No inline script or
+style is needed (CSP)."""
 
 from __future__ import annotations
 
@@ -89,4 +91,55 @@ def test_a_visit_filled_offline_is_kept_on_the_phone_and_sent_once_when_the_conn
     assert unit.name in page.inner_text("#visit-calendar")
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     _screenshot(page, "visit-calendar-phone.png")
+    assert not [e for e in errors if "Content Security Policy" in e]
+
+
+def test_a_visit_planned_online_is_recorded_offline_on_the_phone_and_the_planned_visit_itself_is_stored(
+    page: Any, live_server: Any, liaison: User, unit: Unit
+) -> None:
+    errors: list[str] = []
+    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+    page.set_viewport_size(PHONE)
+    browser_log_in(page, live_server.url, "liaison")
+    page.goto(f"{live_server.url}{reverse('monitoring-visit-new')}")
+    page.wait_for_selector("#visit-form")
+    today = format_jalali(timezone.localdate())
+    # The unit is found by typing part of its name (the picker over the select).
+    page.fill(".sector-search-input", "البرز")
+    page.wait_for_selector(".sector-search-result")
+    page.click(".sector-search-result")
+    assert page.input_value("#id_unit") == str(unit.pk)
+    page.fill("#id_planned_on", today)
+    page.click("#visit-submit")
+    page.wait_for_selector("#visit-facts")
+    planned = Visit.objects.get()
+    assert planned.visited_on is None
+
+    # The calendar lists my planned visit and the service worker keeps its record form.
+    page.goto(f"{live_server.url}{reverse('monitoring-visit-calendar')}")
+    page.wait_for_selector("#offline-status[data-kept='1']", state="attached")
+    assert "۱" in page.inner_text("#offline-kept")
+
+    page.context.set_offline(True)
+    page.goto(f"{live_server.url}{reverse('monitoring-visit-record', args=[planned.pk])}")
+    page.wait_for_selector("#record-form")
+    page.fill("#id_visited_on", today)
+    page.select_option("#id_main_obstacle", "working_capital")
+    page.select_option("#id_flag", "red")
+    page.fill("#id_notes", "سرمایه در گردش ندارد")
+    page.click("#record-submit")
+    page.wait_for_selector("#offline-status.alert-info")
+    assert "روی همین دستگاه ذخیره شد" in page.inner_text("#offline-status")
+    planned.refresh_from_db()
+    assert planned.visited_on is None
+    _screenshot(page, "visit-recorded-offline-phone.png")
+
+    page.context.set_offline(False)
+    page.wait_for_selector("#offline-status.alert-success")
+    visit = Visit.objects.get()  # the planned visit itself, no second one
+    assert visit.pk == planned.pk
+    assert visit.visited_on == timezone.localdate()
+    assert visit.flag == "red"
+    assert visit.notes == "سرمایه در گردش ندارد"
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     assert not [e for e in errors if "Content Security Policy" in e]

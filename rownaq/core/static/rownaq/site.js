@@ -17,7 +17,8 @@
 
   // <select data-sector-search="/sectors/search/">: a search box over the select of ISIC classes, asking the
   // server for classes by Persian or English words or by code; a result picked selects its option. Without
-  // JavaScript the plain select stays.
+  // JavaScript the plain select stays. The visit form's unit select uses it too (units by name or national ID);
+  // when the server cannot be reached, the select's own options are searched.
   function sectorSearch(select) {
     if (select.dataset.searchReady) return;
     select.dataset.searchReady = "1";
@@ -73,7 +74,19 @@
       fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
         .then(function (response) { return response.ok ? response.json() : { results: [] }; })
         .then(function (data) { if (mine === asked) show(data.results || []); })
-        .catch(function () { if (mine === asked) list.replaceChildren(); });
+        .catch(function () { if (mine === asked) show(localResults(query)); });
+    }
+    // Without a connection (a visit form kept offline): the select's own options whose text has the words.
+    function plain(text) {
+      return text.toLowerCase().replace(/[0-9]/g, function (d) { return "۰۱۲۳۴۵۶۷۸۹"[Number(d)]; })
+        .replace(/ي/g, "ی").replace(/ك/g, "ک");
+    }
+    function localResults(query) {
+      const words = plain(query).split(/\s+/).filter(Boolean);
+      return Array.from(select.options)
+        .filter(function (o) { return o.value && words.every(function (w) { return plain(o.text).includes(w); }); })
+        .slice(0, 12)
+        .map(function (o) { return { id: o.value, label: o.text }; });
     }
     input.addEventListener("input", function () { clearTimeout(timer); timer = setTimeout(ask, 200); });
     input.addEventListener("keydown", function (event) {

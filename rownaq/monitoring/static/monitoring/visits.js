@@ -1,18 +1,46 @@
-/* The visit form without a connection. The page registers the visits' service worker (which keeps the form
-   and its files); each form gets a fresh UUID; when the browser is offline, submitting keeps the visit in
-   IndexedDB (with its UUID and photos) and says so; when the connection returns, each kept visit is sent
-   (with the CSRF token) and removed once the server has it. The server stores a UUID once, so a visit sent
-   twice is stored once. */
+/* The visit pages without a connection. Each page with ``#offline-status`` (the calendar, the new-visit form, the
+   record form of a planned visit) registers the visits' service worker, which keeps the visit pages seen and
+   their files; the calendar asks it to keep the record pages of the person's planned visits too
+   (``data-keep``). On a form marked ``data-offline``, when the browser is offline, submitting keeps the form in
+   IndexedDB (a new visit under its UUID, a record under its visit) and says so; when the connection returns,
+   each kept form is sent to its own address (with the CSRF token) and removed once the server has it. The
+   server stores a new visit's UUID once and a record against the visit's version once, so a form sent twice
+   is stored once. */
 (function () {
   "use strict";
-  const form = document.getElementById("visit-form");
   const status = document.getElementById("offline-status");
-  if (!form || !status) return;
+  if (!status) return;
+  const form = document.querySelector("form[data-offline]");
   const DB = "rownaq-visits";
   const STORE = "outbox";
 
-  if ("serviceWorker" in navigator && form.dataset.worker) {
-    navigator.serviceWorker.register(form.dataset.worker, { scope: form.dataset.scope }).catch(() => {});
+  function say(text, kind) {
+    status.textContent = text;
+    status.className = `alert alert-${kind}`;
+  }
+
+  // The worker keeps the record pages of the person's planned visits (listed by the calendar) and answers
+  // with how many it has; the page says so, and a test waits for it.
+  function keepPages(registration) {
+    const urls = (status.dataset.keep || "").split(" ").filter(Boolean);
+    const shown = document.getElementById("offline-kept");
+    if (!urls.length || !registration.active) return;
+    const channel = new MessageChannel();
+    channel.port1.onmessage = (event) => {
+      const count = Number(event.data && event.data.kept) || 0;
+      if (shown) {
+        shown.textContent = `${shown.dataset.text} ${count.toLocaleString("fa-IR")}`;
+        shown.classList.remove("d-none");
+      }
+      status.dataset.kept = String(count);
+    };
+    registration.active.postMessage({ keep: urls }, [channel.port2]);
+  }
+  if ("serviceWorker" in navigator && status.dataset.worker) {
+    navigator.serviceWorker.register(status.dataset.worker, { scope: status.dataset.scope })
+      .then(() => navigator.serviceWorker.ready)
+      .then(keepPages)
+      .catch(() => {});
   }
 
   function newKey() {
@@ -23,8 +51,8 @@
     const h = Array.from(b, (x) => x.toString(16).padStart(2, "0")).join("");
     return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
   }
-  const keyField = form.elements.namedItem("uuid");
-  // A page kept by the service worker would repeat its UUID: every empty form takes a new one.
+  const keyField = form ? form.elements.namedItem("uuid") : null;
+  // A page kept by the service worker would repeat its UUID: every empty new-visit form takes a new one.
   if (keyField && !form.dataset.bound) keyField.value = newKey();
 
   function openDb() {
@@ -47,16 +75,11 @@
   const kept = () => run("readonly", (store) => store.getAll());
   const forget = (uuid) => run("readwrite", (store) => store.delete(uuid));
 
-  function say(text, kind) {
-    status.textContent = text;
-    status.className = `alert alert-${kind}`;
-  }
-
-  // The CSRF token of now (the cookie), else the form's: a page kept offline may hold an older one.
+  // The CSRF token of now (the cookie), else the page's: a page kept offline may hold an older one.
   function csrfToken() {
     const cookie = document.cookie.split("; ").find((c) => c.startsWith("csrftoken="));
     if (cookie) return decodeURIComponent(cookie.slice("csrftoken=".length));
-    const field = form.elements.namedItem("csrfmiddlewaretoken");
+    const field = document.querySelector("input[name=csrfmiddlewaretoken]");
     return field ? field.value : "";
   }
 
@@ -81,9 +104,11 @@
           credentials: "same-origin",
           headers: { "X-CSRFToken": csrfToken() || item.csrf, Accept: "application/json" },
         }).then((response) => {
+          // Signed out meanwhile: the answer is the sign-in page (a redirect); the form stays kept.
+          if (response.redirected) return undefined;
           if (response.ok) { sent += 1; return forget(item.uuid); }
-          if (response.status === 400) { refused += 1; return forget(item.uuid); }
-          return undefined; // the server could not take it now (403 after a sign-out, 5xx): kept for later
+          if (response.status === 400 || response.status === 404) { refused += 1; return forget(item.uuid); }
+          return undefined; // the server could not take it now (403, 5xx): kept for later
         });
       }), Promise.resolve()).then(() => {
         if (refused) say(status.dataset.failed, "danger");
@@ -92,41 +117,46 @@
     }).catch(() => {}).finally(() => { sending = false; });
   }
 
-  function keepOffline() {
-    const data = new FormData(form);
-    const fields = [];
-    data.forEach((value, name) => {
-      if (value instanceof File && !value.name) return;
-      fields.push([name, value]);
-    });
-    const uuid = data.get("uuid");
-    return keep({ uuid, fields, action: form.action, csrf: csrfToken(), at: Date.now() }).then(() => {
-      say(status.dataset.saved, "info");
-      form.reset();
-      if (keyField) keyField.value = newKey();
-    }).catch(() => say(status.dataset.failed, "danger"));
-  }
+  if (form) {
+    const queueKey = () => form.dataset.queueKey || new FormData(form).get("uuid");
 
-  // Whether the server answers now: ``navigator.onLine`` only knows of a network, not of a way to the server.
-  function reachable() {
-    if (!navigator.onLine) return Promise.resolve(false);
-    return fetch(form.action, { method: "HEAD", cache: "no-store", credentials: "same-origin" })
-      .then(() => true, () => false);
-  }
+    const keepOffline = () => {
+      const data = new FormData(form);
+      const fields = [];
+      data.forEach((value, name) => {
+        if (value instanceof File && !value.name) return;
+        fields.push([name, value]);
+      });
+      return keep({ uuid: queueKey(), fields, action: form.action, csrf: csrfToken(), at: Date.now() }).then(() => {
+        say(status.dataset.saved, "info");
+        if (keyField) {
+          form.reset();
+          keyField.value = newKey();
+        }
+      }).catch(() => say(status.dataset.failed, "danger"));
+    };
 
-  let checked = false;
-  form.addEventListener("submit", (event) => {
-    if (checked) return; // reachable: the form goes to the server as usual
-    event.preventDefault();
-    reachable().then((online) => {
-      if (!online) return keepOffline();
-      checked = true;
-      form.requestSubmit ? form.requestSubmit() : form.submit();
-      return undefined;
+    // Whether the server answers now: ``navigator.onLine`` only knows of a network, not of a way to the server.
+    const reachable = () => {
+      if (!navigator.onLine) return Promise.resolve(false);
+      return fetch(form.action, { method: "HEAD", cache: "no-store", credentials: "same-origin" })
+        .then(() => true, () => false);
+    };
+
+    let checked = false;
+    form.addEventListener("submit", (event) => {
+      if (checked) return; // reachable: the form goes to the server as usual
+      event.preventDefault();
+      reachable().then((online) => {
+        if (!online) return keepOffline();
+        checked = true;
+        form.requestSubmit ? form.requestSubmit() : form.submit();
+        return undefined;
+      });
     });
-  });
+  }
 
   window.addEventListener("online", () => { sendKept(); });
-  window.setInterval(sendKept, 3000); // a failed attempt costs nothing: the visits stay kept
+  window.setInterval(sendKept, 3000); // a failed attempt costs nothing: the forms stay kept
   sendKept();
 })();
