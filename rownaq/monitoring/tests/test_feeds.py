@@ -47,6 +47,17 @@ def test_the_template_has_the_agencys_kinds_with_persian_headers() -> None:
     assert [cell.value for cell in next(gas.iter_rows(max_row=1))][2:] == ["مصرف گاز (مترمکعب)"]
 
 
+def test_the_templates_example_row_is_on_the_help_sheet_not_a_data_row() -> None:
+    content = feed_template_xlsx(AgencyCode.BANK)
+    read = read_feed_sheet(content, AgencyCode.BANK)
+    assert (read.entries, read.problems, read.rows) == ([], [], 0)  # left as downloaded, nothing to receive
+    workbook = load_workbook(io.BytesIO(content))
+    assert workbook.worksheets[0].max_row == 1
+    help_text = [cell.value for row in workbook.worksheets[1].iter_rows() for cell in row if cell.value]
+    assert "کاشی‌سازی نمونه" in help_text
+    assert any("سطر نمونه" in str(text) for text in help_text)
+
+
 def test_each_bad_cell_is_a_problem_of_its_row_and_column_and_nothing_is_saved(
     bank: Organisation, bank_liaison: User, unit: Unit
 ) -> None:
