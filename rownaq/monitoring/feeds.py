@@ -225,7 +225,8 @@ def feed_check(*, feed: SignalFeed) -> SignalFeed:
         return feed
     rows, problems = check_entries(read.entries, agency_code)
     problems = sorted(read.problems + problems, key=lambda item: int(str(item["row"])))
-    feed.total_rows = feed.processed_rows = read.rows  # the file's rows; once committed, its values
+    # the values read (a row of the file carries one per kind of signal), as counted once committed
+    feed.total_rows, feed.processed_rows = len(read.entries), read.rows
     feed.problems = problems[:MAX_STORED_PROBLEMS]
     feed.checked_rows = [] if problems else [row.as_dict() for row in rows]
     if problems:

@@ -95,6 +95,7 @@ def test_a_checked_file_is_committed_whole_matched_and_supersedes_the_earlier_mo
     stranger = make_national_id(900)
     first = uploaded([[unit.national_id, "کاشی", 2, 150_000_000], [stranger, "ناشناس", 1, ""]], bank, bank_liaison)
     assert first.state == FeedState.CHECKED
+    assert (first.total_rows, first.processed_rows) == (3, 2)  # values, as once committed; rows of the file
     assert not Signal.objects.exists()  # nothing until the person confirms
 
     first = feeds.feed_confirm(feed=first, by=bank_liaison)
