@@ -371,6 +371,19 @@ def feed_recount(feed_ids: Iterable[int]) -> None:
         SignalFeed.objects.filter(pk=feed_id).update(matched_rows=matched)
 
 
+def checked_unmatched(feed: SignalFeed) -> tuple[int, int]:
+    """How many values of a checked (not yet confirmed) feed, and of how many national IDs, no unit of the
+    province has: they would be received unmatched, to be corrected."""
+    ids = {str(row["national_id"]) for row in feed.checked_rows}
+    known = set(
+        Unit.objects.filter(county__province_id=feed.province_id, national_id__in=ids).values_list(
+            "national_id", flat=True
+        )
+    )
+    missing = ids - known
+    return sum(1 for row in feed.checked_rows if row["national_id"] in missing), len(missing)
+
+
 def unmatched_rows(feed: SignalFeed) -> QuerySet[Signal]:
     return feed.signals.filter(unit__isnull=True).order_by("national_id", "kind")
 

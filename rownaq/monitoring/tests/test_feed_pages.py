@@ -142,7 +142,10 @@ def test_upload_check_in_the_background_then_confirm(
     run_worker()
     feed = SignalFeed.objects.latest("pk")
     assert feed.state == FeedState.CHECKED
-    assert 'id="feed-confirm"' in client.get(f"{LIST}{feed.pk}/").content.decode()
+    checked = client.get(f"{LIST}{feed.pk}/").content.decode()
+    assert 'id="feed-confirm"' in checked
+    # before confirming, the person is told which part of the file no unit has (listed afterwards to correct)
+    assert "۱ مقدار از این‌ها (از ۱ شناسه ملی) با هیچ واحدی از استان تطبیق نمی‌یابد" in checked
     client.post(f"{LIST}{feed.pk}/confirm/")
 
     feed.refresh_from_db()

@@ -96,6 +96,7 @@ def test_a_checked_file_is_committed_whole_matched_and_supersedes_the_earlier_mo
     first = uploaded([[unit.national_id, "کاشی", 2, 150_000_000], [stranger, "ناشناس", 1, ""]], bank, bank_liaison)
     assert first.state == FeedState.CHECKED
     assert (first.total_rows, first.processed_rows) == (3, 2)  # values, as once committed; rows of the file
+    assert feeds.checked_unmatched(first) == (1, 1)  # the stranger's one value, told before confirming
     assert not Signal.objects.exists()  # nothing until the person confirms
 
     first = feeds.feed_confirm(feed=first, by=bank_liaison)
