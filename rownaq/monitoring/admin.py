@@ -47,9 +47,11 @@ class ValidationRuleForm(forms.ModelForm[ValidationRule]):
     def clean_message(self) -> str:
         message: str = self.cleaned_data["message"]
         try:
-            message.format_map({"value": "1", "threshold": "1"})
+            message.format_map({"value": "1", "threshold": "1", "figures": "1"})
         except (KeyError, ValueError, IndexError) as exc:
-            raise forms.ValidationError(_("The message may contain only {value} and {threshold} in braces.")) from exc
+            raise forms.ValidationError(
+                _("The message may contain only {value}, {threshold} and {figures} in braces.")
+            ) from exc
         return message
 
 

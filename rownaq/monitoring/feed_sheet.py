@@ -19,6 +19,7 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from rownaq.core.spreadsheets import xlsx_row
 from rownaq.core.workbooks import WorkbookError, workbook_check
@@ -47,6 +48,16 @@ for _kind, _title in KIND_HEADERS.items():
 HEADER_SEARCH_ROWS = 20
 PROGRESS_EVERY = 200
 SHEET_TITLE = "نشانه‌های ماهانه"
+# The help sheet of the template: how to fill the first sheet, and an example row that is not data.
+HELP_SHEET_TITLE = "راهنما"
+HELP_LINES = (
+    "هر سطر برگهٔ «%(sheet)s» یک واحد تولیدی است: شناسهٔ ملی ۱۱ رقمی، نام واحد و رقم هر نشانه در ستون خودش.",
+    "هر سطری که زیر سطر عنوان‌ها بنویسید خوانده می‌شود؛ سطر نمونه یا توضیح در آن برگه ننویسید.",
+    "خانهٔ خالی یعنی آن نشانه برای آن واحد در این ماه رقمی ندارد. مبلغ‌ها به ریال است.",
+    "نمونهٔ یک سطر (فقط برای دیدن؛ این برگه خوانده نمی‌شود):",
+)
+EXAMPLE_NATIONAL_ID = "10861234565"
+EXAMPLE_NAME = "کاشی‌سازی نمونه"
 
 
 class FeedFileError(ValueError):
@@ -58,8 +69,19 @@ def agency_kinds(agency_code: str) -> list[str]:
     return [kind for kind in SignalKind.values if SIGNAL_AGENCY.get(kind) == agency_code]
 
 
+def _header_cells(sheet: WriteOnlyWorksheet, headers: list[str]) -> list[WriteOnlyCell]:
+    cells = []
+    for header in headers:
+        cell = WriteOnlyCell(sheet, value=header)
+        cell.font = Font(bold=True)
+        cell.fill = PatternFill("solid", fgColor="DDEBF7")
+        cells.append(cell)
+    return cells
+
+
 def feed_template_xlsx(agency_code: str) -> bytes:
-    """The empty monthly file of an agency: the header row and one example row."""
+    """The empty monthly file of an agency: on its first sheet the header row only (every row under it is
+    read as data), and on a help sheet how to fill it, with an example row."""
     kinds = agency_kinds(agency_code)
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(SHEET_TITLE)
@@ -68,14 +90,16 @@ def feed_template_xlsx(agency_code: str) -> bytes:
     headers = [NATIONAL_ID_HEADER, NAME_HEADER, *(KIND_HEADERS[kind] for kind in kinds)]
     for index in range(1, len(headers) + 1):
         sheet.column_dimensions[get_column_letter(index)].width = 14 if index == 1 else 24
-    cells = []
-    for header in headers:
-        cell = WriteOnlyCell(sheet, value=header)
-        cell.font = Font(bold=True)
-        cell.fill = PatternFill("solid", fgColor="DDEBF7")
-        cells.append(cell)
-    sheet.append(cells)
-    sheet.append(xlsx_row(sheet, ["10861234565", "کاشی‌سازی نمونه", *(0 for _kind in kinds)]))
+    sheet.append(_header_cells(sheet, headers))
+    help_sheet = workbook.create_sheet(HELP_SHEET_TITLE)
+    help_sheet.sheet_view.rightToLeft = True
+    for index in range(1, len(headers) + 1):
+        help_sheet.column_dimensions[get_column_letter(index)].width = 14 if index == 1 else 24
+    for line in HELP_LINES:
+        help_sheet.append([line % {"sheet": SHEET_TITLE}])
+    help_sheet.append([])
+    help_sheet.append(_header_cells(help_sheet, headers))
+    help_sheet.append(xlsx_row(help_sheet, [EXAMPLE_NATIONAL_ID, EXAMPLE_NAME, *(0 for _kind in kinds)]))
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

@@ -99,7 +99,12 @@ def feed_template(request: AuthenticatedRequest, code: str) -> HttpResponse:
 
 def _detail_context(request: AuthenticatedRequest, feed: SignalFeed) -> dict[str, object]:
     unmatched = feeds.unmatched_rows(feed).select_related("feed")
+    checked_unmatched, checked_unmatched_ids = (
+        feeds.checked_unmatched(feed) if feed.state == FeedState.CHECKED else (0, 0)
+    )
     return {
+        "checked_unmatched": checked_unmatched,
+        "checked_unmatched_ids": checked_unmatched_ids,
         "feed": feed,
         "agency": AgencyCode(feed.organisation.agency_code).label if feed.organisation.agency_code else "",
         "running": feed.state in feeds.RUNNING_STATES,

@@ -225,7 +225,8 @@ def feed_check(*, feed: SignalFeed) -> SignalFeed:
         return feed
     rows, problems = check_entries(read.entries, agency_code)
     problems = sorted(read.problems + problems, key=lambda item: int(str(item["row"])))
-    feed.total_rows = feed.processed_rows = read.rows  # the file's rows; once committed, its values
+    # the values read (a row of the file carries one per kind of signal), as counted once committed
+    feed.total_rows, feed.processed_rows = len(read.entries), read.rows
     feed.problems = problems[:MAX_STORED_PROBLEMS]
     feed.checked_rows = [] if problems else [row.as_dict() for row in rows]
     if problems:
@@ -368,6 +369,19 @@ def feed_recount(feed_ids: Iterable[int]) -> None:
         .values_list("pk", "matched")
     ):
         SignalFeed.objects.filter(pk=feed_id).update(matched_rows=matched)
+
+
+def checked_unmatched(feed: SignalFeed) -> tuple[int, int]:
+    """How many values of a checked (not yet confirmed) feed, and of how many national IDs, no unit of the
+    province has: they would be received unmatched, to be corrected."""
+    ids = {str(row["national_id"]) for row in feed.checked_rows}
+    known = set(
+        Unit.objects.filter(county__province_id=feed.province_id, national_id__in=ids).values_list(
+            "national_id", flat=True
+        )
+    )
+    missing = ids - known
+    return sum(1 for row in feed.checked_rows if row["national_id"] in missing), len(missing)
 
 
 def unmatched_rows(feed: SignalFeed) -> QuerySet[Signal]:

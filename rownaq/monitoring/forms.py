@@ -38,6 +38,14 @@ LABELS = {
     "returned_cheques": _("Returned cheques (count)"),
     "returned_cheques_amount": _("Returned cheques (billion rials)"),
 }
+# The labels of the report page, where a money value is shown with its unit (``۷۵ میلیارد ریال``).
+SHOWN_LABELS = {
+    **LABELS,
+    "sales": _("Sales"),
+    "exports": _("Exports"),
+    "insurance_debt": _("Insurance debt"),
+    "returned_cheques_amount": _("Returned cheques (amount)"),
+}
 QUANTITY_PREFIX = "output_"
 
 

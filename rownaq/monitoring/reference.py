@@ -8,6 +8,11 @@ from decimal import Decimal
 
 from rownaq.monitoring.models import StatusRule, ValidationRule
 
+# {figures} names the figures far from the history, each with this month's value and the history's median.
+FAR_FROM_HISTORY_MESSAGE = "{figures} با سابقهٔ دوازده ماه گذشتهٔ واحد فاصلهٔ زیادی دارد."
+# The message the rule was first seeded with, a bare score (replaced by a migration where never edited).
+FAR_FROM_HISTORY_OLD_MESSAGE = "رقمی از این گزارش با سابقهٔ دوازده ماه گذشتهٔ واحد بسیار فاصله دارد (امتیاز {value})."
+
 DEFAULT_RULES: list[tuple[str, str, str, Decimal, str, str]] = [
     (
         "negative-figures",
@@ -47,7 +52,7 @@ DEFAULT_RULES: list[tuple[str, str, str, Decimal, str, str]] = [
         "gt",
         Decimal("3.5"),
         "warning",
-        "رقمی از این گزارش با سابقهٔ دوازده ماه گذشتهٔ واحد بسیار فاصله دارد (امتیاز {value}).",
+        FAR_FROM_HISTORY_MESSAGE,
     ),
 ]
 

@@ -12,11 +12,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from rownaq.accounts.models import Role, User
+from rownaq.core.jalali import format_jalali_long
 from rownaq.core.periods import Period
 from rownaq.geography.places import Places
 from rownaq.monitoring.figures import reporting_units
 from rownaq.monitoring.models import REPORTED_STATES, MonthlyReport, Reminder
-from rownaq.monitoring.services import last_reportable_month
+from rownaq.monitoring.services import due_date, last_reportable_month
 from rownaq.notifications.services import notify
 
 
@@ -49,13 +50,26 @@ def reports_remind_missing(*, today: dt.date | None = None) -> int:
     Reminder.objects.bulk_create(
         [Reminder(unit=unit, year=month.year, month=month.number) for unit in units], ignore_conflicts=True
     )
+    due = due_date(month)
     for unit in units:
         people = managers.get(unit.owner_id or 0, [])
         if people:
-            text = _("The monthly report of %(unit)s for %(month)s is missing; it is due by the 10th.") % {
-                "unit": unit.name,
-                "month": month,
-            }
+            text = _reminder_text(unit_name=unit.name, month=month, due=due, today=today)
             link = reverse("monitoring-report-fill", args=[unit.pk, month.year, month.number])
             notify(users=people, text=text, link=link)
     return len(units)
+
+
+def _reminder_text(*, unit_name: str, month: Period, due: dt.date, today: dt.date) -> str:
+    """The reminder's text: before the due day, when the report is due; after it, that the report is late and
+    since when."""
+    if today > due:
+        return _("The monthly report of %(unit)s for %(month)s is late: it was due by %(due)s and is not in yet.") % {
+            "unit": unit_name,
+            "month": month,
+            "due": format_jalali_long(due),
+        }
+    return _("The monthly report of %(unit)s for %(month)s is missing; it is due by the 10th.") % {
+        "unit": unit_name,
+        "month": month,
+    }

@@ -10,8 +10,11 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from statistics import median
 
-from rownaq.core.numbers import format_number
-from rownaq.monitoring.models import FIGURE_FIELDS, Metric, Severity, ValidationRule
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from rownaq.core.numbers import format_billion_rial, format_number
+from rownaq.monitoring.models import FIGURE_FIELDS, MONEY_FIELDS, Metric, Severity, ValidationRule
 
 # A robust z-score needs this many approved months before it means anything.
 HISTORY_MIN_MONTHS = 6
@@ -19,6 +22,14 @@ HISTORY_MONTHS = 12
 # The series the distance from the unit's own history is measured on.
 HISTORY_SERIES = ("utilisation", "sales", "employees", "electricity_kwh", "gas_m3")
 MAD_SCALE = Decimal("0.6745")
+# How a warning names each of those series (its value, shown with its unit, follows).
+HISTORY_LABELS = {
+    "utilisation": gettext_lazy("Capacity utilisation"),
+    "sales": gettext_lazy("Sales"),
+    "employees": gettext_lazy("Employees"),
+    "electricity_kwh": gettext_lazy("Electricity use"),
+    "gas_m3": gettext_lazy("Gas use"),
+}
 
 COMPARE: dict[str, Callable[[Decimal, Decimal], bool]] = {"gt": op.gt, "ge": op.ge, "lt": op.lt, "le": op.le}
 
@@ -91,13 +102,24 @@ def energy_up_output_down(month: Figures, previous: Figures | None) -> Decimal |
     return max([Decimal(0), *rises])
 
 
-def history_distance(month: Figures, history: Sequence[Figures]) -> Decimal | None:
-    """The largest robust z-score (0.6745 × distance from the median ÷ the median absolute deviation) of the
-    month's figures against the unit's last 12 approved months; ``None`` with fewer than six of them."""
+@dataclass(frozen=True)
+class HistoryScore:
+    """How far one figure of the month is from the unit's own history: its value, the history's median and the
+    robust z-score."""
+
+    name: str
+    value: Decimal
+    median: Decimal
+    score: Decimal
+
+
+def history_scores(month: Figures, history: Sequence[Figures]) -> list[HistoryScore]:
+    """The robust z-score (0.6745 × distance from the median ÷ the median absolute deviation) of each of the
+    month's figures against the unit's last 12 approved months; none with fewer than six of them."""
     recent = list(history)[-HISTORY_MONTHS:]
     if len(recent) < HISTORY_MIN_MONTHS:
-        return None
-    scores: list[Decimal] = []
+        return []
+    scores: list[HistoryScore] = []
     for name in HISTORY_SERIES:
         now = month.value(name)
         past = [v for v in (m.value(name) for m in recent) if v is not None]
@@ -107,8 +129,52 @@ def history_distance(month: Figures, history: Sequence[Figures]) -> Decimal | No
         spread = Decimal(median([abs(v - middle) for v in past]))
         if spread == 0:
             continue  # a constant history gives no scale to measure a distance with
-        scores.append(abs(MAD_SCALE * (now - middle) / spread))
-    return max(scores).quantize(Decimal("0.1")) if scores else None
+        scores.append(HistoryScore(name, now, middle, abs(MAD_SCALE * (now - middle) / spread)))
+    return scores
+
+
+def history_distance(month: Figures, history: Sequence[Figures]) -> Decimal | None:
+    """The largest robust z-score of the month's figures against the unit's last 12 approved months
+    (``history_scores``); ``None`` with fewer than six of them."""
+    scores = history_scores(month, history)
+    return max(s.score for s in scores).quantize(Decimal("0.1")) if scores else None
+
+
+def _shown(value: Decimal) -> str:
+    return format_number(value, decimals=0 if value == value.to_integral() else 1)
+
+
+def _figure_shown(name: str, value: Decimal) -> str:
+    """A figure (or a history's median, which may fall between two whole values) with its unit."""
+    if name in MONEY_FIELDS:
+        return format_billion_rial(int(value))
+    if name == "utilisation":
+        return format_number(value, decimals=1) + "٪"
+    amount = _shown(value.quantize(Decimal("0.1")))
+    if name == "electricity_kwh":
+        return _("%(amount)s kWh") % {"amount": amount}
+    if name == "gas_m3":
+        return _("%(amount)s m³") % {"amount": amount}
+    return amount
+
+
+def far_figures_text(
+    scores: Sequence[HistoryScore], compare: Callable[[Decimal, Decimal], bool], threshold: Decimal
+) -> str:
+    """The figures that are far from the unit's history (those whose own score meets the rule; the farthest one
+    when none does alone), named with this month's value and the history's median, for ``{figures}``."""
+    chosen = [s for s in scores if compare(s.score.quantize(Decimal("0.1")), threshold)] or sorted(
+        scores, key=lambda s: -s.score
+    )[:1]
+    return _(" and ").join(
+        _("%(figure)s this month (%(value)s, against a median of %(median)s)")
+        % {
+            "figure": HISTORY_LABELS[s.name],
+            "value": _figure_shown(s.name, s.value),
+            "median": _figure_shown(s.name, s.median),
+        }
+        for s in chosen
+    )
 
 
 def metric_value(metric: str, month: Figures, history: Sequence[Figures]) -> Decimal | None:
@@ -129,10 +195,6 @@ def metric_value(metric: str, month: Figures, history: Sequence[Figures]) -> Dec
     return None
 
 
-def _shown(value: Decimal) -> str:
-    return format_number(value, decimals=0 if value == value.to_integral() else 1)
-
-
 def evaluate(rules: Iterable[ValidationRule], month: Figures, history: Sequence[Figures]) -> list[Finding]:
     """The findings of the active ``rules`` on ``month`` (errors first), each with its message filled in."""
     findings = []
@@ -143,7 +205,9 @@ def evaluate(rules: Iterable[ValidationRule], month: Figures, history: Sequence[
         compare = COMPARE.get(rule.operator)
         if value is None or compare is None or not compare(value, rule.threshold):
             continue
-        shown = {"value": _shown(value.quantize(Decimal("0.1"))), "threshold": _shown(rule.threshold)}
+        shown = {"value": _shown(value.quantize(Decimal("0.1"))), "threshold": _shown(rule.threshold), "figures": ""}
+        if rule.metric == Metric.HISTORY_DISTANCE:
+            shown["figures"] = far_figures_text(history_scores(month, history), compare, rule.threshold)
         try:
             message = rule.message.format_map(shown)
         except (KeyError, ValueError, IndexError):

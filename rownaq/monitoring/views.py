@@ -27,7 +27,7 @@ from rownaq.geography.models import Province
 from rownaq.geography.places import Places
 from rownaq.monitoring import access, charts, figures, services, workflow
 from rownaq.monitoring.filters import ReportFilter
-from rownaq.monitoring.forms import LABELS, ActionForm, ReportForm, ReturnForm
+from rownaq.monitoring.forms import SHOWN_LABELS, ActionForm, ReportForm, ReturnForm
 from rownaq.monitoring.models import FIGURE_FIELDS, MONEY_FIELDS, MonthlyReport, ReportState, RevivalStage
 from rownaq.registry.access import get_unit_for_user, page_province
 from rownaq.registry.models import Unit
@@ -224,8 +224,9 @@ def report_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 
 
 def figure_rows(values: Mapping[str, int]) -> list[tuple[str, int | None, bool]]:
-    """(label, value, whether it is money) of each figure, for the report page and its versions."""
-    return [(str(LABELS[name]), values.get(name), name in MONEY_FIELDS) for name in FIGURE_FIELDS]
+    """(label, value, whether it is money) of each figure, for the report page and its versions; a money label
+    names no unit, the value shown carries it."""
+    return [(str(SHOWN_LABELS[name]), values.get(name), name in MONEY_FIELDS) for name in FIGURE_FIELDS]
 
 
 def _detail_page(

@@ -142,13 +142,22 @@ def test_upload_check_in_the_background_then_confirm(
     run_worker()
     feed = SignalFeed.objects.latest("pk")
     assert feed.state == FeedState.CHECKED
-    assert 'id="feed-confirm"' in client.get(f"{LIST}{feed.pk}/").content.decode()
+    checked = client.get(f"{LIST}{feed.pk}/").content.decode()
+    assert 'id="feed-confirm"' in checked
+    # before confirming, the person is told which part of the file no unit has (listed afterwards to correct)
+    assert "۱ مقدار از این‌ها (از ۱ شناسه ملی) با هیچ واحدی از استان تطبیق نمی‌یابد" in checked
     client.post(f"{LIST}{feed.pk}/confirm/")
 
     feed.refresh_from_db()
     assert (feed.state, feed.total_rows, feed.matched_rows) == (FeedState.COMMITTED, 3, 2)
     page = client.get(f"{LIST}{feed.pk}/").content.decode()
     assert page.count('class="unmatched-row"') == 1
+    counts = page.split('id="feed-counts"', 1)[1].split("</dl>", 1)[0]
+    assert "مقدارها" in counts  # a row of the file carries several values: the counts are of values
+    assert "ردیف" not in counts
+    listed = client.get(LIST).content.decode().split('id="feed-list"', 1)[1].split("</thead>", 1)[0]
+    assert "مقدارهای تطبیق‌یافته" in listed
+    assert "ردیف" not in listed
     assert to_persian_digits(make_national_id(901)) in page
     assert 'class="d-flex gap-1 correct-form"' in page
 

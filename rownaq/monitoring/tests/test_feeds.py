@@ -47,6 +47,17 @@ def test_the_template_has_the_agencys_kinds_with_persian_headers() -> None:
     assert [cell.value for cell in next(gas.iter_rows(max_row=1))][2:] == ["مصرف گاز (مترمکعب)"]
 
 
+def test_the_templates_example_row_is_on_the_help_sheet_not_a_data_row() -> None:
+    content = feed_template_xlsx(AgencyCode.BANK)
+    read = read_feed_sheet(content, AgencyCode.BANK)
+    assert (read.entries, read.problems, read.rows) == ([], [], 0)  # left as downloaded, nothing to receive
+    workbook = load_workbook(io.BytesIO(content))
+    assert workbook.worksheets[0].max_row == 1
+    help_text = [cell.value for row in workbook.worksheets[1].iter_rows() for cell in row if cell.value]
+    assert "کاشی‌سازی نمونه" in help_text
+    assert any("سطر نمونه" in str(text) for text in help_text)
+
+
 def test_each_bad_cell_is_a_problem_of_its_row_and_column_and_nothing_is_saved(
     bank: Organisation, bank_liaison: User, unit: Unit
 ) -> None:
@@ -84,6 +95,8 @@ def test_a_checked_file_is_committed_whole_matched_and_supersedes_the_earlier_mo
     stranger = make_national_id(900)
     first = uploaded([[unit.national_id, "کاشی", 2, 150_000_000], [stranger, "ناشناس", 1, ""]], bank, bank_liaison)
     assert first.state == FeedState.CHECKED
+    assert (first.total_rows, first.processed_rows) == (3, 2)  # values, as once committed; rows of the file
+    assert feeds.checked_unmatched(first) == (1, 1)  # the stranger's one value, told before confirming
     assert not Signal.objects.exists()  # nothing until the person confirms
 
     first = feeds.feed_confirm(feed=first, by=bank_liaison)

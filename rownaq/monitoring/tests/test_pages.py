@@ -220,3 +220,16 @@ def test_product_names_and_measures_show_persian_digits(
         text = client.get(url).content.decode()
         assert "فرش ماشینی ۱۲۰۰ شانه" in text, url
         assert "1200" not in text, url
+
+
+def test_report_page_names_the_money_unit_once(
+    manager: User, unit: Unit, tiles: Product, glaze: Product, last_month: Period, enter: Callable[..., MonthlyReport]
+) -> None:
+    report = enter(unit=unit, period=last_month, by=manager)
+    text = browser_for(manager).get(f"/monitoring/reports/{report.pk}/").content.decode()
+    figures = text.split('id="report-figures"', 1)[1].split("</dl>", 1)[0]
+    assert '<dt class="col-7">فروش</dt>' in figures
+    assert "میلیارد ریال)" not in figures  # no «فروش (میلیارد ریال): ۷۵ میلیارد ریال»
+    assert "میلیارد ریال" in figures  # the value carries the unit
+    form = browser_for(manager).get(fill_url(unit, last_month)).content.decode()
+    assert "فروش (میلیارد ریال)" in form  # the form's input keeps it

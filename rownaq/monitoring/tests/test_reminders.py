@@ -8,10 +8,11 @@ from collections.abc import Callable
 import pytest
 
 from rownaq.accounts.models import User
+from rownaq.core.jalali import format_jalali_long
 from rownaq.core.periods import Period
 from rownaq.monitoring.models import MonthlyReport
 from rownaq.monitoring.reminders import reports_remind_missing
-from rownaq.monitoring.services import last_reportable_month
+from rownaq.monitoring.services import due_date, last_reportable_month
 from rownaq.monitoring.workflow import act
 from rownaq.notifications.models import Notification
 from rownaq.registry.models import Unit
@@ -45,3 +46,20 @@ def test_the_periodic_task_is_declared() -> None:
     from rownaq.monitoring.tasks import remind_missing_reports
 
     assert remind_missing_reports in periodic_tasks()
+
+
+def test_a_reminder_after_the_due_day_says_the_report_is_late_since_when(unit: Unit, manager: User) -> None:
+    today = day_of_this_month(12)  # after the 10th, the due day
+    month = last_reportable_month(today)
+    assert reports_remind_missing(today=today) == 1
+    text = Notification.objects.get(recipient=manager).text
+    assert "دیر شده است" in text
+    assert format_jalali_long(due_date(month)) in text  # since when
+    assert "مهلت آن تا دهم ماه است" not in text
+
+
+def test_a_reminder_before_the_due_day_says_when_it_is_due(unit: Unit, manager: User) -> None:
+    assert reports_remind_missing(today=day_of_this_month(7)) == 1
+    text = Notification.objects.get(recipient=manager).text
+    assert "مهلت آن تا دهم ماه است" in text
+    assert "دیر شده" not in text

@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from rownaq.monitoring.models import Metric, Severity, ValidationRule
+from rownaq.monitoring.reference import FAR_FROM_HISTORY_MESSAGE
 from rownaq.monitoring.rules import Figures, evaluate, metric_value
 from rownaq.monitoring.tests.conftest import FIGURES
 
@@ -140,3 +141,26 @@ def test_load_reference_data_restores_missing_default_rules_and_keeps_the_admins
     call_command("load_reference_data", verbosity=0)
     assert set(ValidationRule.objects.values_list("code", flat=True)) == {rule[0] for rule in DEFAULT_RULES}
     assert ValidationRule.objects.get(code="utilisation-above-120").threshold == Decimal(130)
+
+
+def test_far_from_history_names_the_far_figures_with_their_median() -> None:
+    history = [month("80", sales=20_000_000_000 + 100_000_000 * i, employees=40 + i % 2) for i in range(12)]
+    far = rule(Metric.HISTORY_DISTANCE, "3.5")
+    far.message = FAR_FROM_HISTORY_MESSAGE
+    [finding] = evaluate([far], month("80", sales=75_000_000_000, employees=40), history)
+    assert finding.message == (
+        "فروش این ماه (۷۵ میلیارد ریال، در برابر میانهٔ ۲۰٫۶ میلیارد ریال) با سابقهٔ دوازده ماه گذشتهٔ واحد"
+        " فاصلهٔ زیادی دارد."
+    )
+    assert "امتیاز" not in finding.message
+    assert finding.value > Decimal("3.5")  # the threshold still applies to the robust z-score
+    both = month("80", sales=75_000_000_000, employees=400)
+    message = evaluate([far], both, history)[0].message
+    assert "فروش این ماه" in message
+    assert "تعداد کارکنان این ماه (۴۰۰، در برابر میانهٔ ۴۰٫۵)" in message
+    assert not evaluate([far], month("80", sales=20_500_000_000, employees=40), history)
+
+
+@pytest.mark.django_db
+def test_the_seeded_far_from_history_rule_names_the_figures() -> None:
+    assert ValidationRule.objects.get(code="far-from-history").message == FAR_FROM_HISTORY_MESSAGE
