@@ -7,8 +7,11 @@ from __future__ import annotations
 import datetime as dt
 import random
 from collections import defaultdict
+from collections.abc import Iterator
+from typing import Any
 
 import pytest
+from django.db import transaction
 
 from rownaq.core.periods import Period
 from rownaq.demo import distress
@@ -30,15 +33,19 @@ def _window() -> list[tuple[int, int]]:
     return [(period.year, period.number) for period in reversed(months)]
 
 
-@pytest.fixture
-def demo(db: None) -> Province:
-    qom = Province.objects.get(code="25")
-    demo_province_build(province=qom, units=120, seed=11, today=TODAY)
-    demo_reports_build(province=qom, seed=11, today=TODAY)
-    return qom
+@pytest.fixture(scope="module")
+def demo(django_db_setup: None, django_db_blocker: Any) -> Iterator[Province]:
+    """A small demo with its simulated history, built once for the module's tests (which only read it) and
+    rolled back after them."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        qom = Province.objects.get(code="25")
+        demo_province_build(province=qom, units=120, seed=11, today=TODAY)
+        demo_reports_build(province=qom, seed=11, today=TODAY)
+        yield qom
+        transaction.set_rollback(True)
 
 
-def test_units_have_twenty_months_of_reports_and_every_month_of_signals(demo: Province) -> None:
+def test_units_have_twenty_months_of_reports_and_every_month_of_signals(demo: Province, db: None) -> None:
     window = _window()
     assert len(window) >= 20
     assert {(r.year, r.month) for r in demo_reports(province=demo)} == set(window)
@@ -58,7 +65,7 @@ def test_units_have_twenty_months_of_reports_and_every_month_of_signals(demo: Pr
     assert not Signal.objects.filter(unit__isnull=True).exists()
 
 
-def test_units_status_follows_from_the_history_the_rules_wrote(demo: Province) -> None:
+def test_units_status_follows_from_the_history_the_rules_wrote(demo: Province, db: None) -> None:
     window_start = Period.month(*_window()[0]).first_day
     moved = set()
     for unit in demo_units(province=demo).exclude(status=UnitStatus.CLOSED).prefetch_related("status_changes"):
@@ -75,7 +82,7 @@ def test_units_status_follows_from_the_history_the_rules_wrote(demo: Province) -
     assert StatusChange.objects.filter(unit__in=demo_units(province=demo), effective_on__gte=window_start).exists()
 
 
-def test_silent_units_keep_their_agency_signals(demo: Province) -> None:
+def test_silent_units_keep_their_agency_signals(demo: Province, db: None) -> None:
     window = _window()
     recent = set(window[-3:])
     last_reported: dict[int, tuple[int, int]] = {}

@@ -178,21 +178,22 @@ def test_importing_the_same_file_again_updates_instead_of_duplicating(client: Cl
 
 
 @with_worker
-def test_ten_thousand_rows_validate_and_commit_in_the_background(client: Client, expert: User) -> None:
+def test_a_provinces_worth_of_rows_validate_and_commit_in_the_background(client: Client, expert: User) -> None:
+    """2,500 rows (Qom's units), checked and written in chunks of 500 (the 10,000-row timing is a benchmark)."""
     login(client, expert)
-    rows = [unit_row(serial, status=["فعال", "راکد"][serial % 2]) for serial in range(1, 10_001)]
+    rows = [unit_row(serial, status=["فعال", "راکد"][serial % 2]) for serial in range(1, 2_501)]
     batch = upload(client, xlsx_file(rows))
     run_worker()
     batch.refresh_from_db()
     assert batch.state == ImportState.VALIDATED, batch.error_message
-    assert batch.total_rows == batch.processed_rows == batch.valid_rows == batch.new_rows == 10_000
+    assert batch.total_rows == batch.processed_rows == batch.valid_rows == batch.new_rows == 2_500
     assert batch.progress_percent == 100
 
     batch = commit(client, batch)
     assert batch.state == ImportState.COMMITTED, batch.error_message
-    assert batch.processed_rows == batch.total_rows == 10_000
-    assert Unit.objects.count() == 10_000
-    assert StatusChange.objects.count() == 10_000
+    assert batch.processed_rows == batch.total_rows == 2_500
+    assert Unit.objects.count() == 2_500
+    assert StatusChange.objects.count() == 2_500
 
 
 # -- permissions, progress and refused files --------------------------------------------------
