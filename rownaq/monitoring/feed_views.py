@@ -16,11 +16,11 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from rownaq.accounts.http import AuthenticatedRequest
 from rownaq.accounts.models import AgencyCode, Organisation
-from rownaq.core.normalise import is_digits, normalise_digits_only, search_terms
 from rownaq.monitoring import access, feeds
 from rownaq.monitoring.feed_forms import FeedUploadForm, RowNationalIdForm, RowUnitForm
 from rownaq.monitoring.feed_sheet import feed_template_xlsx
 from rownaq.monitoring.models import SIGNAL_MONEY_KINDS, FeedState, Signal, SignalFeed
+from rownaq.registry.filters import find_units
 from rownaq.registry.models import Unit
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -136,16 +136,7 @@ def _unit_options(request: AuthenticatedRequest, feed: SignalFeed) -> HttpRespon
     if not access.can_match_rows(request.user, feed):
         raise PermissionDenied
     query = request.GET.get("unit", "")[:200]
-    units = Unit.objects.filter(county__province_id=feed.province_id)
-    digits = normalise_digits_only(query)
-    if is_digits(digits):
-        units = units.filter(national_id__startswith=digits)
-    else:
-        terms = search_terms(query)
-        if not terms:
-            units = units.none()
-        for term in terms:
-            units = units.filter(search_text__contains=term)
+    units = find_units(Unit.objects.filter(county__province_id=feed.province_id), query)
     return render(request, "obstacles/_unit_options.html", {"units": units.order_by("name_sort")[:10]})
 
 

@@ -22,11 +22,12 @@ from django.utils.translation import gettext as _
 
 from rownaq.accounts.models import User
 from rownaq.core.files import attachment_content_type
-from rownaq.core.normalise import is_digits, normalise_digits_only, normalise_paragraphs, search_terms
+from rownaq.core.normalise import normalise_paragraphs
 from rownaq.monitoring import access, revival
 from rownaq.monitoring.models import RevivalCase
 from rownaq.monitoring.visit_models import FollowUpKind, Visit, VisitFollowUp, VisitObstacle, VisitPhoto
 from rownaq.registry.access import acts_for_unit
+from rownaq.registry.filters import find_units
 from rownaq.registry.models import Unit
 
 ANSWER_FIELDS = ("sales_outlook", "employment_outlook", "main_obstacle", "expansion")
@@ -349,14 +350,5 @@ def planned_to_record(user: User, *, limit: int = 30) -> list[Visit]:
 def units_matching(user: User, query: str, *, limit: int = 12) -> list[Unit]:
     """The units the person may plan a visit to whose name has the words typed, or whose national ID starts
     with the digits typed (the visit form's unit search)."""
-    units = access.visit_units(user)
-    digits = normalise_digits_only(query)
-    if is_digits(digits):
-        units = units.filter(national_id__startswith=digits)
-    else:
-        terms = search_terms(query)
-        if not terms:
-            return []
-        for term in terms:
-            units = units.filter(search_text__contains=term)
+    units = find_units(access.visit_units(user), query)
     return list(units.select_related("county").order_by("name_sort", "pk")[:limit])

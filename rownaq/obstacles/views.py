@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from rownaq.accounts.http import AuthenticatedRequest
-from rownaq.core.normalise import is_digits, normalise_digits_only, search_terms, to_persian_digits
+from rownaq.core.normalise import to_persian_digits
 from rownaq.obstacles import workflow
 from rownaq.obstacles.access import (
     can_file,
@@ -45,6 +45,7 @@ from rownaq.obstacles.forms import ACTION_FORMS, AnswerForm, CaseFileForm, agenc
 from rownaq.obstacles.models import Attachment, Case, CaseEvent, Referral, ReferralState
 from rownaq.obstacles.path import case_path
 from rownaq.registry.access import unit_from_query, units_visible_to
+from rownaq.registry.filters import find_units
 from rownaq.workdays.services import days_off_by_province, holidays_between, working_days_between
 
 PAGE_SIZE = 50
@@ -110,16 +111,7 @@ def case_list(request: AuthenticatedRequest) -> HttpResponse:
 def _unit_options(request: AuthenticatedRequest) -> HttpResponse:
     """The units matching what an expert typed, as ``<option>``s of the unit field's datalist (htmx)."""
     query = request.GET.get("unit", "")
-    units = units_visible_to(request.user)
-    digits = normalise_digits_only(query)
-    if is_digits(digits):
-        units = units.filter(national_id__startswith=digits)
-    else:
-        terms = search_terms(query)
-        if not terms:
-            units = units.none()
-        for term in terms:
-            units = units.filter(search_text__contains=term)
+    units = find_units(units_visible_to(request.user), query)
     return render(request, "obstacles/_unit_options.html", {"units": units.order_by("name_sort")[:10]})
 
 

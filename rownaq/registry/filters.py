@@ -12,7 +12,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from rownaq.core.filters import SearchFilterSet
-from rownaq.core.normalise import search_terms
+from rownaq.core.normalise import is_digits, normalise_digits_only, search_terms
 from rownaq.core.numbers import format_number
 from rownaq.geography.models import County, IndustrialEstate
 from rownaq.registry.models import Licence, LicenceKind, Sector, Unit, UnitStatus
@@ -25,6 +25,17 @@ def search_units(queryset: QuerySet[Unit], query: str) -> QuerySet[Unit]:
     for term in search_terms(query):
         queryset = queryset.filter(search_text__contains=term)
     return queryset
+
+
+def find_units(queryset: QuerySet[Unit], query: str) -> QuerySet[Unit]:
+    """The units a unit picker offers for what was typed: those whose national ID starts with the digits typed
+    (in any digits), or else whose name and ID have every word typed; none for an empty query."""
+    digits = normalise_digits_only(query)
+    if is_digits(digits):
+        return queryset.filter(national_id__startswith=digits)
+    if not search_terms(query):
+        return queryset.none()
+    return search_units(queryset, query)
 
 
 class UnitFilter(SearchFilterSet):
