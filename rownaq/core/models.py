@@ -1,6 +1,7 @@
 """The record every state machine keeps (``rownaq.core.workflow``): one row per step, saying who moved the
 row, when, from which state to which, and why. An app's history model inherits it, adds the foreign key to
-its own row, and may narrow ``from_state``/``to_state`` to its states' choices."""
+its own row, and may narrow ``from_state``/``to_state`` to its states' choices. And the progress of a
+background job over rows (``RowProgress``), shown as a bar."""
 
 from __future__ import annotations
 
@@ -31,3 +32,17 @@ class TransitionRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.action}: {self.from_state} → {self.to_state}"
+
+
+class RowProgress:
+    """A background job's share of rows done, for its progress bar: mixed into a model that has
+    ``total_rows`` and ``processed_rows`` (imports, agencies' feeds)."""
+
+    total_rows: int
+    processed_rows: int
+
+    @property
+    def progress_percent(self) -> int:
+        if not self.total_rows:
+            return 0
+        return min(100, round(self.processed_rows * 100 / self.total_rows))

@@ -155,11 +155,11 @@ def units_missing_months(places: Places, *, today: dt.date | None = None, least:
     return sorted(rows, key=lambda row: (-row.missed, row.unit.name_sort))
 
 
-@dataclass
-class GroupRow:
-    label: str
-    expected: int = 0
-    reported: int = 0
+class Reporting:
+    """Units expected to report and how many did: what is missing, and the share reported (%)."""
+
+    expected: int
+    reported: int
 
     @property
     def missing(self) -> int:
@@ -168,6 +168,13 @@ class GroupRow:
     @property
     def rate(self) -> float | None:
         return self.reported * 100 / self.expected if self.expected else None
+
+
+@dataclass
+class GroupRow(Reporting):
+    label: str
+    expected: int = 0
+    reported: int = 0
 
 
 @dataclass
@@ -445,18 +452,10 @@ def _status_on(day: dt.date, steps: list[tuple[dt.date, str, str]], *, present: 
 
 
 @dataclass(frozen=True)
-class MonthCompleteness:
+class MonthCompleteness(Reporting):
     period: Period
     expected: int
     reported: int
-
-    @property
-    def missing(self) -> int:
-        return self.expected - self.reported
-
-    @property
-    def rate(self) -> float | None:
-        return self.reported * 100 / self.expected if self.expected else None
 
 
 def completeness_by_month(

@@ -8,13 +8,14 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from rownaq.core.models import RowProgress
 from rownaq.core.periods import Period
 from rownaq.registry.models import ImportState
 
 __all__ = ["ReportImport"]
 
 
-class ReportImport(models.Model):
+class ReportImport(RowProgress, models.Model):
     """One uploaded workbook of a month's reports: checked in the background, previewed, then committed whole."""
 
     file = models.FileField(_("file"), upload_to="report-imports/%Y/%m/")
@@ -51,9 +52,3 @@ class ReportImport(models.Model):
     @property
     def period(self) -> Period:
         return Period.month(self.year, self.month)
-
-    @property
-    def progress_percent(self) -> int:
-        if not self.total_rows:
-            return 0
-        return min(100, round(self.processed_rows * 100 / self.total_rows))

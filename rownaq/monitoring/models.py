@@ -12,7 +12,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from rownaq.core.models import TransitionRecord
+from rownaq.core.models import RowProgress, TransitionRecord
 from rownaq.core.periods import Period
 
 if TYPE_CHECKING:
@@ -426,7 +426,7 @@ class FeedState(models.TextChoices):
     FAILED = "failed", _("Failed")
 
 
-class SignalFeed(models.Model):
+class SignalFeed(RowProgress, models.Model):
     """One delivery of an agency's signals for one Jalali month of one province: an uploaded file or an API push."""
 
     organisation = models.ForeignKey(
@@ -471,12 +471,6 @@ class SignalFeed(models.Model):
     @property
     def period(self) -> Period:
         return Period.month(self.year, self.month)
-
-    @property
-    def progress_percent(self) -> int:
-        if not self.total_rows:
-            return 0
-        return min(100, round(self.processed_rows * 100 / self.total_rows))
 
 
 class Signal(models.Model):

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from rownaq.core.collation import persian_sort_string
+from rownaq.core.models import RowProgress
 from rownaq.core.normalise import normalise_digits_only, normalise_text, search_key, to_persian_digits
 from rownaq.registry.validators import validate_hs_code, validate_national_id
 
@@ -272,7 +273,7 @@ class ImportState(models.TextChoices):
     CANCELLED = "cancelled", _("Cancelled")
 
 
-class ImportBatch(models.Model):
+class ImportBatch(RowProgress, models.Model):
     """One uploaded Excel file of units: checked in the background, previewed, then committed."""
 
     file = models.FileField(_("file"), upload_to="imports/%Y/%m/")
@@ -296,9 +297,3 @@ class ImportBatch(models.Model):
 
     def __str__(self) -> str:
         return self.original_name
-
-    @property
-    def progress_percent(self) -> int:
-        if not self.total_rows:
-            return 0
-        return min(100, round(self.processed_rows * 100 / self.total_rows))
