@@ -20,6 +20,19 @@ from rownaq.registry.models import Unit
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
+def push_cheques(bank: Organisation, liaison: User, unit: Unit, count: int, **source: str) -> None:
+    """The bank's liaison sends last month's returned cheques of ``unit``."""
+    last = last_reportable_month()
+    feed_push(
+        organisation=bank,
+        year=last.year,
+        month=last.number,
+        rows=[{"national_id": unit.national_id, "name": "", "kind": SignalKind.RETURNED_CHEQUES, "value": count}],
+        by=liaison,
+        **source,
+    )
+
+
 def test_a_banks_feed_scores_the_month_again(
     make_unit: Callable[..., Unit], bank: Organisation, bank_liaison: User
 ) -> None:
@@ -32,13 +45,7 @@ def test_a_banks_feed_scores_the_month_again(
     assert run.state == RiskRunState.DONE, run.message
     before = RiskScore.objects.get(unit=unit, year=last.year, month=last.number)
 
-    feed_push(
-        organisation=bank,
-        year=last.year,
-        month=last.number,
-        rows=[{"national_id": unit.national_id, "name": "", "kind": SignalKind.RETURNED_CHEQUES, "value": 3}],
-        by=bank_liaison,
-    )
+    push_cheques(bank, bank_liaison, unit, 3)
     run_worker()
 
     after = RiskScore.objects.get(unit=unit, year=last.year, month=last.number)
@@ -49,14 +56,7 @@ def test_a_banks_feed_scores_the_month_again(
 
 
 def test_a_month_not_scored_yet_waits_for_the_monthly_task(unit: Unit, bank: Organisation, bank_liaison: User) -> None:
-    last = last_reportable_month()
-    feed_push(
-        organisation=bank,
-        year=last.year,
-        month=last.number,
-        rows=[{"national_id": unit.national_id, "name": "", "kind": SignalKind.RETURNED_CHEQUES, "value": 1}],
-        by=bank_liaison,
-    )
+    push_cheques(bank, bank_liaison, unit, 1)
     run_worker()
     assert not RiskRun.objects.exists()
 
@@ -64,21 +64,7 @@ def test_a_month_not_scored_yet_waits_for_the_monthly_task(unit: Unit, bank: Org
 def test_the_demos_history_queues_no_refresh(unit: Unit, bank: Organisation, bank_liaison: User) -> None:
     from django_tasks_db.models import DBTaskResult
 
-    last = last_reportable_month()
-    feed_push(
-        organisation=bank,
-        year=last.year,
-        month=last.number,
-        rows=[{"national_id": unit.national_id, "name": "", "kind": SignalKind.RETURNED_CHEQUES, "value": 1}],
-        by=bank_liaison,
-        source=SignalSource.DEMO,
-    )
+    push_cheques(bank, bank_liaison, unit, 1, source=SignalSource.DEMO)
     assert not DBTaskResult.objects.filter(task_path__endswith="refresh_after_signals").exists()
-    feed_push(
-        organisation=bank,
-        year=last.year,
-        month=last.number,
-        rows=[{"national_id": unit.national_id, "name": "", "kind": SignalKind.RETURNED_CHEQUES, "value": 2}],
-        by=bank_liaison,
-    )
+    push_cheques(bank, bank_liaison, unit, 2)
     assert DBTaskResult.objects.filter(task_path__endswith="refresh_after_signals").count() == 1

@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import uuid
 from collections.abc import Callable
 
 import pytest
+from django.utils import timezone
 
 from rownaq.accounts.models import Organisation, OrganisationKind, Role, User
 from rownaq.accounts.testing import browser_for
 from rownaq.core.periods import Period
 from rownaq.geography.models import Province
-from rownaq.monitoring.models import MonthlyReport, RevivalCause
+from rownaq.monitoring.models import MonthlyReport, RevivalCause, RiskScore
 from rownaq.monitoring.revival import revival_open
 from rownaq.monitoring.tests.conftest import months_before
 from rownaq.monitoring.unit_page import unit_revival_case, unit_series
+from rownaq.monitoring.visits import visit_save
 from rownaq.monitoring.workflow import act
 from rownaq.registry.models import Unit, UnitStatus
 
@@ -87,14 +91,6 @@ def test_the_card_links_the_units_revival_case(
 def test_staff_see_the_units_risk_with_reasons_and_its_visits_managers_only_the_visits(
     expert: User, manager: User, unit: Unit
 ) -> None:
-    import datetime as dt
-    import uuid
-
-    from django.utils import timezone
-
-    from rownaq.monitoring.models import RiskScore
-    from rownaq.monitoring.visits import visit_save
-
     RiskScore.objects.create(
         unit=unit,
         year=1405,
