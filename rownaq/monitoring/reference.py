@@ -5,6 +5,7 @@ are kept)."""
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 from rownaq.monitoring.models import StatusRule, ValidationRule
 
@@ -57,22 +58,16 @@ DEFAULT_RULES: list[tuple[str, str, str, Decimal, str, str]] = [
 ]
 
 
+def default_rules() -> list[tuple[str, dict[str, Any]]]:
+    """The default validation rules as (code, fields): what the data migration and ``load_reference_data``
+    write."""
+    fields = ("metric", "operator", "threshold", "severity", "message")
+    return [(row[0], dict(zip(fields, row[1:], strict=True))) for row in DEFAULT_RULES]
+
+
 def default_rules_load() -> int:
     """Create the default rules that are missing; return how many were created."""
-    created = 0
-    for code, metric, operator, threshold, severity, message in DEFAULT_RULES:
-        _rule, new = ValidationRule.objects.get_or_create(
-            code=code,
-            defaults={
-                "metric": metric,
-                "operator": operator,
-                "threshold": threshold,
-                "severity": severity,
-                "message": message,
-            },
-        )
-        created += new
-    return created
+    return sum(ValidationRule.objects.get_or_create(code=code, defaults=d)[1] for code, d in default_rules())
 
 
 # The default status rules: (code, target status, operator, utilisation threshold (%), months, electricity
@@ -109,20 +104,12 @@ DEFAULT_STATUS_RULES: list[tuple[str, str, str, Decimal, int, Decimal | None, st
 ]
 
 
+def default_status_rules() -> list[tuple[str, dict[str, Any]]]:
+    """The default status rules as (code, fields): what the data migration and ``load_reference_data`` write."""
+    fields = ("to_status", "operator", "threshold", "months", "electricity_threshold", "message")
+    return [(row[0], dict(zip(fields, row[1:], strict=True))) for row in DEFAULT_STATUS_RULES]
+
+
 def default_status_rules_load() -> int:
     """Create the default status rules that are missing; return how many were created."""
-    created = 0
-    for code, to_status, operator, threshold, months, electricity, message in DEFAULT_STATUS_RULES:
-        _rule, new = StatusRule.objects.get_or_create(
-            code=code,
-            defaults={
-                "to_status": to_status,
-                "operator": operator,
-                "threshold": threshold,
-                "months": months,
-                "electricity_threshold": electricity,
-                "message": message,
-            },
-        )
-        created += new
-    return created
+    return sum(StatusRule.objects.get_or_create(code=code, defaults=d)[1] for code, d in default_status_rules())

@@ -2,26 +2,18 @@
 
 from django.db import migrations
 
-from rownaq.monitoring.reference import DEFAULT_RULES
+from rownaq.monitoring.reference import default_rules
 
 
 def add_rules(apps, schema_editor):
     rule = apps.get_model("monitoring", "ValidationRule")
-    for code, metric, operator, threshold, severity, message in DEFAULT_RULES:
-        rule.objects.update_or_create(
-            code=code,
-            defaults={
-                "metric": metric,
-                "operator": operator,
-                "threshold": threshold,
-                "severity": severity,
-                "message": message,
-            },
-        )
+    for code, fields in default_rules():
+        rule.objects.update_or_create(code=code, defaults=fields)
 
 
 def remove_rules(apps, schema_editor):
-    apps.get_model("monitoring", "ValidationRule").objects.filter(code__in=[r[0] for r in DEFAULT_RULES]).delete()
+    codes = [code for code, _fields in default_rules()]
+    apps.get_model("monitoring", "ValidationRule").objects.filter(code__in=codes).delete()
 
 
 class Migration(migrations.Migration):

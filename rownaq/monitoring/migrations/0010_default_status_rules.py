@@ -2,27 +2,17 @@
 
 from django.db import migrations
 
-from rownaq.monitoring.reference import DEFAULT_STATUS_RULES
+from rownaq.monitoring.reference import default_status_rules
 
 
 def add_rules(apps, schema_editor):
     rule = apps.get_model("monitoring", "StatusRule")
-    for code, to_status, operator, threshold, months, electricity, message in DEFAULT_STATUS_RULES:
-        rule.objects.update_or_create(
-            code=code,
-            defaults={
-                "to_status": to_status,
-                "operator": operator,
-                "threshold": threshold,
-                "months": months,
-                "electricity_threshold": electricity,
-                "message": message,
-            },
-        )
+    for code, fields in default_status_rules():
+        rule.objects.update_or_create(code=code, defaults=fields)
 
 
 def remove_rules(apps, schema_editor):
-    codes = [row[0] for row in DEFAULT_STATUS_RULES]
+    codes = [code for code, _fields in default_status_rules()]
     apps.get_model("monitoring", "StatusRule").objects.filter(code__in=codes).delete()
 
 
